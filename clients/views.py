@@ -1,0 +1,100 @@
+"""Client pages. Searches are POSTed and kept in the session: names never go into URLs or logs."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import ALL_STAFF, role_required
+from audit.models import AuditEvent
+from audit.services import record_event
+from clients.forms import ClientForm, ClientSearchForm
+from clients.selectors import get_client_for, search_clients
+from clients.services import archive_client, create_client, restore_client, update_client
+
+PAGE_SIZE = 25
+SEARCH_SESSION_KEY = "client_search"
+
+
+@role_required(*ALL_STAFF)
+@require_http_methods(["GET", "POST"])
+def client_list(request):
+    if request.method == "POST":
+        if "clear" in request.POST:
+            request.session.pop(SEARCH_SESSION_KEY, None)
+            return redirect("clients:list")
+        form = ClientSearchForm(request.POST)
+        if form.is_valid():
+            request.session[SEARCH_SESSION_KEY] = form.cleaned_data
+            return redirect("clients:list")
+    else:
+        form = ClientSearchForm(initial=request.session.get(SEARCH_SESSION_KEY, {}))
+    search = request.session.get(SEARCH_SESSION_KEY, {})
+    clients = search_clients(
+        user=request.user,
+        query=search.get("q", ""),
+        include_archived=search.get("include_archived", False),
+    )
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clients/client_list.html",
+        {"form": form, "page": page, "searching": bool(search.get("q"))},
+    )
+
+
+@role_required(*ALL_STAFF)
+@require_http_methods(["GET", "POST"])
+def client_create(request):
+    form = ClientForm(request.POST or None, clinic_id=request.user.clinic_id)
+    if request.method == "POST" and form.is_valid():
+        client = create_client(
+            clinic_id=request.user.clinic_id,
+            created_by=request.user,
+            request=request,
+            **form.model_fields(),
+        )
+        messages.success(request, f"{client.display_name} was added.")
+        return redirect("clients:detail", public_id=client.public_id)
+    return render(request, "clients/client_form.html", {"form": form, "creating": True})
+
+
+@role_required(*ALL_STAFF)
+def client_detail(request, public_id):
+    client = get_client_for(request.user, public_id)
+    record_event(
+        actor=request.user,
+        clinic_id=client.clinic_id,
+        action=AuditEvent.Action.VIEW,
+        target=client,
+        detail="client record",
+        request=request,
+    )
+    return render(request, "clients/client_detail.html", {"client": client})
+
+
+@role_required(*ALL_STAFF)
+@require_http_methods(["GET", "POST"])
+def client_edit(request, public_id):
+    client = get_client_for(request.user, public_id)
+    form = ClientForm(request.POST or None, instance=client, clinic_id=request.user.clinic_id)
+    if request.method == "POST" and form.is_valid():
+        fields = form.model_fields()
+        client.refresh_from_db()  # the form wrote onto the instance; compare against the database
+        update_client(client=client, updated_by=request.user, request=request, **fields)
+        messages.success(request, "Changes saved.")
+        return redirect("clients:detail", public_id=client.public_id)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@role_required(*ALL_STAFF)
+@require_POST
+def client_archive(request, public_id):
+    client = get_client_for(request.user, public_id)
+    if "restore" in request.POST:
+        restore_client(client=client, restored_by=request.user, request=request)
+        messages.success(request, f"{client.display_name} is active again.")
+    else:
+        archive_client(client=client, archived_by=request.user, request=request)
+        messages.success(request, f"{client.display_name} was archived.")
+    return redirect("clients:detail", public_id=client.public_id)

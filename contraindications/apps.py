@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContraindicationsConfig(AppConfig):
+    name = "contraindications"
+    verbose_name = "Contraindication screening"

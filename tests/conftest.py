@@ -1,0 +1,49 @@
+"""Named actors: Fran at the front desk, Theo the therapist, Olivia the owner, all of
+Riverside; Hal, a therapist at another clinic (Hillside), who must never see Riverside's data."""
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import ClientFactory, ClinicFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def clinic(db):
+    return ClinicFactory(name="Riverside Massage Clinic", slug="riverside")
+
+
+@pytest.fixture
+def other_clinic(db):
+    return ClinicFactory(name="Hillside Bodywork", slug="hillside")
+
+
+@pytest.fixture
+def front_desk(clinic):
+    return UserFactory(username="fran", clinic=clinic, role=Role.FRONT_DESK)
+
+
+@pytest.fixture
+def therapist(clinic):
+    return UserFactory(username="theo", clinic=clinic, role=Role.THERAPIST)
+
+
+@pytest.fixture
+def owner(clinic):
+    return UserFactory(username="olivia", clinic=clinic, role=Role.OWNER, is_staff=True)
+
+
+@pytest.fixture
+def other_clinic_staff(other_clinic):
+    return UserFactory(username="hal", clinic=other_clinic, role=Role.THERAPIST)
+
+
+@pytest.fixture
+def a_client(clinic, front_desk):
+    return ClientFactory(clinic=clinic, legal_name="Maria Garcia", created_by=front_desk)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
