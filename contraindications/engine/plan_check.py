@@ -1,0 +1,295 @@
+"""Check a therapist's session plan against screening constraints.
+
+Reports each violation with the rule(s) behind it and proposes the nearest
+compliant plan: drop what is excluded, lower pressure, change position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .constraints import Constraints
+from .errors import PlanError
+from .screening import Screening
+from .vocabulary import (
+    ACUPOINTS,
+    ESSENTIAL_OILS,
+    FALLBACK_MODALITY,
+    MODALITIES,
+    NO_SESSION,
+    POSITION_PREFERENCE,
+    POSITIONS,
+    PRESSURE_MAX,
+    PRESSURE_MIN,
+    REGIONS,
+    Decision,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    modalities: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    pressure: int = 3
+    acupoints: tuple[str, ...] = ()
+    oils: tuple[str, ...] = ()
+    position: str | None = None
+    duration_minutes: int = 60
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        _check_codes("modalities", self.modalities, MODALITIES)
+        _check_codes("regions", self.regions, REGIONS)
+        _check_codes("acupoints", self.acupoints, ACUPOINTS)
+        _check_codes("oils", self.oils, ESSENTIAL_OILS)
+        p = self.pressure
+        if isinstance(p, bool) or not isinstance(p, int) or not PRESSURE_MIN <= p <= PRESSURE_MAX:
+            raise PlanError(
+                f"pressure must be {PRESSURE_MIN}..{PRESSURE_MAX}", "bad_pressure", "pressure"
+            )
+        if self.position is not None and self.position not in POSITIONS:
+            raise PlanError(f"unknown position {self.position!r}", "unknown_position", "position")
+        dm = self.duration_minutes
+        if isinstance(dm, bool) or not isinstance(dm, int) or not 1 <= dm <= 480:
+            raise PlanError("duration_minutes must be 1..480", "bad_duration", "duration_minutes")
+        if not isinstance(self.notes, str):
+            raise PlanError("notes must be text", "wrong_type", "notes")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "modalities": list(self.modalities),
+            "regions": list(self.regions),
+            "pressure": self.pressure,
+            "acupoints": list(self.acupoints),
+            "oils": list(self.oils),
+            "position": self.position,
+            "duration_minutes": self.duration_minutes,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Plan:
+        unknown = set(d) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise PlanError(f"unknown plan fields {sorted(unknown)}", "unknown_field", None)
+        kwargs = dict(d)
+        for key in ("modalities", "regions", "acupoints", "oils"):
+            if key in kwargs:
+                value = kwargs[key]
+                if not isinstance(value, (list, tuple)):
+                    raise PlanError(f"{key} must be a list", "wrong_type", key)
+                kwargs[key] = tuple(dict.fromkeys(value))  # de-duplicate, keep order
+        return cls(**kwargs)
+
+
+def _check_codes(name: str, items: Any, known: Mapping[str, Any]) -> None:
+    if not isinstance(items, tuple):
+        raise PlanError(f"{name} must be a tuple of codes", "wrong_type", name)
+    for item in items:
+        if item not in known:
+            raise PlanError(f"{name}: unknown code {item!r}", f"unknown_{name}", name)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    kind: str  # modality | region | acupoint | oil | pressure | region_pressure | position
+    item: str
+    rule_ids: tuple[str, ...]
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "item": self.item,
+            "rule_ids": list(self.rule_ids),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCheck:
+    decision: Decision | None  # None when checked against bare constraints
+    session_possible: bool
+    violations: tuple[Violation, ...]
+    nearest_plan: Plan | None  # None when no session is possible today
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.session_possible and not self.violations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decision": None if self.decision is None else self.decision.value,
+            "session_possible": self.session_possible,
+            "ok": self.ok,
+            "violations": [v.to_dict() for v in self.violations],
+            "nearest_plan": None if self.nearest_plan is None else self.nearest_plan.to_dict(),
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PlanCheck:
+        np_ = d.get("nearest_plan")
+        return cls(
+            decision=None if d.get("decision") is None else Decision(d["decision"]),
+            session_possible=d["session_possible"],
+            violations=tuple(
+                Violation(v["kind"], v["item"], tuple(v["rule_ids"]), v["message"])
+                for v in d["violations"]
+            ),
+            nearest_plan=None if np_ is None else Plan.from_dict(np_),
+            notes=tuple(d.get("notes", ())),
+        )
+
+
+class _Provenance:
+    """Which findings' constraints are behind an excluded item."""
+
+    def __init__(self, screening: Screening | None) -> None:
+        self._findings = screening.findings if screening is not None else ()
+
+    def rules(self, predicate: Any) -> tuple[str, ...]:
+        return tuple(sorted({f.rule_id for f in self._findings if predicate(f.constraints)}))
+
+
+def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
+    """Check ``plan`` against a Screening (preferred: gives decision and rule ids)
+    or against bare Constraints."""
+    if isinstance(source, Screening):
+        screening, constraints, decision = source, source.constraints, source.decision
+    elif isinstance(source, Constraints):
+        screening, constraints, decision = None, source, None
+    else:
+        raise PlanError("check_plan needs a Screening or Constraints", "wrong_type", None)
+    prov = _Provenance(screening)
+    violations: list[Violation] = []
+    notes: list[str] = []
+
+    def add(kind: str, item: str, rule_ids: tuple[str, ...], message: str) -> None:
+        violations.append(Violation(kind, item, rule_ids, message))
+
+    c = constraints
+    modalities = _keep(
+        plan.modalities,
+        c.exclude_modalities,
+        "modality",
+        prov,
+        add,
+        lambda x: lambda k: x in k.exclude_modalities,
+    )
+    if plan.modalities and not modalities and FALLBACK_MODALITY not in c.exclude_modalities:
+        modalities = (FALLBACK_MODALITY,)
+        notes.append(f"All planned modalities are excluded; suggesting {FALLBACK_MODALITY}.")
+    regions = _keep(
+        plan.regions, c.avoid_regions, "region", prov, add, lambda x: lambda k: x in k.avoid_regions
+    )
+    acupoints = _keep(
+        plan.acupoints,
+        c.exclude_acupoints,
+        "acupoint",
+        prov,
+        add,
+        lambda x: lambda k: x in k.exclude_acupoints,
+    )
+    kept_points = []
+    for code in acupoints:
+        point_regions = ACUPOINTS[code].regions
+        if all(r in c.avoid_regions for r in point_regions):
+            rid = prov.rules(lambda k, rs=point_regions: bool(k.avoid_regions & set(rs)))
+            add(
+                "acupoint",
+                code,
+                rid,
+                f"{ACUPOINTS[code].name} lies in an area to avoid ({', '.join(point_regions)}).",
+            )
+        else:
+            kept_points.append(code)
+    oils = _keep(
+        plan.oils, c.exclude_oils, "oil", prov, add, lambda x: lambda k: x in k.exclude_oils
+    )
+
+    pressure = plan.pressure
+    if c.pressure_cap is not None and pressure > c.pressure_cap:
+        cap = c.pressure_cap
+        add(
+            "pressure",
+            str(pressure),
+            prov.rules(lambda k: k.pressure_cap is not None and k.pressure_cap < plan.pressure),
+            f"Pressure {pressure} is above the cap of {cap}.",
+        )
+        pressure = cap
+    for region in regions:
+        cap = c.region_cap(region)
+        if cap is not None and pressure > cap:
+            add(
+                "region_pressure",
+                region,
+                prov.rules(lambda k, r=region: (k.region_cap(r) or 99) < plan.pressure),
+                f"Pressure over {region} must not exceed {cap}.",
+            )
+            pressure = cap
+
+    position = plan.position
+    allowed = c.allowed_positions
+    if allowed is not None:
+        options = [p for p in POSITION_PREFERENCE if p in allowed]
+        if not options:
+            add(
+                "position",
+                position or "-",
+                prov.rules(lambda k: k.allowed_positions is not None),
+                "The findings allow no common position; the therapist must decide.",
+            )
+            position = None
+        elif position is None:
+            position = options[0]
+        elif position not in allowed:
+            add(
+                "position",
+                position,
+                prov.rules(
+                    lambda k: (
+                        k.allowed_positions is not None and plan.position not in k.allowed_positions
+                    )
+                ),
+                f"Position {position} is not allowed; use {options[0]}.",
+            )
+            position = options[0]
+    notes.extend(c.precautions)
+
+    possible = decision is None or decision not in NO_SESSION
+    nearest = None
+    if possible:
+        nearest = Plan(
+            modalities=modalities,
+            regions=regions,
+            pressure=pressure,
+            acupoints=tuple(kept_points),
+            oils=oils,
+            position=position,
+            duration_minutes=plan.duration_minutes,
+            notes=plan.notes,
+        )
+    else:
+        notes.insert(0, f"No session today: the screening decision is {decision.value}.")
+    return PlanCheck(decision, possible, tuple(violations), nearest, tuple(notes))
+
+
+def _keep(
+    items: Iterable[str],
+    excluded: frozenset[str],
+    kind: str,
+    prov: _Provenance,
+    add: Any,
+    pred: Any,
+) -> tuple[str, ...]:
+    kept = []
+    for item in items:
+        if item in excluded:
+            add(kind, item, prov.rules(pred(item)), f"{kind.capitalize()} {item} is excluded.")
+        else:
+            kept.append(item)
+    return tuple(kept)
