@@ -3,7 +3,12 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """One read or change of a client's record: who, when, what, from where. Append-only."""
+    """One read or change of a client's record: who, when, what, from where.
+
+    Append-only: on PostgreSQL, triggers refuse UPDATE, DELETE and TRUNCATE for every role;
+    each row carries a hash chained to the previous row of its clinic (see audit/chain.py and
+    `manage.py verify_audit`).
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
@@ -11,6 +16,7 @@ class AuditEvent(models.Model):
         UPDATE = "update", "Changed"
         ARCHIVE = "archive", "Archived"
         EXPORT = "export", "Exported"
+        DECIDE = "decide", "Decided"
 
     clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey(
@@ -23,7 +29,9 @@ class AuditEvent(models.Model):
     # Names of the fields changed, or the part read ("clinical detail"); never their values.
     detail = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["-at", "-id"]

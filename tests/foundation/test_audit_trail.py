@@ -1,0 +1,88 @@
+import os
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from audit.models import AuditEvent
+from audit.services import record_event
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+APP_ROLE = f"clinic_app_test_{os.getpid()}"
+
+
+@pytest.fixture
+def events(a_client, front_desk):
+    return [
+        record_event(actor=front_desk, clinic_id=a_client.clinic_id, action="view", target=a_client)
+        for _ in range(3)
+    ]
+
+
+@pytest.fixture
+def app_role():
+    """A non-superuser role with the privileges the application's role has in production."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
+        cursor.execute(f"CREATE ROLE {APP_ROLE}")
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
+    yield APP_ROLE
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {APP_ROLE}")
+        cursor.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET detail = 'nothing happened'",
+        "DELETE FROM audit_auditevent",
+        "TRUNCATE audit_auditevent CASCADE",
+    ],
+)
+def test_the_application_role_cannot_change_the_audit_trail(events, app_role, statement):
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"SET LOCAL ROLE {app_role}")
+        cursor.execute(statement)
+    assert AuditEvent.objects.count() == 3
+
+
+def test_events_are_chained_per_clinic(events):
+    first, second, third = events
+    assert first.prev_hash == "0" * 64
+    assert second.prev_hash == first.hash and third.prev_hash == second.hash
+
+
+def test_verify_passes_on_an_intact_trail(events, capsys):
+    call_command("verify_audit")
+    assert "3 events checked" in capsys.readouterr().out
+
+
+def test_verify_detects_an_edited_row(events, capsys):
+    # Tampering needs a superuser to switch the protection off first; the chain still tells.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE audit_auditevent SET detail = 'edited' WHERE id = %s", [events[1].pk]
+        )
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+    with pytest.raises(CommandError, match="broken"):
+        call_command("verify_audit")
+    assert f"event {events[1].pk}: content does not match" in capsys.readouterr().err
+
+
+def test_verify_detects_a_removed_row(events, capsys):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+    assert f"event {events[2].pk}: previous hash does not match" in capsys.readouterr().err
