@@ -1,0 +1,114 @@
+import copy
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, RuleSetError
+from contraindications.models import RuleSetVersion, Screening
+from contraindications.rulesets import NoActiveRuleSet, active_version, store_ruleset
+from contraindications.services import reproduce, screen_intake
+from tests.factories import IntakeFactory, complete_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def shipped():
+    return (
+        json.loads(RULESET_PATH.read_text(encoding="utf-8")),
+        json.loads(CATALOGUE_PATH.read_text(encoding="utf-8")),
+    )
+
+
+def test_load_rules_stores_the_shipped_rule_set_once(capsys):
+    call_command("load_rules")
+    call_command("load_rules")
+    version = RuleSetVersion.objects.get()
+    rules, _ = shipped()
+    assert version == active_version()
+    assert version.version == rules["version"]
+    assert version.rule_count == len(rules["rules"])
+    assert "already loaded" in capsys.readouterr().out
+
+
+def test_no_rule_set_loaded_is_a_clear_error():
+    with pytest.raises(NoActiveRuleSet, match="load_rules"):
+        active_version()
+
+
+def test_changed_rules_under_an_old_version_number_are_refused(ruleset):
+    rules, catalogue = shipped()
+    edited = copy.deepcopy(rules)
+    edited["rules"][0]["title"] += " (edited in place)"
+    with pytest.raises(RuleSetError) as excinfo:
+        store_ruleset(rules_data=edited, catalogue_data=catalogue)
+    assert excinfo.value.code == "version_reused"
+
+
+def test_malformed_rule_file_is_rejected_naming_the_rule(tmp_path):
+    rules, _ = shipped()
+    broken = copy.deepcopy(rules)
+    broken["rules"][0]["outcome"] = "massage_harder"
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(broken))
+    with pytest.raises(CommandError, match=broken["rules"][0]["id"]):
+        call_command("load_rules", "--rules", str(path))
+    assert not RuleSetVersion.objects.exists()
+
+
+def test_screening_keeps_version_and_snapshots(ruleset, a_client):
+    intake = IntakeFactory(
+        client=a_client, clinic=a_client.clinic, answers=complete_answers(blood_in_urine=True)
+    )
+    screening = screen_intake(intake=intake)
+    assert screening.ruleset == ruleset
+    assert screening.decision == "refer_urgent"
+    assert screening.result["ruleset_version"] == ruleset.version
+    assert screening.inputs["blood_in_urine"] is True
+    assert "KIDNEY-HEMATURIA" in [f["rule_id"] for f in screening.findings]
+
+
+def test_a_past_decision_reproduces_after_the_rules_change(ruleset, a_client):
+    intake = IntakeFactory(
+        client=a_client, clinic=a_client.clinic, answers=complete_answers(blood_in_urine=True)
+    )
+    screening = screen_intake(intake=intake)
+    rules, catalogue = shipped()
+    changed = copy.deepcopy(rules)
+    changed["version"] = rules["version"] + "-test"
+    for rule in changed["rules"]:
+        if rule["id"] == "KIDNEY-HEMATURIA":
+            rule["outcome"] = "refer"
+            rule["version"] += 1
+    store_ruleset(rules_data=changed, catalogue_data=catalogue)
+    assert active_version().version.endswith("-test")
+    screening.refresh_from_db()
+    assert reproduce(screening) == screening.result
+    again = screen_intake(intake=intake)
+    assert again.decision == "refer"
+
+
+def test_unreadable_answers_refer_never_proceed(ruleset, a_client):
+    intake = IntakeFactory(
+        client=a_client, clinic=a_client.clinic, answers={"no_such_question": "x"}
+    )
+    screening = screen_intake(intake=intake)
+    assert screening.decision == "refer"
+    assert screening.findings[0]["code"] == "invalid_answers"
+    assert Screening.objects.count() == 1
+
+
+def test_an_unanswered_question_is_not_a_no(ruleset, a_client):
+    answers = complete_answers()
+    del answers["blood_in_urine"]
+    intake = IntakeFactory(client=a_client, clinic=a_client.clinic, answers=answers)
+    screening = screen_intake(intake=intake)
+    assert screening.decision == "refer"
+    incomplete = screening.findings[0]
+    assert incomplete["code"] == "incomplete_intake"
+    assert "blood_in_urine" in incomplete["message"]
+
+
+def test_a_complete_intake_with_nothing_to_report_proceeds(ruleset, a_client):
+    intake = IntakeFactory(client=a_client, clinic=a_client.clinic, answers=complete_answers())
+    assert screen_intake(intake=intake).decision == "proceed"

@@ -1,0 +1,18 @@
+import pytest
+
+from tests.review.helpers import HIGH_RISK_PREGNANCY, KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
+
+
+@pytest.fixture
+def kidney_screening(ruleset, a_client, therapist):
+    return screened(a_client, KIDNEY_RED_FLAG, therapist)
+
+
+@pytest.fixture
+def pregnant_screening(ruleset, a_client, therapist):
+    return screened(a_client, PREGNANT_24_WEEKS, therapist)
+
+
+@pytest.fixture
+def high_risk_screening(ruleset, a_client, therapist):
+    return screened(a_client, HIGH_RISK_PREGNANCY, therapist)

@@ -1,0 +1,159 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from contraindications.models import ReferralDecision, TreatmentPlan
+from contraindications.selectors import screenings_for_review, today_rows
+from tests.conftest import login
+from tests.factories import ClientFactory
+from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(screening):
+    pid = screening.public_id
+    names = ["screening", "plan", "referral", "clearance", "summary_pdf", "letter_pdf"]
+    return [reverse(f"contraindications:{name}", args=[pid]) for name in names]
+
+
+def test_front_desk_cannot_read_findings(client, front_desk, kidney_screening):
+    login(client, front_desk)
+    assert client.get(reverse("contraindications:today")).status_code == 403
+    for url in urls(kidney_screening):
+        assert client.get(url).status_code == 403, url
+    check = reverse("contraindications:plan_check", args=[kidney_screening.public_id])
+    assert client.post(check, "{}", content_type="application/json").status_code == 403
+
+
+def test_front_desk_sees_no_decision_on_the_client_page(client, front_desk, kidney_screening):
+    login(client, front_desk)
+    page = client.get(reverse("clients:detail", args=[kidney_screening.client.public_id]))
+    assert page.status_code == 200
+    assert "Screenings" in page.text
+    assert "Refer" not in page.text and "KIDNEY" not in page.text
+
+
+def test_another_clinic_gets_not_found(client, other_clinic_staff, kidney_screening):
+    login(client, other_clinic_staff)
+    for url in urls(kidney_screening):
+        assert client.get(url).status_code == 404, url
+    assert kidney_screening.client.legal_name not in client.get("/review/").text
+
+
+def test_therapist_reads_findings_with_question_wording_and_source(
+    client, therapist, kidney_screening
+):
+    login(client, therapist)
+    page = client.get(reverse("contraindications:screening", args=[kidney_screening.public_id]))
+    assert page.status_code == 200
+    text = page.text
+    assert "Refer urgently: no massage today" in text
+    assert "Blood in the urine" in text
+    assert "Have you seen blood in your urine, or urine that looks pink, red or brown?" in text
+    assert "000_ba67d9629a9ad6de.txt" in text
+    assert "serious indicator that necessitates urgent medical attention" in text
+    assert 'data-region="lumbar_spine" data-state="avoid"' in text
+    assert 'data-region="flank_left" data-state="capped"' in text
+    assert "Lowest ribs (back)" in text  # avoid areas by name, not code
+
+
+def test_every_view_of_clinical_detail_is_audited(client, owner, kidney_screening):
+    login(client, owner)
+    client.get(reverse("contraindications:screening", args=[kidney_screening.public_id]))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, actor=owner)
+    assert event.object_type == "clients.Client"
+    assert event.object_id == str(kidney_screening.client.public_id)
+    assert "clinical detail" in event.detail
+
+
+def test_today_list_is_one_query_for_fifty_rows(
+    therapist, clinic, ruleset, django_assert_max_num_queries
+):
+    for n in range(52):
+        screened(ClientFactory(clinic=clinic), KIDNEY_RED_FLAG if n % 2 else PREGNANT_24_WEEKS)
+    with django_assert_max_num_queries(1):
+        rows = today_rows(therapist)
+        names = [r.screening.client.display_name for r in rows]
+    assert len(names) == 52
+    assert rows[0].screening.decision == "refer_urgent"
+    assert rows[0].status == "Needs a referral decision"
+
+
+def test_today_page_query_count_does_not_grow_with_rows(
+    client, therapist, clinic, ruleset, django_assert_max_num_queries
+):
+    for _ in range(55):
+        screened(ClientFactory(clinic=clinic), KIDNEY_RED_FLAG)
+    login(client, therapist)
+    with django_assert_max_num_queries(6):  # session, user, groups, the list
+        page = client.get(reverse("contraindications:today"))
+    assert page.text.count('data-decision="refer_urgent"') == 55
+
+
+def test_today_list_shows_only_own_clinic(other_clinic_staff, kidney_screening):
+    assert list(screenings_for_review(other_clinic_staff)) == []
+
+
+def test_plan_check_endpoint_returns_violations_and_nearest_plan(
+    client, therapist, pregnant_screening
+):
+    login(client, therapist)
+    url = reverse("contraindications:plan_check", args=[pregnant_screening.public_id])
+    plan = {"modalities": ["deep_tissue"], "position": "prone", "acupoints": ["sanyinjiao"]}
+    data = client.post(url, json.dumps(plan), content_type="application/json").json()
+    assert data["ok"] is False
+    rules = {r["id"] for v in data["violations"] for r in v["rules"]}
+    assert {"PREGNANCY-DEEP-TISSUE", "PREGNANCY-ACUPOINTS", "PREGNANCY-POSITIONING"} <= rules
+    assert data["nearest_plan"]["position"] == "side_lying"
+    bad = client.post(url, json.dumps({"regions": ["tail"]}), content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "unknown_regions"
+
+
+def test_plan_form_refuses_a_violating_plan_then_saves_with_reason(
+    client, therapist, pregnant_screening
+):
+    login(client, therapist)
+    url = reverse("contraindications:plan", args=[pregnant_screening.public_id])
+    form = {"modalities": ["deep_tissue"], "position": "prone", "pressure": "3",
+            "acupoints": ["sanyinjiao"], "duration_minutes": "60", "save": "1"}  # fmt: skip
+    page = client.post(url, form)
+    assert page.status_code == 200
+    assert "give a reason to override" in page.text
+    assert "Pregnancy: acupoints to avoid (PREGNANCY-ACUPOINTS)" in page.text
+    assert not TreatmentPlan.objects.exists()
+    nearest = client.post(url, {**form, "use_nearest": "1"})
+    assert (
+        'value="side_lying" checked' in nearest.text.replace("\n", " ")
+        or "side_lying" in nearest.text
+    )
+    saved = client.post(url, {**form, "override_reason": "Agreed with the midwife."})
+    assert saved.status_code == 302
+    assert TreatmentPlan.objects.get().override_reason == "Agreed with the midwife."
+
+
+def test_referral_form_records_a_referral(client, therapist, kidney_screening):
+    login(client, therapist)
+    url = reverse("contraindications:referral", args=[kidney_screening.public_id])
+    page = client.post(url, {"rule_ids": ["KIDNEY-HEMATURIA"], "action": "referred",
+                             "referred_to": "Dr. Rebecca Lang", "method": "phone",
+                             "urgency": "today"})  # fmt: skip
+    assert page.status_code == 302
+    assert ReferralDecision.objects.get().decided_by == therapist
+    assert AuditEvent.objects.filter(
+        action="create", object_type="contraindications.ReferralDecision"
+    ).exists()
+
+
+def test_urgent_override_without_confirmation_is_shown_as_an_error(
+    client, therapist, kidney_screening
+):
+    login(client, therapist)
+    url = reverse("contraindications:referral", args=[kidney_screening.public_id])
+    page = client.post(url, {"rule_ids": ["KIDNEY-HEMATURIA"], "action": "overridden",
+                             "reason": "Client insists"})  # fmt: skip
+    assert page.status_code == 200
+    assert "second confirmation" in page.text
+    assert not ReferralDecision.objects.exists()

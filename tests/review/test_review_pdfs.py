@@ -1,0 +1,186 @@
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from contraindications import pdf
+from contraindications.review import parse_plan, record_referral_decision, save_plan
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_NAME = (
+    'Eve <img src="file:///etc/passwd"> <img src="http://169.254.169.254/latest/meta-data/">'
+)
+HOSTILE_NOTES = (
+    '<div style="background: url(file:///etc/passwd)">x</div>'
+    "<style>@import url(http://169.254.169.254/latest/);</style>"
+    '<link rel="stylesheet" href="http://169.254.169.254/x.css">'
+)
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def keep(name: str, content: bytes) -> None:
+    """Keep the PDF beside the browser screenshots, for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_bytes(content)
+
+
+def pdf_text(content: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(content)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def page_size(content: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "size.pdf"
+    path.write_bytes(content)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True)
+    return next(line for line in info.stdout.splitlines() if line.startswith("Page size"))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def referred(kidney_screening, therapist):
+    record_referral_decision(
+        screening=kidney_screening,
+        rule_ids=["KIDNEY-HEMATURIA"],
+        action="referred",
+        referred_to="Dr. Rebecca Lang",
+        method="fax",
+        urgency="today",
+        request_text="Please assess for the cause of visible haematuria today.",
+        decided_by=therapist,
+    )
+    return kidney_screening
+
+
+def test_summary_text_matches_the_screening(referred, tmp_path):
+    document = pdf.summary_pdf(screening=referred)
+    keep("review_summary_a4.pdf", document.content)
+    text = pdf_text(document.content, tmp_path)
+    flat = " ".join(text.split())
+    assert "Session summary: Maria Garcia" in flat
+    assert "Decision: Refer urgently: no massage today" in flat
+    for finding in referred.findings:
+        assert finding["title"] in flat
+        assert finding["rule_id"] in flat
+        assert finding["source"]["seed"] in flat
+    assert "Have you seen blood in your urine" in flat
+    assert "Maximum pressure 3 - moderate" in flat
+    assert "Avoid areas Lowest ribs (back), Lower back, on the spine" in flat
+    assert "Referred to Dr. Rebecca Lang (Fax, same day)" in flat
+    assert "Page 1 of" in flat
+
+
+def test_letter_uses_clinical_language_and_the_therapists_request(referred, tmp_path, ruleset):
+    document = pdf.referral_letter_pdf(screening=referred)
+    keep("review_referral_letter.pdf", document.content)
+    text = " ".join(pdf_text(document.content, tmp_path).split())
+    assert "To Dr. Rebecca Lang" in text
+    assert "Referral: Maria Garcia" in text
+    hematuria = next(r for r in ruleset.rules["rules"] if r["id"] == "KIDNEY-HEMATURIA")
+    assert " ".join(hematuria["clinical_summary"].split()) in text
+    assert "Please assess for the cause of visible haematuria today." in text
+    assert "Urgency: Same day" in text
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", "(A4)"), ("letter", "(letter)")])
+def test_paper_size_is_a_choice(referred, tmp_path, paper, size):
+    assert size in page_size(pdf.summary_pdf(screening=referred, paper=paper).content, tmp_path)
+    assert size in page_size(
+        pdf.referral_letter_pdf(screening=referred, paper=paper).content, tmp_path
+    )
+
+
+def test_hostile_client_text_fetches_nothing(referred, therapist, tmp_path, monkeypatch):
+    opened = []
+    monkeypatch.setattr(
+        urllib.request.OpenerDirector, "open", lambda self, *a, **k: opened.append(a) or 1 / 0
+    )
+    fetchers = []
+    original = pdf.StaticOnlyFetcher
+
+    class Spy(original):
+        def __init__(self):
+            super().__init__()
+            fetchers.append(self)
+
+    monkeypatch.setattr(pdf, "StaticOnlyFetcher", Spy)
+    client = referred.client
+    client.legal_name = HOSTILE_NAME
+    client.physician_name = HOSTILE_NAME
+    client.save()
+    nearest = parse_plan({"modalities": ["swedish"], "pressure": 2, "notes": HOSTILE_NOTES})
+    save_plan(screening=referred, plan=nearest, created_by=therapist, override_reason="x")
+    for document in (
+        pdf.summary_pdf(screening=referred),
+        pdf.referral_letter_pdf(screening=referred),
+    ):
+        text = pdf_text(document.content, tmp_path)
+        assert "root:x:0:0" not in text
+        assert "file:///etc/passwd" in text  # printed as text, never loaded
+    # The template escapes client text, so no element asks for those URLs at all ...
+    for fetcher in fetchers:
+        assert all(url.startswith("https://pdf.invalid/static/") for url in fetcher.served)
+        assert fetcher.refused == []
+    # ... and should markup ever get through, the fetcher refuses it before any connection.
+    spy = Spy()
+    raw = (
+        f'<p>{HOSTILE_NOTES}</p><img src="file:///etc/passwd"><img src="/static/../../etc/passwd">'
+    )
+    content = pdf.html_to_pdf(raw, fetcher=spy)
+    assert "root:x:0:0" not in pdf_text(content, tmp_path)
+    assert "file:///etc/passwd" in spy.refused
+    assert any("169.254.169.254" in url for url in spy.refused)
+    assert spy.served == []
+    assert opened == []
+
+
+def test_repeated_download_is_served_from_the_cache(client, therapist, referred):
+    login(client, therapist)
+    url = reverse("contraindications:summary_pdf", args=[referred.public_id])
+    first = client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    start = time.perf_counter()
+    second = client.get(url)
+    elapsed = time.perf_counter() - start
+    assert second.content == first.content
+    assert elapsed < 0.1  # the bench measures the real figure; this only catches a re-render
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, actor=therapist).count() == 2
+
+
+def test_any_change_to_the_content_makes_a_new_cache_key(referred, therapist):
+    before = pdf.summary_pdf(screening=referred)
+    again = pdf.summary_pdf(screening=referred)
+    assert again.from_cache and again.cache_key == before.cache_key
+    save_plan(
+        screening=referred,
+        plan=parse_plan({"pressure": 2}),
+        created_by=therapist,
+        override_reason="x",
+    )
+    after = pdf.summary_pdf(screening=referred)
+    assert not after.from_cache and after.cache_key != before.cache_key
+    assert pdf.summary_pdf(screening=referred, paper="letter").cache_key != after.cache_key
+
+
+def test_pdf_export_is_audited_with_the_client(client, owner, referred):
+    login(client, owner)
+    client.get(reverse("contraindications:letter_pdf", args=[referred.public_id]) + "?paper=a4")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.actor == owner and event.object_id == str(referred.client.public_id)
+    assert "referral letter" in event.detail
