@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Confines a tablet handed to a client to the kiosk pages (after sessions and auth).
+    "intake.kiosk.KioskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -99,6 +101,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The password may be kept out of the URL (and out of `ps` and logs) in a secret file.
+if env("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = env("DATABASE_PASSWORD")
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -176,6 +181,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# A tablet left alone this long in a client's hands ends its kiosk session (answers are kept).
+KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 600)
 
 # Where the versioned intake catalogue and rule set live (loaded with `load_rules`).
 FIXTURES_DIR = BASE_DIR / "fixtures"

@@ -14,3 +14,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Tests serve static files through the finders, as runserver does; no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A database per test process: parallel runs (xdist workers, two checkouts, a developer and CI)
+# never drop each other's test database.
+DATABASES["default"]["TEST"] = {"NAME": f"test_massage_screening_{os.getpid()}"}  # noqa: F405

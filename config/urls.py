@@ -8,5 +8,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    path("intake/", include("intake.urls")),
+    path("kiosk/", include("intake.kiosk_urls")),
+    path("review/", include("contraindications.urls")),
     path("admin/", admin.site.urls),
 ]

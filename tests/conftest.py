@@ -47,3 +47,14 @@ def a_client(clinic, front_desk):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def ruleset(db):
+    """The shipped rule set, loaded and in use, as `load_rules` does on start."""
+    from django.core.management import call_command
+
+    from contraindications.rulesets import active_version
+
+    call_command("load_rules", verbosity=0)
+    return active_version()

@@ -1,14 +1,21 @@
 """factory-boy factories for every model; `.build()` when nothing needs saving."""
 
+import datetime
 from datetime import date
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import Clinic, User
 from accounts.roles import Role
 from audit.models import AuditEvent
 from clients.models import Client
+from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, ruleset_checksum
+from contraindications.engine.defaults import read_json
+from contraindications.models import RuleSetVersion, Screening
+from intake.catalogues import current_catalogue
+from intake.models import ConsentText, Intake
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):
@@ -61,3 +68,172 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     action = AuditEvent.Action.VIEW
     object_type = "clients.Client"
     object_id = factory.Faker("uuid4")
+    at = factory.LazyFunction(timezone.now)
+    # Not chained: use audit.services.record_event where the chain matters.
+    prev_hash = "0" * 64
+    hash = factory.Faker("sha256")
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    """A submitted intake; pass `answers` for what the client said."""
+
+    class Meta:
+        model = Intake
+
+    client = factory.SubFactory(ClientFactory)
+    clinic = factory.SelfAttribute("client.clinic")
+    catalogue_version = "test"
+    answers = factory.LazyFunction(dict)
+    status = Intake.Status.SUBMITTED
+    submitted_at = factory.Faker("date_time_this_year", tzinfo=datetime.UTC)
+
+
+class RuleSetVersionFactory(factory.django.DjangoModelFactory):
+    """The shipped rule set stored as a version (use the `ruleset` fixture to activate it)."""
+
+    class Meta:
+        model = RuleSetVersion
+        django_get_or_create = ("checksum",)
+
+    version = factory.LazyFunction(lambda: _shipped()[0]["version"])
+    checksum = factory.LazyFunction(lambda: ruleset_checksum(_shipped()[0]))
+    catalogue_version = factory.LazyFunction(lambda: _shipped()[1]["version"])
+    rules = factory.LazyFunction(lambda: _shipped()[0])
+    catalogue = factory.LazyFunction(lambda: _shipped()[1])
+    rule_count = factory.LazyFunction(lambda: len(_shipped()[0]["rules"]))
+    activated_at = factory.Faker("date_time_this_year", tzinfo=datetime.UTC)
+
+
+class ScreeningFactory(factory.django.DjangoModelFactory):
+    """A stored screening; prefer `contraindications.services.screen_intake` for real results."""
+
+    class Meta:
+        model = Screening
+
+    intake = factory.SubFactory(IntakeFactory)
+    client = factory.SelfAttribute("intake.client")
+    clinic = factory.SelfAttribute("intake.clinic")
+    ruleset = factory.SubFactory(RuleSetVersionFactory)
+    decision = "proceed"
+    inputs = factory.LazyFunction(dict)
+    result = factory.LazyAttribute(
+        lambda o: {"decision": o.decision, "findings": [], "constraints": {}}
+    )
+
+
+def _shipped():
+    return (read_json(RULESET_PATH), read_json(CATALOGUE_PATH))
+
+
+# ---------------------------------------------------------------- intake
+
+NOTHING_TO_REPORT = {
+    "age": 40,
+    "first_visit": False,
+    "main_goal": "relaxation",
+    "has_pain": False,
+    "recent_injury": False,
+    "bruises": False,
+    "blood_in_urine": False,
+    "pain_passing_urine": False,
+    "urinating_more_often": False,
+    "hard_to_urinate": False,
+    "cloudy_urine": False,
+    "sudden_cramping_pain": False,
+    "fever_chills": False,
+    "nausea_vomiting": False,
+    "feel_unwell": False,
+    "saddle_numbness": False,
+    "bladder_bowel_control": False,
+    "limb_numbness_weakness": False,
+    "calf_swelling_one_side": False,
+    "belly_pain": False,
+    "medications": ["none"],
+    "kidney_infection_or_stone": False,
+    "broken_bone": "no",
+    "osteoporosis": "no",
+    "bleeding_disorder": False,
+    "varicose_veins": False,
+    "rheumatoid_arthritis": "no",
+    "skin_problem": False,
+    "reduced_sensation": False,
+    "conditions": ["none"],
+    "heart_condition": "no",
+    "cancer": "no",
+    "surgery": "no",
+    "pregnant": "no",
+    "consent_accurate": True,
+    "consent_tell_changes": True,
+    "consent_not_medical": True,
+}
+
+
+def complete_answers(**changes) -> dict:
+    """A complete intake with nothing to report, changed by keyword (JSON values)."""
+    return {**NOTHING_TO_REPORT, **changes}
+
+
+def signature_png(width: int = 300, height: int = 100, inked: bool = True) -> bytes:
+    """A canvas-like RGBA PNG; with `inked`, a horizontal stroke across the middle."""
+    import struct
+    import zlib
+
+    rows = []
+    for y in range(height):
+        ink = inked and abs(y - height // 2) < 2
+        pixel = b"\x10\x21\x3f\xff" if ink else b"\x00\x00\x00\x00"
+        rows.append(b"\x00" + pixel * width)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def signature_data_url(**kwargs) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(signature_png(**kwargs)).decode()
+
+
+class ConsentTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentText
+        django_get_or_create = ("version", "language")
+
+    version = "2026-1"
+    language = "en"
+    title = "Consent to massage treatment"
+    text = "I agree to receive massage."
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    """A draft by default; `submitted=True` gives a signed, submitted one (saved once)."""
+
+    class Meta:
+        model = Intake
+
+    class Params:
+        submitted = factory.Trait(
+            status="submitted",
+            submitted_at=factory.LazyFunction(timezone.now),
+            signed_at=factory.SelfAttribute("submitted_at"),
+            consent=factory.SubFactory(ConsentTextFactory),
+            signature_png=factory.LazyFunction(signature_png),
+            kiosk_token=None,
+            answers=factory.LazyFunction(complete_answers),
+        )
+
+    clinic = factory.SubFactory(ClinicFactory)
+    client = factory.SubFactory(ClientFactory, clinic=factory.SelfAttribute("..clinic"))
+    catalogue_version = factory.LazyFunction(lambda: current_catalogue().version)
+    language = "en"
+    answers = factory.LazyFunction(dict)
+    kiosk_token = factory.Sequence(lambda n: f"kiosk-token-{n:06d}-opaque")

@@ -86,6 +86,9 @@ class Command(BaseCommand):
         logins = [self._staff(clinic, *row) for row in DEMO_STAFF]
         logins.append(self._staff(other, "hillside", "Hal", "Side", Role.THERAPIST, False))
         self._clients(clinic, owner=User.objects.get(username="owner"))
+        from intake.demo import seed_demo_intakes
+
+        seed_demo_intakes(clinic, User.objects.get(username="frontdesk"))
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}"))
         self.stdout.write("Log in at http://127.0.0.1:8000/ with:")
         for username, password, role, clinic_name in logins:

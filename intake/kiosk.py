@@ -1,0 +1,95 @@
+"""The kiosk session: what a tablet handed to a client may do, decided in one place.
+
+At hand-over the staff login is removed from the session (logout) and replaced by a kiosk
+entry holding only an opaque token for one intake. While that entry exists, the middleware
+lets the browser reach the kiosk pages and nothing else; after a period without activity the
+session is wiped. Staff take the tablet back by logging in again.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+
+SESSION_KEY = "kiosk"
+KIOSK_NAMESPACE = "kiosk"
+
+
+def hand_over(request, intake) -> None:
+    """Turn the staff member's session into a kiosk session for this one intake."""
+    logout(request)
+    request.session[SESSION_KEY] = {
+        "token": intake.kiosk_token,
+        "clinic": intake.clinic_id,
+        "client": str(intake.client.public_id),
+        "lang": intake.language,
+        "seen": time.time(),
+        "done": False,
+    }
+    # The cookie itself also expires after the idle period (the middleware checks it too).
+    request.session.set_expiry(settings.KIOSK_IDLE_SECONDS)
+
+
+def kiosk_state(request) -> dict | None:
+    return request.session.get(SESSION_KEY)
+
+
+def finish(request, *, language: str) -> None:
+    """After submission the tablet shows only "please hand it back": no intake is reachable."""
+    state = request.session.get(SESSION_KEY) or {}
+    request.session[SESSION_KEY] = {
+        "token": None,
+        "clinic": state.get("clinic"),
+        "client": state.get("client"),
+        "lang": language,
+        "seen": time.time(),
+        "done": True,
+    }
+
+
+def set_language(request, language: str) -> None:
+    state = request.session[SESSION_KEY]
+    state["lang"] = language
+    request.session.modified = True
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def _is_kiosk_url(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.namespace == KIOSK_NAMESPACE
+
+
+class KioskMiddleware:
+    """Confines a kiosk session to the kiosk pages and ends it when the tablet sits idle."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        state = request.session.get(SESSION_KEY)
+        kiosk_path = _is_kiosk_url(request.path_info)
+        if state is None:
+            response = self.get_response(request)
+        elif time.time() - state.get("seen", 0) > settings.KIOSK_IDLE_SECONDS:
+            request.session.flush()
+            response = redirect("kiosk:ended")
+        elif not kiosk_path:
+            response = redirect("kiosk:done" if state.get("done") else "kiosk:home")
+        else:
+            state["seen"] = time.time()
+            request.session.modified = True
+            translation.activate(state.get("lang") or settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+        if kiosk_path or state is not None:
+            # A shared tablet must not keep health answers in its cache or its history.
+            add_never_cache_headers(response)
+        return response

@@ -1,0 +1,115 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class ConsentText(models.Model):
+    """The consent wording a client reads before signing. Never edited: new wording is a new
+    version, so a signed intake always points at exactly the text that was shown."""
+
+    version = models.CharField(max_length=20)
+    language = models.CharField(max_length=8)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="consent_version_lang")
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent {self.version} ({self.language})"
+
+
+class Intake(models.Model):
+    """One health-history intake a client filled in before a session.
+
+    A draft collects answers as the client goes; once submitted and signed it never changes:
+    a correction is a new intake whose `previous` points at this one.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full health history"
+        UPDATE = "update", "Update since last visit"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="intakes")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FULL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    language = models.CharField(max_length=8, default="en")
+    # The catalogue version the answers were given against (answers are keyed by its ids).
+    catalogue_version = models.CharField(max_length=40)
+    answers = models.JSONField(default=dict, blank=True)
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_versions"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    # The tablet's only key to this intake: random, held in the kiosk session, rotated at every
+    # hand-over and cleared at submission. Never the client's name or the public id.
+    kiosk_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Sent with the submit form; a second tap re-sends the same token and finds it used.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True)
+    # For updates: the client said nothing changed, so the carried-over sections were skipped.
+    unchanged_since_previous = models.BooleanField(null=True, blank=True)
+
+    consent = models.ForeignKey(
+        ConsentText, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signature_png = models.BinaryField(null=True, blank=True, editable=False)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["client", "status", "-submitted_at"]),
+            models.Index(fields=["clinic", "-submitted_at"], name="intake_clinic_submitted_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="submitted", submitted_at__isnull=False)
+                | ~models.Q(status="submitted"),
+                name="intake_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="submitted")
+                | models.Q(
+                    consent__isnull=False,
+                    signature_png__isnull=False,
+                    signed_at__isnull=False,
+                    kiosk_token__isnull=True,
+                ),
+                name="intake_submitted_is_signed",
+            ),
+            # Two tablets must never fill in two drafts for the same client.
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(status="draft"),
+                name="intake_one_draft_per_client",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.client} ({self.get_status_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT

@@ -1,0 +1,217 @@
+"""Intake workflows: start one for a client, save answers as they come, submit and sign.
+
+Every write to an intake goes through here; a submitted intake is refused (and the database
+refuses it too, see migration 0004).
+"""
+
+import calendar
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import record_event
+from clients.models import Client
+from contraindications.rulesets import NoActiveRuleSet
+from contraindications.services import screen_intake
+from intake.answers import Evaluation, evaluate
+from intake.catalogues import catalogue_for, current_catalogue
+from intake.flow import TODAY_SECTIONS
+from intake.models import ConsentText, Intake
+from intake.signature import SignatureError, parse_signature
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "es")
+
+
+class IntakeError(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+class IntakeIncomplete(IntakeError):
+    def __init__(self, evaluation: Evaluation):
+        super().__init__("some required answers are missing or wrong", "incomplete")
+        self.evaluation = evaluation
+
+
+def new_kiosk_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def latest_submitted(client: Client) -> Intake | None:
+    return (
+        Intake.objects.filter(client=client, status=Intake.Status.SUBMITTED)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def needs_full_renewal(*, last: Intake | None, renewal_months: int, now=None) -> bool:
+    if last is None:
+        return True
+    return last.submitted_at < months_before(now or timezone.now(), renewal_months)
+
+
+@transaction.atomic
+def start_intake(*, client: Client, started_by, request=None) -> Intake:
+    """The client's open draft with a fresh kiosk token, or a new intake.
+
+    A new intake is an update of the last submitted one (carrying over everything that does
+    not describe today) unless that one is older than the clinic's renewal period or there is
+    none: then the full health history is asked again.
+    """
+    if client.is_archived:
+        raise IntakeError("archived clients cannot start an intake", "client_archived")
+    draft = Intake.objects.select_for_update().filter(client=client, status="draft").first()
+    if draft is not None:
+        draft.kiosk_token = new_kiosk_token()
+        draft.save(update_fields=["kiosk_token", "updated_at"])
+        return draft
+    last = latest_submitted(client)
+    catalogue = current_catalogue()
+    full = needs_full_renewal(last=last, renewal_months=client.clinic.intake_renewal_months)
+    answers = {}
+    if not full:
+        carried = {
+            qid: value
+            for qid, value in last.answers.items()
+            if qid in catalogue.by_id and catalogue.by_id[qid].section not in TODAY_SECTIONS
+        }
+        answers = evaluate(catalogue, carried, required_in=frozenset()).to_json()
+    intake = Intake.objects.create(
+        clinic_id=client.clinic_id,
+        client=client,
+        kind=Intake.Kind.FULL if full else Intake.Kind.UPDATE,
+        language=client.preferred_language if client.preferred_language in LANGUAGES else "en",
+        catalogue_version=catalogue.version,
+        answers=answers,
+        previous=last,
+        started_by=started_by,
+        kiosk_token=new_kiosk_token(),
+    )
+    record_event(
+        actor=started_by,
+        clinic_id=client.clinic_id,
+        action=AuditEvent.Action.CREATE,
+        target=intake,
+        detail=f"intake started ({intake.kind})",
+        request=request,
+    )
+    return intake
+
+
+def _locked_draft(intake_id: int) -> Intake:
+    intake = Intake.objects.select_for_update().get(pk=intake_id)
+    if not intake.is_draft:
+        raise IntakeError("this intake is submitted and can no longer change", "intake_locked")
+    return intake
+
+
+@transaction.atomic
+def save_answers(
+    *, intake_id: int, raw: dict, required_in: frozenset[str] = frozenset()
+) -> Evaluation:
+    """Merge `raw` answers into the draft; keep what is valid, report the rest per question."""
+    intake = _locked_draft(intake_id)
+    catalogue = catalogue_for(intake.catalogue_version)
+    merged = {**intake.answers, **{k: v for k, v in raw.items() if k in catalogue.by_id}}
+    evaluation = evaluate(catalogue, merged, required_in=required_in)
+    clean = evaluation.to_json()
+    if clean != intake.answers:
+        intake.answers = clean
+        intake.save(update_fields=["answers", "updated_at"])
+    return evaluation
+
+
+@transaction.atomic
+def set_language(*, intake_id: int, language: str) -> Intake:
+    if language not in LANGUAGES:
+        raise IntakeError("unknown language", "bad_language")
+    intake = _locked_draft(intake_id)
+    intake.language = language
+    intake.save(update_fields=["language", "updated_at"])
+    return intake
+
+
+@transaction.atomic
+def record_unchanged(*, intake_id: int, unchanged: bool) -> Intake:
+    intake = _locked_draft(intake_id)
+    intake.unchanged_since_previous = unchanged
+    intake.save(update_fields=["unchanged_since_previous", "updated_at"])
+    return intake
+
+
+def current_consent(language: str) -> ConsentText:
+    consent = ConsentText.objects.filter(language=language).order_by("-published_at").first()
+    if consent is None:
+        consent = ConsentText.objects.filter(language="en").order_by("-published_at").first()
+    if consent is None:
+        raise IntakeError("no consent text is published", "no_consent_text")
+    return consent
+
+
+@dataclass(frozen=True)
+class Submitted:
+    intake: Intake
+    already: bool  # a repeated submit (double tap, re-sent form): nothing new was written
+
+
+@transaction.atomic
+def submit_intake(
+    *, intake_id: int, submission_token: uuid.UUID, signature_data_url: str, consent_id: int
+) -> Submitted:
+    """Sign and submit the draft, then screen it at once (the result is for staff only).
+
+    Idempotent: the row lock makes a second submit wait, then find the intake submitted.
+    """
+    intake = Intake.objects.select_for_update().get(pk=intake_id)
+    if intake.is_submitted:
+        return Submitted(intake=intake, already=True)
+    if not intake.is_draft:
+        raise IntakeError("this intake was cancelled", "intake_cancelled")
+    catalogue = catalogue_for(intake.catalogue_version)
+    evaluation = evaluate(catalogue, intake.answers)
+    refused = {
+        q.id
+        for q in catalogue.questions
+        if q.section == "consent" and q.type == "yes_no" and evaluation.values.get(q.id) is False
+    }
+    if evaluation.errors or refused:
+        raise IntakeIncomplete(evaluation)
+    try:
+        png = parse_signature(signature_data_url)
+    except SignatureError as error:
+        raise IntakeError(str(error), error.code) from error
+    consent = ConsentText.objects.get(pk=consent_id)
+    now = timezone.now()
+    intake.answers = evaluation.to_json()
+    intake.status = Intake.Status.SUBMITTED
+    intake.submitted_at = now
+    intake.submission_token = submission_token
+    intake.consent = consent
+    intake.signature_png = png
+    intake.signed_at = now
+    intake.kiosk_token = None
+    intake.save()
+    try:
+        with transaction.atomic():
+            screen_intake(intake=intake, performed_by=None)
+    except NoActiveRuleSet:
+        # The intake is kept; staff see "screening pending" and can screen it once rules load.
+        logger.warning("intake %s submitted without a rule set in use", intake.public_id)
+    return Submitted(intake=intake, already=False)

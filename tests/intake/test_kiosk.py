@@ -1,0 +1,173 @@
+"""The tablet in the client's hands: one intake, nothing else, and gone when idle."""
+
+import json
+import time
+
+import pytest
+from django.urls import reverse
+
+from intake.kiosk import SESSION_KEY
+from intake.models import Intake
+from tests.conftest import PASSWORD
+from tests.factories import ClientFactory, IntakeFactory, complete_answers, signature_data_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tablet(client, front_desk, a_client):
+    """A browser that front desk handed over for Maria's intake."""
+    client.force_login(front_desk)
+    response = client.post(reverse("intake:hand_over", args=[a_client.public_id]))
+    assert response.url == reverse("kiosk:home")
+    return client
+
+
+def _intake(a_client):
+    return Intake.objects.get(client=a_client)
+
+
+def test_hand_over_logs_the_staff_member_out(tablet):
+    assert "_auth_user_id" not in tablet.session
+    assert tablet.session[SESSION_KEY]["token"]
+
+
+def test_kiosk_url_carries_no_name_or_token(tablet, a_client):
+    response = tablet.get(reverse("kiosk:home"))
+    assert response.status_code == 200
+    url = reverse("kiosk:section", args=["about_you"])
+    assert "Maria" not in url and _intake(a_client).kiosk_token not in url
+
+
+@pytest.mark.parametrize(
+    "path", ["/clients/", "/intake/today/", "/admin/", "/accounts/password/", "/nowhere/"]
+)
+def test_staff_pages_lead_back_to_the_intake(tablet, path):
+    response = tablet.get(path)
+    assert response.status_code == 302
+    assert response.url == reverse("kiosk:home")
+
+
+def test_another_clients_page_leads_back_to_the_intake(tablet, clinic):
+    other = ClientFactory(clinic=clinic)
+    response = tablet.get(reverse("clients:detail", args=[other.public_id]))
+    assert response.url == reverse("kiosk:home")
+
+
+def test_kiosk_pages_are_never_cached(tablet):
+    response = tablet.get(reverse("kiosk:section", args=["about_you"]))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_idle_tablet_ends_the_session(tablet, settings):
+    session = tablet.session
+    session[SESSION_KEY]["seen"] = time.time() - settings.KIOSK_IDLE_SECONDS - 1
+    session.save()
+    response = tablet.get(reverse("kiosk:section", args=["about_you"]))
+    assert response.url == reverse("kiosk:ended")
+    assert SESSION_KEY not in tablet.session
+    assert tablet.get("/clients/").url.startswith(reverse("accounts:login"))
+
+
+def test_section_post_saves_and_moves_on(tablet, a_client):
+    response = tablet.post(
+        reverse("kiosk:section", args=["about_you"]),
+        {"age": "35", "first_visit": "yes", "main_goal": "relaxation", "go": "next"},
+    )
+    assert response.url == reverse("kiosk:section", args=["visit_and_pain"])
+    assert _intake(a_client).answers == {"age": 35, "first_visit": True, "main_goal": "relaxation"}
+
+
+def test_errors_are_shown_next_to_their_fields(tablet):
+    response = tablet.post(
+        reverse("kiosk:section", args=["about_you"]), {"age": "abc", "go": "next"}
+    )
+    html = response.content.decode()
+    assert 'aria-describedby="range-age err-age"' in html
+    assert 'id="err-age">Please enter a whole number' in html
+    assert 'id="err-first_visit">Please choose an answer.' in html
+
+
+def test_autosave_stores_answers(tablet, a_client):
+    response = tablet.post(
+        reverse("kiosk:save"),
+        json.dumps({"answers": {"age": "52", "medications": ["anticoagulant"]}}),
+        content_type="application/json",
+    )
+    assert response.json() == {"saved": True, "errors": {}}
+    assert _intake(a_client).answers == {"age": 52, "medications": ["anticoagulant"]}
+
+
+@pytest.mark.parametrize(
+    "body", ["not json", "[]", '{"answers": 3}', '{"answers": {"age": {"$gt": 1}}}', "{" * 70_000]
+)
+def test_bad_autosave_is_a_400_or_ignored_never_a_500(tablet, body):
+    response = tablet.post(reverse("kiosk:save"), body, content_type="application/json")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["error"]
+
+
+def test_submit_ends_with_hand_back_and_no_way_back(tablet, a_client, ruleset):
+    intake = _intake(a_client)
+    intake.answers = complete_answers()
+    intake.save()
+    page = tablet.get(reverse("kiosk:section", args=["consent"]))
+    token = page.context["submission_token"]
+    consent = page.context["consent"].pk
+    form = {
+        "consent_accurate": "yes",
+        "consent_tell_changes": "yes",
+        "consent_not_medical": "yes",
+        "consent": consent,
+        "submission_token": token,
+        "signature": signature_data_url(),
+        "go": "submit",
+    }
+    response = tablet.post(reverse("kiosk:section", args=["consent"]), form)
+    assert response.url == reverse("kiosk:done")
+    done = tablet.get(reverse("kiosk:done"))
+    assert "Please hand the tablet back" in done.content.decode()
+    assert "refer" not in done.content.decode().lower()
+    # Back, or re-sending the form: the intake is not reachable any more.
+    assert tablet.get(reverse("kiosk:section", args=["about_you"])).url == reverse("kiosk:done")
+    assert tablet.post(reverse("kiosk:section", args=["consent"]), form).url == reverse(
+        "kiosk:done"
+    )
+    assert Intake.objects.filter(client=a_client).count() == 1
+
+
+def test_staff_take_the_tablet_back_with_their_password(tablet, a_client, front_desk):
+    response = tablet.post(reverse("kiosk:staff"), {"username": "fran", "password": "wrong"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in tablet.session
+    response = tablet.post(reverse("kiosk:staff"), {"username": "fran", "password": PASSWORD})
+    assert response.url == reverse("clients:detail", args=[a_client.public_id])
+    assert SESSION_KEY not in tablet.session
+    assert tablet.get("/clients/").status_code == 200
+
+
+def test_other_clinic_staff_cannot_take_it_back(tablet, other_clinic_staff):
+    tablet.post(reverse("kiosk:staff"), {"username": "hal", "password": PASSWORD})
+    assert "_auth_user_id" not in tablet.session
+
+
+def test_spanish_client_sees_spanish(client, front_desk, clinic):
+    maria = ClientFactory(clinic=clinic, preferred_language="es")
+    client.force_login(front_desk)
+    client.post(reverse("intake:hand_over", args=[maria.public_id]))
+    html = client.get(reverse("kiosk:section", args=["about_you"])).content.decode()
+    assert "¿Qué edad tiene?" in html or "años" in html
+    assert "Siguiente" in html
+
+
+def test_language_can_be_switched_on_the_tablet(tablet, a_client):
+    tablet.post(reverse("kiosk:language"), {"language": "es", "next": "/clients/"})
+    assert _intake(a_client).language == "es"
+    assert "Empezar" in tablet.get(reverse("kiosk:home")).content.decode()
+
+
+def test_unauthenticated_browser_cannot_reach_an_intake(client, clinic):
+    IntakeFactory(clinic=clinic)
+    response = client.get(reverse("kiosk:section", args=["about_you"]))
+    assert response.url == reverse("kiosk:ended")

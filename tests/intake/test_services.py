@@ -1,0 +1,167 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from contraindications.models import Screening
+from intake.models import Intake
+from intake.services import (
+    IntakeError,
+    IntakeIncomplete,
+    save_answers,
+    start_intake,
+    submit_intake,
+)
+from tests.factories import (
+    ClientFactory,
+    ConsentTextFactory,
+    IntakeFactory,
+    complete_answers,
+    signature_data_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _submit(intake, token=None, signature=None):
+    return submit_intake(
+        intake_id=intake.pk,
+        submission_token=token or uuid.uuid4(),
+        signature_data_url=signature or signature_data_url(),
+        consent_id=ConsentTextFactory().pk,
+    )
+
+
+def test_first_intake_is_a_full_history_in_the_clients_language(a_client, front_desk):
+    a_client.preferred_language = "es"
+    a_client.save()
+    intake = start_intake(client=a_client, started_by=front_desk)
+    assert intake.kind == Intake.Kind.FULL
+    assert intake.language == "es"
+    assert intake.kiosk_token and len(intake.kiosk_token) >= 40
+
+
+def test_starting_again_resumes_the_draft_with_a_new_token(a_client, front_desk):
+    first = start_intake(client=a_client, started_by=front_desk)
+    old_token = first.kiosk_token
+    again = start_intake(client=a_client, started_by=front_desk)
+    assert again.pk == first.pk
+    assert again.kiosk_token != old_token
+
+
+def test_returning_client_gets_an_update_prefilled_except_today(a_client, front_desk):
+    last = IntakeFactory(
+        clinic=a_client.clinic,
+        client=a_client,
+        submitted=True,
+        answers=complete_answers(medications=["anticoagulant"], has_pain=False),
+    )
+    intake = start_intake(client=a_client, started_by=front_desk)
+    assert intake.kind == Intake.Kind.UPDATE
+    assert intake.previous == last
+    assert intake.answers["medications"] == ["anticoagulant"]
+    assert "has_pain" not in intake.answers  # today's questions are asked afresh
+    assert "consent_accurate" not in intake.answers
+
+
+def test_intake_older_than_the_renewal_period_is_renewed_in_full(a_client, front_desk):
+    IntakeFactory(
+        clinic=a_client.clinic,
+        client=a_client,
+        submitted=True,
+        submitted_at=timezone.now() - timedelta(days=400),
+    )
+    intake = start_intake(client=a_client, started_by=front_desk)
+    assert intake.kind == Intake.Kind.FULL
+    assert intake.answers == {}
+
+
+def test_archived_client_cannot_start(a_client, front_desk):
+    a_client.archived_at = timezone.now()
+    a_client.save()
+    with pytest.raises(IntakeError) as caught:
+        start_intake(client=a_client, started_by=front_desk)
+    assert caught.value.code == "client_archived"
+
+
+def test_saving_keeps_valid_answers_and_reports_the_rest(clinic):
+    intake = IntakeFactory(clinic=clinic)
+    evaluation = save_answers(intake_id=intake.pk, raw={"age": 400, "first_visit": True})
+    intake.refresh_from_db()
+    assert intake.answers == {"first_visit": True}
+    assert evaluation.errors["age"].code == "out_of_range"
+
+
+def test_submit_screens_at_once(clinic, ruleset):
+    intake = IntakeFactory(clinic=clinic, answers=complete_answers(blood_in_urine=True))
+    result = _submit(intake)
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.SUBMITTED
+    assert intake.kiosk_token is None
+    assert intake.signature_png.startswith(b"\x89PNG")
+    assert intake.consent.version == "2026-1"
+    screening = Screening.objects.get(intake=intake)
+    assert screening.decision in ("refer", "refer_urgent")
+    assert result.already is False
+
+
+def test_a_second_submit_changes_nothing(clinic, ruleset):
+    intake = IntakeFactory(clinic=clinic, answers=complete_answers())
+    token = uuid.uuid4()
+    _submit(intake, token)
+    again = _submit(intake, token)
+    assert again.already is True
+    assert Screening.objects.filter(intake=intake).count() == 1
+    assert Intake.objects.filter(client=intake.client).count() == 1
+
+
+def test_submit_without_a_rule_set_keeps_the_intake(clinic):
+    intake = IntakeFactory(clinic=clinic, answers=complete_answers())
+    _submit(intake)
+    intake.refresh_from_db()
+    assert intake.is_submitted
+    assert not Screening.objects.filter(intake=intake).exists()
+
+
+def test_incomplete_intake_is_refused_with_every_missing_answer(clinic):
+    intake = IntakeFactory(clinic=clinic, answers={"age": 30})
+    with pytest.raises(IntakeIncomplete) as caught:
+        _submit(intake)
+    assert {"first_visit", "pregnant", "consent_accurate"} <= set(caught.value.evaluation.errors)
+
+
+def test_unsigned_intake_is_refused(clinic):
+    intake = IntakeFactory(clinic=clinic, answers=complete_answers())
+    with pytest.raises(IntakeError) as caught:
+        _submit(intake, signature=signature_data_url(inked=False))
+    assert caught.value.code == "empty_signature"
+
+
+def test_submitted_intake_cannot_be_changed_by_the_service(clinic):
+    intake = IntakeFactory(clinic=clinic, submitted=True)
+    with pytest.raises(IntakeError) as caught:
+        save_answers(intake_id=intake.pk, raw={"age": 50})
+    assert caught.value.code == "intake_locked"
+
+
+def test_submitted_intake_cannot_be_changed_in_the_database(clinic):
+    intake = IntakeFactory(clinic=clinic, submitted=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Intake.objects.filter(pk=intake.pk).update(answers={"age": 99})
+
+
+def test_one_draft_per_client(clinic):
+    client = ClientFactory(clinic=clinic)
+    IntakeFactory(clinic=clinic, client=client)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IntakeFactory(clinic=clinic, client=client)
+
+
+def test_a_correction_is_a_new_version_linked_to_the_old(a_client, front_desk):
+    old = IntakeFactory(clinic=a_client.clinic, client=a_client, submitted=True)
+    new = start_intake(client=a_client, started_by=front_desk)
+    assert new.previous == old
+    old.refresh_from_db()
+    assert old.is_submitted
