@@ -65,7 +65,9 @@ def _intake(clinic, name, answers):
 
 @transaction.atomic
 def seed_demo_reviews(clinic, therapist) -> dict:
-    """Returns the screenings it made, by client name."""
+    """Returns the screenings it made, by client name (none when already seeded)."""
+    if Client.objects.filter(clinic=clinic, legal_name=DEMO_CLIENTS[0][0]).exists():
+        return {}
     screenings = {
         name: screen_intake(intake=_intake(clinic, name, answers), performed_by=therapist)
         for name, answers in DEMO_CLIENTS

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from audit.history import tracked_history
 from contraindications.engine import Decision
 
 DECISION_CHOICES = [
@@ -36,6 +37,8 @@ class RuleSetVersion(models.Model):
     # The rule set in use is the one activated most recently.
     activated_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    history = tracked_history()
+
     class Meta:
         ordering = ["-loaded_at"]
 
@@ -62,6 +65,8 @@ class Screening(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    history = tracked_history()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -129,6 +134,8 @@ class TreatmentPlan(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    history = tracked_history()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -200,8 +207,17 @@ class ReferralDecision(AppendOnlyModel):
     )
     decided_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    history = tracked_history()
+
     class Meta:
         ordering = ["-decided_at", "-id"]
+        indexes = [
+            # The owners' dashboard: a clinic's decisions over a date range, per therapist.
+            models.Index(fields=["clinic", "decided_at"], name="referral_clinic_at_idx"),
+            models.Index(
+                fields=["clinic", "decided_by", "decided_at"], name="referral_clinic_by_at_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(action="overridden") | ~models.Q(reason=""),
@@ -226,6 +242,41 @@ class ReferralDecision(AppendOnlyModel):
         return f"{self.get_action_display()} for {self.client} ({self.decided_at:%Y-%m-%d})"
 
 
+class ReferralDecisionRule(AppendOnlyModel):
+    """One row per rule a referral decision answers, copied from the decision when it is made.
+
+    Denormalised for the owners' dashboard: counting decisions by rule or category is a plain
+    indexed GROUP BY on every database, instead of unnesting the JSON list of each decision.
+    """
+
+    decision = models.ForeignKey(
+        ReferralDecision, on_delete=models.PROTECT, related_name="rule_links"
+    )
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    rule_id = models.CharField(max_length=64)
+    category = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=16, choices=ReferralDecision.Action.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [
+            models.Index(fields=["clinic", "decided_at"], name="decisionrule_clinic_at_idx"),
+            models.Index(
+                fields=["clinic", "rule_id", "decided_at"], name="decisionrule_clinic_rule_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "rule_id"], name="decisionrule_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} ({self.action})"
+
+
 class PhysicianClearance(AppendOnlyModel):
     """A physician's written clearance for named findings, valid from a date until expiry."""
 
@@ -243,6 +294,8 @@ class PhysicianClearance(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    history = tracked_history()
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

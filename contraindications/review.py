@@ -17,6 +17,7 @@ from contraindications.engine import Screening as EngineScreening
 from contraindications.models import (
     PhysicianClearance,
     ReferralDecision,
+    ReferralDecisionRule,
     Screening,
     TreatmentPlan,
 )
@@ -192,6 +193,18 @@ def record_referral_decision(
         reason=reason,
         urgent_override_confirmed=bool(urgent_override_confirmed and urgent),
         decided_by=decided_by,
+    )
+    ReferralDecisionRule.objects.bulk_create(
+        ReferralDecisionRule(
+            decision=decision,
+            clinic_id=decision.clinic_id,
+            rule_id=rule_id,
+            category=findings[rule_id].get("category", ""),
+            action=action,
+            decided_by=decided_by,
+            decided_at=decision.decided_at,
+        )
+        for rule_id in rule_ids
     )
     record_event(
         actor=decided_by,

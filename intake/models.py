@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from audit.history import tracked_history
+
 
 class ConsentText(models.Model):
     """The consent wording a client reads before signing. Never edited: new wording is a new
@@ -72,6 +74,10 @@ class Intake(models.Model):
     )
     signature_png = models.BinaryField(null=True, blank=True, editable=False)
     signed_at = models.DateTimeField(null=True, blank=True)
+
+    # Every change (each autosave of a draft, the submission) is kept; not the signature image
+    # or the tokens, which are secrets or bulky and never change after submission anyway.
+    history = tracked_history(excluded_fields=["signature_png", "kiosk_token", "submission_token"])
 
     class Meta:
         ordering = ["-started_at"]

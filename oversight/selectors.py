@@ -1,0 +1,261 @@
+"""Read-only queries for the owners' pages. Every query starts from the owner's clinic, and every
+aggregate is computed by the database: the dashboard runs a fixed number of queries however
+many screenings and decisions a clinic has (tests/oversight/test_dashboard.py counts them).
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import TruncWeek
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from contraindications.engine import Decision
+from contraindications.models import ReferralDecision, ReferralDecisionRule, Screening
+from oversight.filters import DecisionFilters
+
+ACTIONS = [value for value, _ in ReferralDecision.Action.choices]
+ACTION_LABELS = dict(ReferralDecision.Action.choices)
+OVERRIDDEN = ReferralDecision.Action.OVERRIDDEN.value
+LIST_PAGE_SIZE = 50
+
+
+def clinic_staff(user):
+    """Staff of the owner's clinic who can decide (for the therapist filter)."""
+    return User.objects.filter(clinic_id=user.clinic_id).only(
+        "pk", "username", "first_name", "last_name"
+    )
+
+
+def decisions_for(user, filters: DecisionFilters):
+    """The clinic's referral decisions matching the filters (newest first)."""
+    decisions = ReferralDecision.objects.filter(
+        clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
+    )
+    if filters.therapist_id:
+        decisions = decisions.filter(decided_by_id=filters.therapist_id)
+    if filters.action:
+        decisions = decisions.filter(action=filters.action)
+    if filters.rule_id:
+        # One link row per (decision, rule): the join never repeats a decision.
+        decisions = decisions.filter(rule_links__rule_id=filters.rule_id)
+    return decisions.order_by("-decided_at", "-id")
+
+
+def rule_links_for(user, filters: DecisionFilters):
+    links = ReferralDecisionRule.objects.filter(
+        clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
+    )
+    if filters.therapist_id:
+        links = links.filter(decided_by_id=filters.therapist_id)
+    if filters.action:
+        links = links.filter(action=filters.action)
+    if filters.rule_id:
+        links = links.filter(rule_id=filters.rule_id)
+    return links
+
+
+@dataclass
+class Tally:
+    """Counts per action for one row of a breakdown (a week, a therapist, a rule...)."""
+
+    key: str
+    label: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTIONS, 0))
+    category: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def overridden(self) -> int:
+        return self.counts[OVERRIDDEN]
+
+    @property
+    def override_rate(self) -> float:
+        return self.overridden / self.total if self.total else 0.0
+
+
+def _tallies(rows, key, label=lambda row, key: key) -> list[Tally]:
+    tallies: dict = {}
+    for row in rows:
+        k = key(row)
+        tally = tallies.get(k)
+        if tally is None:
+            tally = tallies[k] = Tally(key=str(k), label=label(row, k))
+        tally.counts[row["action"]] = tally.counts.get(row["action"], 0) + row["n"]
+    return list(tallies.values())
+
+
+def _person(row) -> str:
+    name = f"{row['decided_by__first_name']} {row['decided_by__last_name']}".strip()
+    return name or row["decided_by__username"]
+
+
+@dataclass(frozen=True)
+class UrgentSummary:
+    total: int
+    acted_on: int
+    pending: int
+    within_hour: int
+    within_day: int
+    average: timedelta | None
+    slowest: timedelta | None
+
+    @property
+    def average_text(self) -> str:
+        return duration_text(self.average)
+
+    @property
+    def slowest_text(self) -> str:
+        return duration_text(self.slowest)
+
+
+def duration_text(value: timedelta | None) -> str:
+    if value is None:
+        return "–"
+    minutes = int(value.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{hours // 24} days {hours % 24} h"
+
+
+def urgent_summary(user, filters: DecisionFilters) -> UrgentSummary:
+    """Refer-urgent screenings in the period and how fast a referral decision followed."""
+    first_decision = (
+        ReferralDecision.objects.filter(screening=OuterRef("pk"))
+        .order_by("decided_at")
+        .values("decided_at")[:1]
+    )
+    screenings = (
+        Screening.objects.filter(
+            clinic_id=user.clinic_id,
+            decision=Decision.REFER_URGENT.value,
+            created_at__gte=filters.start,
+            created_at__lt=filters.end,
+        )
+        .annotate(first_at=Subquery(first_decision))
+        .annotate(
+            delay=ExpressionWrapper(F("first_at") - F("created_at"), output_field=DurationField())
+        )
+    )
+    stats = screenings.aggregate(
+        total=Count("id"),
+        acted_on=Count("id", filter=Q(first_at__isnull=False)),
+        within_hour=Count("id", filter=Q(delay__lte=timedelta(hours=1))),
+        within_day=Count("id", filter=Q(delay__lte=timedelta(days=1))),
+        average=Avg("delay"),
+        slowest=Max("delay"),
+    )
+    return UrgentSummary(pending=stats["total"] - stats["acted_on"], **stats)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    weeks: list[Tally]  # of the chosen therapist, or everyone
+    therapists: list[Tally]  # the whole team
+    rules: list[Tally]
+    categories: list[Tally]
+    urgent: UrgentSummary
+
+    @property
+    def total(self) -> int:
+        return sum(t.total for t in self.weeks)
+
+    @property
+    def overridden(self) -> int:
+        return sum(t.overridden for t in self.weeks)
+
+    @property
+    def override_rate(self) -> float:
+        return self.overridden / self.total if self.total else 0.0
+
+
+def dashboard(user, filters: DecisionFilters) -> Dashboard:
+    """Three queries whatever the number of rows: decisions per (week, therapist, action), per
+    (rule, category, action), and the urgent-screening aggregate.
+
+    The first is not filtered by therapist, so the therapist breakdown (and the therapist filter's
+    choices) always shows the whole team; the weekly series is narrowed to the chosen therapist
+    in Python, from the same rows.
+    """
+    team = replace(filters, therapist_id=None)
+    rows = list(
+        decisions_for(user, team)
+        .order_by()
+        .annotate(week=TruncWeek("decided_at"))
+        .values(
+            "week", "decided_by", "decided_by__first_name", "decided_by__last_name",
+            "decided_by__username", "action",
+        )
+        .annotate(n=Count("id"))
+    )  # fmt: skip
+    mine = [r for r in rows if not filters.therapist_id or r["decided_by"] == filters.therapist_id]
+    mine.sort(key=lambda row: row["week"])
+    weeks = _tallies(
+        mine, key=lambda row: row["week"].date(), label=lambda row, k: k.strftime("%b %-d")
+    )
+    therapists = _tallies(
+        rows, key=lambda row: row["decided_by"], label=lambda row, k: _person(row)
+    )
+    therapists.sort(key=lambda t: (-t.total, t.label))
+    by_rule = list(
+        rule_links_for(user, filters)
+        .values("rule_id", "category", "action")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in by_rule:
+        row["category"] = row["category"] or "other"
+    rules = _tallies(by_rule, key=lambda row: row["rule_id"])
+    category_of = {row["rule_id"]: row["category"] for row in by_rule}
+    for tally in rules:
+        tally.category = category_of[tally.key]
+    rules.sort(key=lambda t: (-t.total, t.key))
+    categories = _tallies(by_rule, key=lambda row: row["category"])
+    categories.sort(key=lambda t: (-t.total, t.key))
+    return Dashboard(
+        weeks=weeks,
+        therapists=therapists,
+        rules=rules,
+        categories=categories,
+        urgent=urgent_summary(user, filters),
+    )
+
+
+def decision_page(user, filters: DecisionFilters, *, page: int = 1):
+    """One page of decisions (and whether there is a next one), without counting them all."""
+    offset = (page - 1) * LIST_PAGE_SIZE
+    rows = list(
+        decisions_for(user, filters).select_related("client", "decided_by", "ruleset")[
+            offset : offset + LIST_PAGE_SIZE + 1
+        ]
+    )
+    return rows[:LIST_PAGE_SIZE], len(rows) > LIST_PAGE_SIZE
+
+
+def get_decision_for(user, public_id) -> ReferralDecision:
+    """A decision of the owner's clinic, or 404 (never 403: no hint that it exists)."""
+    return get_object_or_404(
+        ReferralDecision.objects.filter(
+            clinic_id=user.clinic_id, client__clinic_id=user.clinic_id
+        ).select_related("client", "decided_by", "ruleset", "screening"),
+        public_id=public_id,
+    )

@@ -1,0 +1,319 @@
+"""Owner pages: the dashboard, the decisions behind it, exports, the audit trail and rule-set
+management. Owners only (403 for everyone else); every query is scoped to the owner's clinic."""
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import role_required
+from accounts.roles import Role
+from audit.models import AuditEvent
+from audit.services import record_event
+from contraindications.models import RuleSetVersion
+from contraindications.rulesets import active_or_none, compiled
+from oversight import charts, exports
+from oversight.filters import DATE, DecisionFilterForm
+from oversight.rulesets import (
+    DEFAULT_REPLAY_MONTHS,
+    RuleSetUploadError,
+    activate_version,
+    diff_versions,
+    load_uploaded_ruleset,
+    replay,
+)
+from oversight.selectors import clinic_staff, dashboard, decision_page, get_decision_for
+from oversight.trail import ACTION_CHOICES, TrailFilters, trail_page
+
+owner_only = role_required(Role.OWNER)
+
+
+def _page(request) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
+def _filter_form(request, *, with_staff=True):
+    form = DecisionFilterForm(request.GET or None)
+    if with_staff:
+        form.set_therapists([(u.pk, str(u)) for u in clinic_staff(request.user)])
+    filters = form.filters()
+    form.show(filters)
+    return form, filters
+
+
+def _decisions_url(filters, **changes) -> str:
+    query = filters.as_query() | {k: v for k, v in changes.items() if v}
+    return reverse("oversight:decisions") + "?" + urlencode(query)
+
+
+@owner_only
+@require_GET
+def dashboard_view(request):
+    form, filters = _filter_form(request, with_staff=False)
+    data = dashboard(request.user, filters)
+    form.set_therapists([(int(t.key), t.label) for t in data.therapists])
+
+    def by_therapist(tally, action):
+        return _decisions_url(filters, therapist=tally.key, action=action)
+
+    def by_rule(tally, action):
+        return _decisions_url(filters, rule=tally.key, action=action)
+
+    context = {
+        "form": form,
+        "filters": filters,
+        "data": data,
+        "legend": charts.legend(),
+        "weekly_chart": charts.stacked_columns(data.weeks, title="Decisions per week"),
+        "therapist_chart": charts.stacked_rows(
+            data.therapists, title="Decisions by therapist", href=by_therapist
+        ),
+        "rule_chart": charts.stacked_rows(
+            data.rules[:15], title="Decisions by rule (top 15)", href=by_rule
+        ),
+        "category_chart": charts.stacked_rows(data.categories, title="Decisions by category"),
+        "decisions_url": _decisions_url(filters),
+        "export_query": urlencode(filters.as_query()),
+    }
+    return render(request, "oversight/dashboard.html", context)
+
+
+@owner_only
+@require_GET
+def decisions_view(request):
+    form, filters = _filter_form(request)
+    page = _page(request)
+    rows, has_more = decision_page(request.user, filters, page=page)
+    query = filters.as_query()
+    return render(
+        request,
+        "oversight/decisions.html",
+        {
+            "form": form,
+            "filters": filters,
+            "rows": rows,
+            "page": page,
+            "next_query": urlencode(query | {"page": page + 1}) if has_more else "",
+            "prev_query": urlencode(query | {"page": page - 1}) if page > 1 else "",
+            "export_query": urlencode(query),
+        },
+    )
+
+
+@owner_only
+@require_GET
+def decision_detail(request, public_id):
+    decision = get_decision_for(request.user, public_id)
+    _, ruleset = compiled(decision.ruleset)
+    findings = {f["rule_id"]: f for f in decision.screening.findings}
+    rules = [
+        {
+            "id": rule_id,
+            "title": ruleset.by_id[rule_id].title if rule_id in ruleset.by_id else "",
+            "decision": findings.get(rule_id, {}).get("decision", ""),
+            "message": findings.get(rule_id, {}).get("message", ""),
+        }
+        for rule_id in decision.rule_ids
+    ]
+    record_event(
+        actor=request.user,
+        clinic_id=decision.clinic_id,
+        action=AuditEvent.Action.VIEW,
+        target=decision.client,
+        detail=f"referral decision (oversight, decision {decision.public_id})",
+        request=request,
+    )
+    return render(request, "oversight/decision_detail.html", {"decision": decision, "rules": rules})
+
+
+def _record_export(request, what, filters):
+    record_event(
+        actor=request.user,
+        clinic_id=request.user.clinic_id,
+        action=AuditEvent.Action.EXPORT,
+        target=request.user.clinic,
+        detail=f"{what} ({urlencode(filters.as_query())})",
+        request=request,
+    )
+
+
+@owner_only
+@require_GET
+def decisions_csv(request):
+    _, filters = _filter_form(request, with_staff=False)
+    _record_export(request, "referral decisions CSV", filters)
+    response = StreamingHttpResponse(
+        exports.decisions_csv(request.user, filters), content_type="text/csv; charset=utf-8"
+    )
+    name = f"referral-decisions-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@owner_only
+@require_GET
+def report_pdf(request):
+    _, filters = _filter_form(request, with_staff=False)
+    content = exports.audit_report_pdf(request.user, filters)
+    _record_export(request, "audit report PDF", filters)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"audit-report-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Audit trail --------------------------------------------------------------------------------
+
+
+class TrailFilterForm(forms.Form):
+    date_from = forms.DateField(required=False, label="From", widget=DATE)
+    date_to = forms.DateField(required=False, label="To", widget=DATE)
+    actor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Who")
+    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *ACTION_CHOICES])
+    client = forms.CharField(required=False, max_length=100, label="Client name")
+
+    def __init__(self, data=None, *, staff=()):
+        super().__init__(data)
+        self.fields["actor"].choices = [("", "Anyone")] + [(u.pk, str(u)) for u in staff]
+
+    def filters(self) -> TrailFilters:
+        if not self.is_bound or not self.is_valid():
+            return TrailFilters()
+        data = self.cleaned_data
+
+        def moment(day, days=0):
+            if day is None:
+                return None
+            return timezone.make_aware(datetime.combine(day + timedelta(days=days), time.min))
+
+        return TrailFilters(
+            date_from=moment(data["date_from"]),
+            date_to=moment(data["date_to"], days=1),
+            actor_id=data["actor"],
+            action=data["action"],
+            client_query=data["client"].strip(),
+        )
+
+
+@owner_only
+@require_GET
+def trail_view(request):
+    form = TrailFilterForm(request.GET or None, staff=clinic_staff(request.user))
+    page = _page(request)
+    rows, has_more = trail_page(request.user, form.filters(), page=page)
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "oversight/trail.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "next_query": urlencode(query | {"page": page + 1}) if has_more else "",
+            "prev_query": urlencode(query | {"page": page - 1}) if page > 1 else "",
+        },
+    )
+
+
+# --- Rule sets ----------------------------------------------------------------------------------
+
+
+class RuleSetUploadForm(forms.Form):
+    file = forms.FileField(label="Rule-set file (JSON)")
+
+
+def _version(version: str) -> RuleSetVersion:
+    return get_object_or_404(RuleSetVersion, version=version)
+
+
+@owner_only
+@require_http_methods(["GET", "POST"])
+def rulesets_view(request):
+    form = RuleSetUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = load_uploaded_ruleset(
+                upload=form.cleaned_data["file"], user=request.user, request=request
+            )
+        except RuleSetUploadError as error:
+            form.add_error("file", f"{error} [{error.code}]")
+        else:
+            messages.success(
+                request,
+                f"Rule set {version.version} was loaded. It is not in use yet: check what "
+                "changes, replay past screenings, then activate it.",
+            )
+            return redirect("oversight:ruleset", version=version.version)
+    versions = RuleSetVersion.objects.defer("rules", "catalogue").select_related("loaded_by")
+    return render(
+        request,
+        "oversight/rulesets.html",
+        {"form": form, "versions": versions, "active": active_or_none()},
+    )
+
+
+@owner_only
+@require_GET
+def ruleset_diff(request):
+    old = _version(request.GET.get("old", ""))
+    new = _version(request.GET.get("new", ""))
+    return render(
+        request,
+        "oversight/ruleset_diff.html",
+        {"diff": diff_versions(old, new), "old": old, "new": new},
+    )
+
+
+@owner_only
+@require_GET
+def ruleset_detail(request, version):
+    candidate = _version(version)
+    active = active_or_none()
+    result = None
+    months = DEFAULT_REPLAY_MONTHS
+    if "months" in request.GET:
+        try:
+            months = max(1, min(int(request.GET["months"]), 36))
+        except ValueError:
+            raise Http404 from None
+        result = replay(user=request.user, candidate=candidate, months=months)
+        record_event(
+            actor=request.user,
+            clinic_id=request.user.clinic_id,
+            action=AuditEvent.Action.VIEW,
+            target=candidate,
+            detail=f"replay of {months} months of screenings against rule set {version}",
+            request=request,
+        )
+    return render(
+        request,
+        "oversight/ruleset_detail.html",
+        {
+            "candidate": candidate,
+            "active": active,
+            "is_active": active is not None and active.pk == candidate.pk,
+            "diff": diff_versions(active, candidate) if active else None,
+            "replay": result,
+            "months": months,
+        },
+    )
+
+
+@owner_only
+@require_POST
+def ruleset_activate(request, version):
+    candidate = _version(version)
+    activate_version(version=candidate, user=request.user, request=request)
+    messages.success(request, f"Rule set {candidate.version} is now in use for new screenings.")
+    return redirect("oversight:rulesets")

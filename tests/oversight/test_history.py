@@ -1,0 +1,120 @@
+"""Row-change history: who changed what, kept append-only in PostgreSQL like the audit trail."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.history import HISTORY_TABLES
+from audit.services import record_event
+from clients.models import Client
+from clients.services import update_client
+from contraindications.models import RuleSetVersion
+from contraindications.review import parse_plan, record_clearance, save_plan
+from tests.conftest import login
+from tests.factories import complete_answers
+from tests.oversight.conftest import HIGH_RISK, override
+from tests.review.helpers import screened
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+APP_ROLE = f"clinic_app_hist_{os.getpid()}"
+AUDIT_TABLES = ["audit_auditevent", *HISTORY_TABLES]
+
+
+@pytest.fixture
+def app_role():
+    """A non-superuser role with the privileges the application's role has in production."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
+        cursor.execute(f"CREATE ROLE {APP_ROLE}")
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
+    yield APP_ROLE
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {APP_ROLE}")
+        cursor.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
+
+
+@pytest.fixture
+def history(decisions, a_client, front_desk, therapist):
+    """A row in every audit table: decisions, a plan, a clearance, a read."""
+    record_event(actor=front_desk, clinic_id=a_client.clinic_id, action="view", target=a_client)
+    plain = screened(a_client, complete_answers(), therapist)
+    save_plan(screening=plain, plan=parse_plan({"modalities": ["swedish"]}), created_by=therapist)
+    today = timezone.localdate()
+    record_clearance(
+        screening=screened(a_client, HIGH_RISK, therapist),
+        physician_name="Dr. Ada Obi",
+        cleared_on=today,
+        expires_on=today + timedelta(days=28),
+        rule_ids=["PREGNANCY-HIGH-RISK"],
+        recorded_by=therapist,
+    )
+    return decisions
+
+
+def test_every_tracked_model_keeps_its_history(history):
+    decision = history["tara_override"]
+    row = decision.history.get()
+    assert row.history_type == "+" and row.history_user == decision.decided_by
+    assert row.reason == decision.reason
+    assert decision.screening.history.count() == 1
+    assert Client.history.filter(id=decision.client_id).exists()
+
+
+def test_a_change_through_a_request_records_who_and_from_where(client, owner, ruleset):
+    login(client, owner)
+    client.post(reverse("oversight:ruleset_activate", args=[ruleset.version]))
+    change = RuleSetVersion.history.filter(id=ruleset.pk, history_type="~").latest()
+    assert change.history_user == owner and change.history_ip == "127.0.0.1"
+
+
+@pytest.mark.parametrize("table", AUDIT_TABLES)
+@pytest.mark.parametrize("verb", ["UPDATE {t} SET id = id", "DELETE FROM {t}", "TRUNCATE {t}"])
+def test_the_application_role_cannot_change_audit_tables(history, app_role, table, verb):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (fixed table names)
+        before = cursor.fetchone()[0]
+    assert before > 0
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"SET LOCAL ROLE {app_role}")
+        cursor.execute(verb.format(t=table) + (" CASCADE" if verb.startswith("TRUNCATE") else ""))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        assert cursor.fetchone()[0] == before
+
+
+def test_the_application_role_can_still_append_history(history, app_role, therapist):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {app_role}")
+        override(history["theo_1"].screening, therapist, reason="Second opinion on file.")
+
+
+def test_verify_detects_an_edited_audit_row(history, capsys):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE audit_auditevent SET detail = 'edited' "
+            "WHERE id = (SELECT min(id) FROM audit_auditevent)"
+        )
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+    with pytest.raises(CommandError, match="broken"):
+        call_command("verify_audit")
+    assert "content does not match" in capsys.readouterr().err
+
+
+def test_client_service_change_is_attributed_without_a_request(a_client, owner):
+    update_client(
+        client=a_client, expected_version=a_client.version, updated_by=owner, phone="+16175550111"
+    )
+    assert Client.history.filter(id=a_client.pk).latest().history_user == owner
