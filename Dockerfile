@@ -10,7 +10,9 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
     python manage.py collectstatic --no-input
-RUN useradd --system --uid 10001 clinic && mkdir -p /app/var && chown clinic /app/var
+# var/backups exists in the image so the `backups` volume starts owned by the app's user.
+RUN useradd --system --uid 10001 clinic && mkdir -p /app/var/backups \
+    && chown -R clinic /app/var && chmod 700 /app/var/backups
 USER clinic
 EXPOSE 8000
 CMD ["scripts/docker-start"]

@@ -55,6 +55,12 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, clinic_id, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic_id = clinic_id
+        editing = self.instance.pk is not None
+        if editing:
+            # The version the editor started from; the save is refused if it is no longer current.
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, initial=self.instance.version
+            )
         self.duplicates = []
         self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]
         self.helper = FormHelper()
@@ -83,6 +89,8 @@ class ClientForm(forms.ModelForm):
             HTML("{% include 'clients/_duplicate_warning.html' %}"),
             Submit("save", "Save client", css_class="btn-lg"),
         )
+        if editing:
+            self.helper.layout.insert(0, "version")
         for name in PHONE_FIELDS:
             self.fields[name].widget.attrs.setdefault("type", "tel")
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from audit.history import tracked_history
+
 
 class ClientQuerySet(models.QuerySet):
     def for_clinic(self, clinic_id):
@@ -57,8 +59,12 @@ class Client(models.Model):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Optimistic locking: every saved edit adds one; an edit made from an older version is
+    # refused (clients.services.update_client), so two people editing never lose a change.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ClientQuerySet.as_manager()
+    history = tracked_history()
 
     class Meta:
         ordering = ["legal_name", "date_of_birth"]
@@ -70,6 +76,9 @@ class Client(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(legal_name=""), name="client_legal_name_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="client_version_positive"
             ),
         ]
 

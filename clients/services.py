@@ -23,23 +23,53 @@ def create_client(*, clinic_id, created_by, request=None, **fields) -> Client:
     return client
 
 
+class ClientEditConflict(Exception):
+    """Someone saved the client after the editor loaded it; `current` is what they saved."""
+
+    code = "edit_conflict"
+
+    def __init__(self, current: Client):
+        super().__init__(
+            "Someone else changed this client while you were editing (now version "
+            f"{current.version})."
+        )
+        self.current = current
+
+
 @transaction.atomic
-def update_client(*, client: Client, updated_by, request=None, **fields) -> Client:
-    changed = [name for name, value in fields.items() if getattr(client, name) != value]
+def update_client(
+    *, client: Client, expected_version: int, updated_by, request=None, **fields
+) -> Client:
+    """Save an edit made from `expected_version` of the record, or raise ClientEditConflict.
+
+    The version check and the write happen under the row lock taken by the first UPDATE, so
+    of two editors saving at once exactly one wins; the other is told, never overwritten.
+    """
+    claimed = Client.objects.filter(pk=client.pk, version=expected_version).update(
+        version=expected_version
+    )
+    current = Client.objects.get(pk=client.pk)
+    if not claimed:
+        raise ClientEditConflict(current)
+    changed = [name for name, value in fields.items() if getattr(current, name) != value]
     if not changed:
+        client.refresh_from_db()
         return client
     for name in changed:
-        setattr(client, name, fields[name])
-    client.updated_by = updated_by
-    client.save(update_fields=[*changed, "updated_by", "updated_at"])
+        setattr(current, name, fields[name])
+    current.updated_by = updated_by
+    current.version = expected_version + 1
+    # save(), not a queryset update: the row-change history records it.
+    current.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
     record_event(
         actor=updated_by,
-        clinic_id=client.clinic_id,
+        clinic_id=current.clinic_id,
         action=AuditEvent.Action.UPDATE,
-        target=client,
+        target=current,
         detail=", ".join(sorted(changed)),
         request=request,
     )
+    client.refresh_from_db()
     return client
 
 

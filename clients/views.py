@@ -10,7 +10,13 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from clients.forms import ClientForm, ClientSearchForm
 from clients.selectors import get_client_for, search_clients
-from clients.services import archive_client, create_client, restore_client, update_client
+from clients.services import (
+    ClientEditConflict,
+    archive_client,
+    create_client,
+    restore_client,
+    update_client,
+)
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "client_search"
@@ -79,12 +85,50 @@ def client_edit(request, public_id):
     client = get_client_for(request.user, public_id)
     form = ClientForm(request.POST or None, instance=client, clinic_id=request.user.clinic_id)
     if request.method == "POST" and form.is_valid():
-        fields = form.model_fields()
-        client.refresh_from_db()  # the form wrote onto the instance; compare against the database
-        update_client(client=client, updated_by=request.user, request=request, **fields)
+        try:
+            update_client(
+                client=client,
+                expected_version=form.cleaned_data["version"],
+                updated_by=request.user,
+                request=request,
+                **form.model_fields(),
+            )
+        except ClientEditConflict as conflict:
+            return _edit_conflict(request, conflict.current)
         messages.success(request, "Changes saved.")
         return redirect("clients:detail", public_id=client.public_id)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+def _edit_conflict(request, current):
+    """Show what the other person saved and keep this editor's input in the form.
+
+    The form now carries the current version: saving it again is a deliberate choice to
+    replace their values with these.
+    """
+    fields = ClientForm.Meta.fields
+    saved = {name: getattr(current, name) for name in fields}  # before the form writes onto it
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = ClientForm(data, instance=current, clinic_id=request.user.clinic_id)
+    form.is_valid()  # shows the editor's own values, and any field errors, again
+    yours = {name: form.cleaned_data.get(name, data.get(name, "")) for name in fields}
+    choices = {"preferred_language": dict(current._meta.get_field("preferred_language").choices)}
+    their_changes = [
+        {
+            "label": form.fields[name].label,
+            "theirs": choices.get(name, {}).get(saved[name], saved[name]),
+            "yours": choices.get(name, {}).get(yours[name], yours[name]),
+        }
+        for name in fields
+        if yours[name] != saved[name]
+    ]
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "client": current, "conflict": True, "their_changes": their_changes},
+        status=409,
+    )
 
 
 @role_required(*ALL_STAFF)
