@@ -7,7 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Clinics and staff"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.middleware import mark_session_fresh
         from accounts.roles import sync_role_groups
+
+        user_logged_in.connect(mark_session_fresh, dispatch_uid="accounts.mark_session_fresh")
 
         # post_migrate is sent once per app, each after that app's permissions exist; syncing on
         # every send (cheap, idempotent) means the last one sees every app's permissions.

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from accounts.roles import Role, roles_of
 
 
@@ -7,4 +9,5 @@ def staff_role(request):
         "is_front_desk": Role.FRONT_DESK in roles,
         "is_therapist": Role.THERAPIST in roles,
         "is_owner": Role.OWNER in roles,
+        "idle_seconds": settings.STAFF_IDLE_SECONDS,
     }

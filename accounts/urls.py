@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.forms import StaffLoginForm
 
 app_name = "accounts"
@@ -31,4 +32,8 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("2fa/setup/", views.two_factor_setup, name="2fa_setup"),
+    path("2fa/setup/qr.svg", views.two_factor_qr, name="2fa_qr"),
+    path("2fa/verify/", views.two_factor_verify, name="2fa_verify"),
+    path("keep-alive/", views.keep_alive, name="keep_alive"),
 ]

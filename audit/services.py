@@ -3,14 +3,10 @@ from django.utils import timezone
 
 from audit.chain import GENESIS, digest_of
 from audit.models import AuditEvent
+from config.client_ip import client_ip
 
 # Namespace for the advisory lock that serialises each clinic's chain (any fixed number).
 CHAIN_LOCK_NAMESPACE = 7_110_001
-
-
-def client_ip(request) -> str | None:
-    """The address the request came from; REMOTE_ADDR is set by gunicorn from the proxy."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 @transaction.atomic

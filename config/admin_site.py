@@ -3,6 +3,8 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from accounts.roles import Role, has_role
 
@@ -18,6 +20,14 @@ class ClinicAdminSite(admin.AdminSite):
         return user.is_active and (
             user.is_superuser or (user.is_staff and has_role(user, Role.OWNER))
         )
+
+    def login(self, request, extra_context=None):
+        # One login for everyone: the staff login (throttled, then two-factor where required).
+        if request.user.is_authenticated:
+            return redirect("admin:index")
+        from django.contrib.auth.views import redirect_to_login  # needs the app registry
+
+        return redirect_to_login(reverse("admin:index"), reverse("accounts:login"))
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

@@ -39,7 +39,10 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
+    """Comma-separated values; "none" means an empty list (unset or blank means the default)."""
     value = env(name)
     if value is None or value.strip() == "":
         return default
+    if value.strip().lower() == "none":
+        return []
     return [item.strip() for item in value.split(",") if item.strip()]

@@ -6,9 +6,11 @@ transport protection on). See docs/DEPLOY.md and the README.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env, env_bool, env_int, env_list
@@ -51,26 +53,49 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "simple_history",
     "accounts",
     "audit",
     "clients",
     "intake",
     "contraindications",
+    "oversight",
+    "ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database outage is a 503 with a calm page (or JSON for the tablet), not a stack trace.
+    "config.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SlidingSessionMiddleware",
+    # Lets row-change history (audit/history.py) record who changed a row and from where.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Confines a tablet handed to a client to the kiosk pages (after sessions and auth).
     "intake.kiosk.KioskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Therapists and owners finish a second factor before any page (accounts/two_factor.py).
+    "accounts.two_factor.TwoFactorMiddleware",
+    # Last: sees every failed login attempt and answers a locked-out client.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -157,12 +182,48 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-SESSION_COOKIE_AGE = env_int("STAFF_SESSION_SECONDS", 8 * 60 * 60)
+# Idle logout: the session lasts this long after the last request (sliding); pages warn a
+# minute before (static/js/idle.js) and keep what was typed.
+STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 15 * 60)
+SESSION_COOKIE_AGE = STAFF_IDLE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Login throttling (django-axes): 5 failures for a username from one address lock it for
+# 15 minutes. Behind a proxy set TRUSTED_PROXY_COUNT so the real client address is used.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "config.client_ip.login_username"
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP, django-otp) is required for these roles in production; the
+# laptop demo leaves it off unless asked (TWO_FACTOR_ROLES=Therapist,Owner). "none" turns it off.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["Therapist", "Owner"] if PRODUCTION else [])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Clinic screening")
+
+# Content Security Policy: nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -180,6 +241,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every step at INFO; only its warnings matter in the log.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Lockouts are logged at WARNING; every successful login is not news.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # A tablet left alone this long in a client's hands ends its kiosk session (answers are kept).

@@ -18,3 +18,7 @@ WHITENOISE_USE_FINDERS = True
 # A database per test process: parallel runs (xdist workers, two checkouts, a developer and CI)
 # never drop each other's test database.
 DATABASES["default"]["TEST"] = {"NAME": f"test_massage_screening_{os.getpid()}"}  # noqa: F405
+
+# Two-factor authentication is switched on by the tests that exercise it
+# (tests/foundation/test_security.py); other tests log staff in with force_login.
+TWO_FACTOR_ROLES = []

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from config import views
 
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
@@ -11,5 +13,6 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("kiosk/", include("intake.kiosk_urls")),
     path("review/", include("contraindications.urls")),
+    path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

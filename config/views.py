@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.utils import DatabaseError
@@ -5,6 +7,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import server_error as default_server_error
+
+from accounts.roles import Role, has_role
+from config.middleware import DATABASE_DOWN, database_unavailable_response
 
 
 @login_not_required
@@ -22,4 +28,15 @@ def health(request):
 
 
 def home(request):
-    return redirect("clients:list")
+    """Each role starts where its day starts."""
+    if has_role(request.user, Role.THERAPIST, Role.OWNER):
+        return redirect("contraindications:today")
+    return redirect("intake:today")
+
+
+def server_error(request):
+    """handler500: a database outage met before the view (in a middleware) is a 503, not a 500."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_DOWN):
+        return database_unavailable_response(request, exc)
+    return default_server_error(request)

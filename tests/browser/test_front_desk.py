@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_front_desk_creates_a_client_and_finds_them(page, front_desk, clinic):
     ClientFactory.create_batch(3, clinic=clinic)
     log_in(page, "fran")
+    page.get_by_role("link", name="Clients").click()
     page.get_by_role("link", name="New client").click()
     page.get_by_label("Legal name").fill("Ana Lucia Torres")
     page.get_by_label("Preferred name").fill("Lucy")

@@ -82,7 +82,12 @@ def test_duplicate_check_ignores_other_clinics(client, front_desk, other_clinic)
 
 def test_edit_records_changed_field_names_not_values(client, front_desk, a_client):
     client.force_login(front_desk)
-    data = {**VALID, "legal_name": a_client.legal_name, "date_of_birth": a_client.date_of_birth}
+    data = {
+        **VALID,
+        "legal_name": a_client.legal_name,
+        "date_of_birth": a_client.date_of_birth,
+        "version": a_client.version,
+    }
     response = client.post(reverse("clients:edit", args=[a_client.public_id]), data)
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="update")
@@ -141,6 +146,7 @@ def test_client_list_query_count_is_bounded(
 ):
     ClientFactory.create_batch(rows, clinic=clinic)
     client.force_login(front_desk)
+    # session, user, roles, clinic, count, page
     with django_assert_max_num_queries(6):
         response = client.get(reverse("clients:list"), {"page": 2 if rows > 25 else 1})
     assert response.status_code == 200

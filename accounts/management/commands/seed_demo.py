@@ -7,6 +7,7 @@ import random
 import secrets
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -86,13 +87,22 @@ class Command(BaseCommand):
         logins = [self._staff(clinic, *row) for row in DEMO_STAFF]
         logins.append(self._staff(other, "hillside", "Hal", "Side", Role.THERAPIST, False))
         self._clients(clinic, owner=User.objects.get(username="owner"))
+        from contraindications.demo import seed_demo_reviews
         from intake.demo import seed_demo_intakes
+        from oversight.demo import seed_demo_oversight
 
         seed_demo_intakes(clinic, User.objects.get(username="frontdesk"))
+        seed_demo_reviews(clinic, User.objects.get(username="therapist"))
+        seed_demo_oversight(clinic)
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}"))
         self.stdout.write("Log in at http://127.0.0.1:8000/ with:")
         for username, password, role, clinic_name in logins:
             self.stdout.write(f"  {role:<11} {username:<10} {password}   ({clinic_name})")
+        if settings.TWO_FACTOR_ROLES:
+            self.stdout.write(
+                "Therapists and owners set up two-factor authentication (an authenticator app) "
+                "at their first login."
+            )
 
     def _staff(self, clinic, username, first, last, role, is_staff):
         from django.contrib.auth.models import Group
@@ -111,7 +121,7 @@ class Command(BaseCommand):
         return username, password, role.value, clinic.name
 
     def _clients(self, clinic, owner):
-        rng = random.Random(20261121)  # the same demo clients every time
+        rng = random.Random(20261121)  # nosec B311 - the same demo clients every time, not security
         existing = set(Client.objects.for_clinic(clinic.pk).values_list("legal_name", flat=True))
         for index in range(20):
             name = f"{FIRST[index]} {LAST[(index * 7) % len(LAST)]}"

@@ -1,0 +1,185 @@
+"""Every URL × every role, with the status each must get (a GET, as a link or an edited URL
+would send). A new URL without an entry here fails `test_every_url_has_an_entry`.
+
+Roles: anonymous; a kiosk (a tablet handed to a client); front desk, therapist and owner of
+Riverside; and an owner of another clinic (Hillside), who must never reach Riverside's data.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.roles import Role
+from contraindications.review import record_referral_decision
+from tests.factories import ClientFactory, UserFactory
+from tests.review.helpers import KIDNEY_RED_FLAG, screened
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "kiosk", "front_desk", "therapist", "owner", "other_clinic")
+LOGIN = "login"  # a redirect to the staff login page
+KIOSK = "kiosk"  # a redirect back into the kiosk (a tablet goes nowhere else)
+TWO = "2fa"  # a redirect into the two-factor flow
+ENDED = "ended"  # a redirect to "this tablet session has ended"
+
+# url name: (anonymous, kiosk, front desk, therapist, owner, other clinic's owner)
+MATRIX = {
+    "home": (LOGIN, KIOSK, 302, 302, 302, 302),
+    "health": (200, KIOSK, 200, 200, 200, 200),
+    "accounts:login": (200, KIOSK, 302, 302, 302, 302),
+    "accounts:logout": (LOGIN, KIOSK, 405, 405, 405, 405),
+    "accounts:password_change": (LOGIN, KIOSK, 200, 200, 200, 200),
+    "accounts:password_change_done": (LOGIN, KIOSK, 200, 200, 200, 200),
+    "accounts:2fa_setup": (LOGIN, KIOSK, 302, 302, 302, 302),
+    "accounts:2fa_qr": (LOGIN, KIOSK, 404, 404, 404, 404),
+    "accounts:2fa_verify": (LOGIN, KIOSK, 302, 302, 302, 302),
+    "accounts:keep_alive": (LOGIN, KIOSK, 405, 405, 405, 405),
+    "clients:list": (LOGIN, KIOSK, 200, 200, 200, 200),
+    "clients:create": (LOGIN, KIOSK, 200, 200, 200, 200),
+    "clients:detail": (LOGIN, KIOSK, 200, 200, 200, 404),
+    "clients:edit": (LOGIN, KIOSK, 200, 200, 200, 404),
+    "clients:archive": (LOGIN, KIOSK, 405, 405, 405, 405),
+    "intake:today": (LOGIN, KIOSK, 200, 200, 200, 200),
+    "intake:hand_over": (LOGIN, KIOSK, 405, 405, 405, 405),
+    # Without a tablet session the kiosk pages only say the session has ended; the save
+    # endpoint takes only POST; the take-back page is a password form and reveals nothing.
+    "kiosk:home": (ENDED, 200, ENDED, ENDED, ENDED, ENDED),
+    "kiosk:language": (ENDED, 405, ENDED, ENDED, ENDED, ENDED),
+    "kiosk:changed": (ENDED, 405, ENDED, ENDED, ENDED, ENDED),
+    "kiosk:section": (ENDED, 200, ENDED, ENDED, ENDED, ENDED),
+    "kiosk:save": (405, 405, 405, 405, 405, 405),
+    "kiosk:done": (ENDED, 302, ENDED, ENDED, ENDED, ENDED),
+    "kiosk:staff": (200, 200, 200, 200, 200, 200),
+    "kiosk:ended": (200, 200, 200, 200, 200, 200),
+    "contraindications:today": (LOGIN, KIOSK, 403, 200, 200, 200),
+    "contraindications:screening": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "contraindications:plan": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "contraindications:plan_check": (LOGIN, KIOSK, 403, 405, 405, 405),
+    "contraindications:referral": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "contraindications:clearance": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "contraindications:summary_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "contraindications:letter_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "oversight:dashboard": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "oversight:decisions": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "oversight:decisions_csv": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "oversight:report_pdf": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "oversight:decision": (LOGIN, KIOSK, 403, 403, 200, 404),
+    "oversight:trail": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "oversight:rulesets": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "oversight:ruleset_diff": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "oversight:ruleset": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "oversight:ruleset_activate": (LOGIN, KIOSK, 403, 403, 405, 405),
+    # The admin is one gate (config/admin_site.py): owners only; its pages share it.
+    "admin:index": (LOGIN, KIOSK, 403, 403, 200, 200),
+}
+
+
+def url_names():
+    names = []
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    names.append("admin:index")
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_has_an_entry():
+    assert sorted(set(url_names()) - set(MATRIX)) == [], "add the new URL to MATRIX"
+    assert sorted(set(MATRIX) - set(url_names())) == [], "remove URLs that no longer exist"
+
+
+@pytest.fixture
+def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
+    client_record = ClientFactory(clinic=clinic, legal_name="Maria Garcia")
+    screening = screened(client_record, KIDNEY_RED_FLAG, therapist)
+    decision = record_referral_decision(
+        screening=screening,
+        rule_ids=["KIDNEY-HEMATURIA"],
+        action="referred",
+        referred_to="Dr. Lang",
+        method="phone",
+        urgency="today",
+        request_text="Please assess.",
+        decided_by=therapist,
+    )
+    stranger = UserFactory(username="hillside-owner", clinic=other_clinic, is_staff=True)
+    stranger.groups.add(Group.objects.get(name=Role.OWNER.value))
+    kwargs = {
+        "clients": {"public_id": client_record.public_id},
+        "intake:hand_over": {"public_id": client_record.public_id},
+        "contraindications": {"public_id": screening.public_id},
+        "oversight:decision": {"public_id": decision.public_id},
+        "oversight:ruleset": {"version": ruleset.version},
+        "oversight:ruleset_activate": {"version": ruleset.version},
+        "kiosk:section": {"section": "about_you"},
+    }
+    users = {
+        "front_desk": front_desk,
+        "therapist": therapist,
+        "owner": owner,
+        "other_clinic": stranger,
+    }
+    return {"client": client_record, "kwargs": kwargs, "users": users}
+
+
+def _reverse(name, world):
+    if name == "oversight:ruleset_diff":
+        version = world["kwargs"]["oversight:ruleset"]["version"]
+        return f"{reverse(name)}?old={version}&new={version}"
+    kwargs = world["kwargs"]
+    for key in (name, name.split(":")[0]):
+        if key in kwargs:
+            try:
+                return reverse(name, kwargs=kwargs[key])
+            except Exception:  # noqa: BLE001, S112 - this name takes no such arguments
+                continue
+    return reverse(name)
+
+
+def _as(role, client, world):
+    if role == "anonymous":
+        return client
+    if role == "kiosk":
+        client.force_login(world["users"]["front_desk"])
+        response = client.post(reverse("intake:hand_over", args=[world["client"].public_id]))
+        assert response.status_code == 302
+        return client
+    client.force_login(world["users"][role])
+    return client
+
+
+def _outcome(response):
+    if response.status_code in (301, 302):
+        location = response.headers["Location"]
+        if "/accounts/login/" in location or "/admin/login/" in location:
+            return LOGIN
+        if "/kiosk/ended/" in location:
+            return ENDED
+        if location.startswith("/kiosk/"):
+            return KIOSK
+        if "/accounts/2fa/" in location:
+            return TWO
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(client, world, role):
+    browser = _as(role, client, world)
+    column = ROLES.index(role)
+    wrong = {}
+    for name, expected in MATRIX.items():
+        if role == "kiosk" and name in ("kiosk:done", "kiosk:ended", "kiosk:staff"):
+            # These end or pause the kiosk session; checked once, at the end, below.
+            continue
+        got = _outcome(browser.get(_reverse(name, world)))
+        if got != expected[column] and not (expected[column] == KIOSK and got == 302):
+            wrong[name] = (expected[column], got)
+    assert wrong == {}, f"{role}: expected vs got {wrong}"
