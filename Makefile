@@ -1,4 +1,4 @@
-.PHONY: run test lint bench
+.PHONY: run test lint bench loadtest
 run:   ## install, migrate, load rules and the demo clinic, serve on 127.0.0.1:8000
 	scripts/run
 test:  ## ruff, then the whole test suite on PostgreSQL
@@ -7,3 +7,5 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 bench: ## benchmarks that print a table (see docs/PERFORMANCE.md)
 	scripts/bench
+loadtest: ## 30 tablets + 10 staff against gunicorn on a throw-away database (docs/PERFORMANCE.md)
+	scripts/loadtest

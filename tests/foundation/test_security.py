@@ -45,7 +45,20 @@ def test_passwords_are_hashed_with_argon2_outside_the_tests():
     # The tests swap in a fast hasher; the real settings module must not.
     import config.settings
 
-    assert config.settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert config.settings.PASSWORD_HASHERS[0] == "accounts.hashers.ClinicArgon2PasswordHasher"
+
+
+def test_argon2_meets_the_owasp_minimum_and_upgrades_old_hashes():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from accounts.hashers import ClinicArgon2PasswordHasher
+
+    hasher = ClinicArgon2PasswordHasher()
+    encoded = hasher.encode("correct horse battery staple", hasher.salt())
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hasher.verify("correct horse battery staple", encoded)
+    old = Argon2PasswordHasher().encode("correct horse battery staple", hasher.salt())
+    assert hasher.must_update(old)
 
 
 def test_therapist_must_set_up_two_factor_before_any_page(client, therapist, two_factor_on):

@@ -1,0 +1,180 @@
+"""The load test's throw-away database: fill it before the run, check it after.
+
+    python -m loadtest.data seed OUT.json   one clinic, 10 staff, 30 clients; OUT.json gets what
+                                            the load client needs (staff usernames, the password
+                                            they share, client ids, answers per section)
+    python -m loadtest.data check           every submitted intake has its screening
+
+Run by scripts/loadtest. Both refuse any database whose name does not end in `_load`. The
+password is generated per run and exists only in that database and OUT.json (deleted after).
+"""
+
+import argparse
+import json
+import os
+import secrets
+import sys
+from datetime import date
+from pathlib import Path
+
+import django
+
+# Answer sets taken by turns: nothing to report, a pregnancy (modify), a kidney red flag (refer
+# urgently). Complete for the tablet's full walk-through, as tests/review/helpers.py has them.
+PREGNANT = {
+    "age": 31,
+    "pregnant": "yes",
+    "pregnancy_weeks": 24,
+    "pregnancy_high_risk": False,
+    "pregnancy_swelling_headache": False,
+    "pregnancy_warning_signs": False,
+}
+KIDNEY_RED_FLAG = {
+    "age": 52,
+    "blood_in_urine": True,
+    "has_pain": True,
+    "pain_regions": ["flank_right"],
+    "pain_level": 6,
+    "pain_duration": "under_1_week",
+    "back_or_flank_pain": True,
+    "flank_pain": True,
+    "pain_feel": "sharp_stabbing",
+    "pain_with_movement": "worse_with_movement",
+    "pain_worsening": False,
+    "night_pain": False,
+    "massage_not_helping": False,
+    "seen_doctor_about_pain": False,
+}
+FIRST = ["Maria", "James", "Aisha", "Chen", "Sofia", "Daniel", "Priya", "Lucas", "Grace", "Mateo"]
+LAST = ["Garcia", "Smith", "Khan"]
+
+
+def form_value(value):
+    """An answer as the browser form (and the autosave JSON) carries it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return str(value)
+
+
+def sections_of(catalogue, answers: dict) -> list[dict]:
+    return [
+        {
+            "slug": section,
+            "fields": {
+                q.id: form_value(answers[q.id])
+                for q in catalogue.questions
+                if q.section == section and q.id in answers
+            },
+        }
+        for section in catalogue.sections
+    ]
+
+
+def _throw_away_database() -> str:
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    if not name.endswith("_load"):
+        sys.exit(f"refusing to touch {name!r}: the load test works in a database named *_load")
+    return name
+
+
+def seed(out: Path) -> None:
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Clinic, User
+    from accounts.roles import Role
+    from clients.services import create_client
+    from intake.catalogues import current_catalogue
+    from tests.factories import complete_answers, signature_data_url
+
+    name = _throw_away_database()
+
+    password = secrets.token_urlsafe(18)
+    clinic = Clinic.objects.create(name="Load Test Clinic", slug="load-test")
+    staff = {Role.FRONT_DESK: [], Role.THERAPIST: []}
+    for role, prefix in ((Role.FRONT_DESK, "frontdesk"), (Role.THERAPIST, "therapist")):
+        for n in range(1, 6):
+            user = User.objects.create_user(
+                username=f"{prefix}{n:02d}",
+                password=password,
+                first_name=prefix.title(),
+                last_name=f"No{n}",
+                clinic=clinic,
+            )
+            user.groups.set([Group.objects.get(name=role.value)])
+            staff[role].append(user.username)
+
+    creator = User.objects.get(username="frontdesk01")
+    clients = []
+    for index in range(30):
+        client = create_client(
+            clinic_id=clinic.pk,
+            created_by=creator,
+            legal_name=f"{FIRST[index % 10]} {LAST[index // 10]}",
+            preferred_name="",
+            date_of_birth=date(1950 + index, 1 + index % 12, 1 + index % 28),
+            phone=f"+1617555{1000 + index * 37:04d}",
+            email=f"client{index}@example.com",
+            preferred_language="en",
+            physician_name="Dr. Rebecca Lang",
+            physician_practice="Harbor Family Medicine",
+            physician_phone="+16175550142",
+        )
+        clients.append({"id": str(client.public_id), "name": client.legal_name})
+
+    catalogue = current_catalogue()
+    variants = [
+        complete_answers(),
+        complete_answers(**PREGNANT),
+        complete_answers(**KIDNEY_RED_FLAG),
+    ]
+    data = {
+        "password": password,
+        "front_desk": staff[Role.FRONT_DESK],
+        "therapists": staff[Role.THERAPIST],
+        "clients": clients,
+        "searches": ["Maria", "Khan", "5551", "Smith Grace"],
+        "variants": [sections_of(catalogue, answers) for answers in variants],
+        "signature": signature_data_url(),
+    }
+    out.touch(mode=0o600)
+    out.write_text(json.dumps(data))
+    print(f"Seeded {name}: 1 clinic, 10 staff, {len(clients)} clients")
+
+
+def check() -> None:
+    from contraindications.models import Screening
+    from intake.models import Intake
+
+    _throw_away_database()
+    submitted = Intake.objects.filter(status=Intake.Status.SUBMITTED)
+    unscreened = submitted.exclude(pk__in=Screening.objects.values("intake_id")).count()
+    print(
+        f"Intakes submitted: {submitted.count()}, screenings: {Screening.objects.count()}, "
+        f"submitted without a screening: {unscreened}"
+    )
+    if unscreened or not submitted.exists():
+        sys.exit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    seed_parser = commands.add_parser("seed")
+    seed_parser.add_argument("out", type=Path, help="where to write the load client's data")
+    commands.add_parser("check")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    if args.command == "seed":
+        seed(args.out)
+    else:
+        check()
+
+
+if __name__ == "__main__":
+    main()
