@@ -37,6 +37,11 @@ def compiled(version: RuleSetVersion) -> tuple[Catalogue, RuleSet]:
     return entry
 
 
+def compiled_if_loaded(checksum: str) -> tuple[Catalogue, RuleSet] | None:
+    """The compiled version with this checksum if this process has built it already."""
+    return _COMPILED.get(checksum)
+
+
 def active_version() -> RuleSetVersion:
     version = (
         RuleSetVersion.objects.filter(activated_at__isnull=False).order_by("-activated_at").first()

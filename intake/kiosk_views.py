@@ -48,6 +48,11 @@ def kiosk_page(view):
     return wrapped
 
 
+def _catalogue(intake):
+    # kiosk_intake() read the rule set in use with the intake: no query of its own.
+    return catalogue_for(intake.catalogue_version, active_checksum=intake.active_ruleset)
+
+
 def _flow(intake, catalogue, evaluation=None):
     evaluation = evaluation or evaluate(catalogue, intake.answers)
     missing = frozenset(catalogue.by_id[qid].section for qid in evaluation.errors)
@@ -57,7 +62,7 @@ def _flow(intake, catalogue, evaluation=None):
 @kiosk_page
 @require_GET
 def home(request, intake):
-    catalogue = catalogue_for(intake.catalogue_version)
+    catalogue = _catalogue(intake)
     sections, _evaluation = _flow(intake, catalogue)
     return render(
         request,
@@ -93,7 +98,7 @@ def changed(request, intake):
     unchanged = request.POST.get("changed") == "no"
     services.record_unchanged(intake_id=intake.pk, unchanged=unchanged)
     intake.unchanged_since_previous = unchanged
-    catalogue = catalogue_for(intake.catalogue_version)
+    catalogue = _catalogue(intake)
     sections, _evaluation = _flow(intake, catalogue)
     return redirect("kiosk:section", section=sections[0])
 
@@ -101,14 +106,14 @@ def changed(request, intake):
 @kiosk_page
 @require_http_methods(["GET", "POST"])
 def section(request, intake, section):
-    catalogue = catalogue_for(intake.catalogue_version)
+    catalogue = _catalogue(intake)
     if section not in catalogue.sections:
         return redirect("kiosk:home")
-    questions = [q for q in catalogue.questions if q.section == section]
     posted = None
     submit_error = ""
     if request.method == "POST":
         going_back = request.POST.get("go") == "back"
+        questions = [q for q in catalogue.questions if q.section == section]
         raw = parse_form(catalogue, questions, request.POST)
         evaluation = services.save_answers(
             intake_id=intake.pk,
@@ -134,17 +139,19 @@ def section(request, intake, section):
         posted = request.POST
         errors = section_errors
     else:
-        # After a refused submit the client is sent here to see what is missing.
+        # One evaluation serves the flow (which sections still miss an answer) and this page:
+        # values and visibility do not depend on which answers are required.
+        evaluation = evaluate(catalogue, intake.answers)
+        sections, _full = _flow(intake, catalogue, evaluation)
+        # A missing answer is pointed out only after a refused submit, which sends the client
+        # here to see what is missing.
         checking = request.GET.get("check") == "1"
-        evaluation = evaluate(
-            catalogue, intake.answers, required_in=frozenset({section} if checking else ())
-        )
         errors = {
             qid: e
             for qid, e in evaluation.errors.items()
             if catalogue.by_id[qid].section == section
+            and (checking or e.code != "missing_required")
         }
-    sections, _full = _flow(intake, catalogue)
     index = sections.index(section) if section in sections else 0
     rows = section_rows(
         catalogue,
@@ -233,7 +240,7 @@ def save(request):
             raise TypeError
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": _("The answers could not be read.")}, status=400)
-    catalogue = catalogue_for(intake.catalogue_version)
+    catalogue = _catalogue(intake)
     # Values arrive as the form holds them: a string, or a list of strings for tick boxes.
     data = {}
     for qid, value in answers.items():

@@ -3,14 +3,21 @@ current value, whether shown, and the error next to it.
 
 The parts that never change (wording, choices, regions) are built once per catalogue version
 and language; each request only adds values and errors. This keeps a section render cheap.
+The same goes for each question's markup: `_question.html` is rendered once per question, state
+(hidden, in error, which yes/no answer) and language with markers where the value, the error
+and the options go, and a request only fills those in (escaped as the template would).
 """
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from contraindications.engine import REGIONS, Catalogue, Question
 from intake.answers import error_message
@@ -50,6 +57,7 @@ class QuestionRow:
         return self.q.type == "yes_no" and self.section == "consent"
 
     section: str = ""
+    html: str = ""  # the question as `_question.html` renders it
 
 
 _STATIC: dict[tuple[str, str, str], StaticQuestion] = {}
@@ -94,6 +102,9 @@ OPTION = (
 )
 
 
+CHECKED = mark_safe(" checked")  # noqa: S308  # nosec B308 B703 - a constant attribute
+
+
 def _option_html(q: Question, choices) -> tuple[tuple[str, str, str], ...]:
     if q.type == "yes_no":
         return ()
@@ -103,9 +114,7 @@ def _option_html(q: Question, choices) -> tuple[tuple[str, str, str], ...]:
         (
             code,
             format_html(OPTION, css, kind, q.id, q.id, code, code, "", q.id, code, label),
-            format_html(
-                OPTION, css, kind, q.id, q.id, code, code, mark_safe(" checked"), q.id, code, label
-            ),
+            format_html(OPTION, css, kind, q.id, q.id, code, code, CHECKED, q.id, code, label),
         )
         for code, label in choices
     )
@@ -154,10 +163,53 @@ def section_rows(
                 ticked = set(current or ())
             else:
                 ticked = {current}
-            row.options_html = mark_safe(  # noqa: S308 - built with format_html above
+            row.options_html = mark_safe(  # noqa: S308  # nosec B308 B703 - format_html parts
                 "".join(on if code in ticked else off for code, off, on in static.option_html)
             )
         else:
             row.value = current if posted is not None else _display(q, current)
+        row.html = _question_html(row, (catalogue.version, lang, q.id))
         rows.append(row)
     return rows
+
+
+# Private-use characters: never in the wording, and left alone by HTML escaping.
+VALUE_MARK = "\ue000value\ue000"
+ERROR_MARK = "\ue000error\ue000"
+OPTIONS_MARK = mark_safe("\ue000options\ue000")  # noqa: S308  # nosec B308 B703 - a constant
+_MARKS = re.compile(f"({VALUE_MARK}|{ERROR_MARK}|{OPTIONS_MARK})")
+YES_NO_VALUES = ("yes", "no")
+
+_FRAGMENTS: dict[tuple, tuple[str, ...]] = {}
+
+
+def _question_html(row: QuestionRow, static_key: tuple[str, str, str]) -> SafeString:
+    q = row.q
+    # The template only compares a yes/no value (to tick "yes" or "no"); any other value is
+    # printed, so it stays a marker and the cache holds a few shapes per question.
+    shape = VALUE_MARK
+    if q.type == "yes_no":
+        shape = row.value if row.value in YES_NO_VALUES else ""
+    key = (*static_key, translation.get_language(), row.section, row.hidden, bool(row.error), shape)
+    parts = _FRAGMENTS.get(key)
+    if parts is None:
+        model = QuestionRow(
+            q=q,
+            hidden=row.hidden,
+            error=ERROR_MARK if row.error else "",
+            value=shape,
+            options_html=OPTIONS_MARK if q.option_html else "",
+            section=row.section,
+        )
+        parts = tuple(_MARKS.split(render_to_string("intake/_question.html", {"row": model})))
+        # While developing, an edited template shows at the next request.
+        if not settings.DEBUG:
+            _FRAGMENTS[key] = parts
+    fill = {
+        VALUE_MARK: conditional_escape(row.value),
+        ERROR_MARK: conditional_escape(row.error),
+        OPTIONS_MARK: row.options_html,
+    }
+    return mark_safe(  # noqa: S308  # nosec B308 B703 - template output, escaped values
+        "".join([fill.get(part, part) for part in parts])
+    )

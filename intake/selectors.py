@@ -7,13 +7,22 @@ from django.utils import timezone
 
 from contraindications.models import Screening
 from intake.booking import booking_status
+from intake.catalogues import active_checksum_subquery
 from intake.models import Intake
 
 
 def kiosk_intake(token: str) -> Intake | None:
+    """The intake a kiosk session holds and, as `active_ruleset`, the checksum of the rule set
+    in use: one query per kiosk page. Kept lean (no joins, no sort: the token is unique)
+    because every tablet request runs it; only the welcome page reads the client."""
     if not token:
         return None
-    return Intake.objects.select_related("client", "clinic").filter(kiosk_token=token).first()
+    found = (
+        Intake.objects.annotate(active_ruleset=active_checksum_subquery())
+        .filter(kiosk_token=token)
+        .order_by()[:1]
+    )
+    return found[0] if found else None
 
 
 def _with_decision(intakes):
