@@ -7,7 +7,7 @@ Runs in a throwaway test database (created and dropped here), so it never touche
 """
 
 import statistics
-import subprocess  # nosec B404 - runs pdfinfo on our own temp file
+import subprocess  # runs pdfinfo on our own temp file  # nosec B404
 import tempfile
 import time
 from datetime import timedelta
@@ -51,7 +51,7 @@ def _page_count(content: bytes) -> str:
         fh.write(content)
         fh.flush()
         try:
-            info = subprocess.run(  # noqa: S603  # nosec B603 B607 - fixed argv, own temp file
+            info = subprocess.run(  # noqa: S603 - fixed argv, own temp file  # nosec B603 B607
                 ["pdfinfo", fh.name],  # noqa: S607
                 capture_output=True,
                 text=True,

@@ -42,7 +42,7 @@ def finish(request, *, language: str) -> None:
     """After submission the tablet shows only "please hand it back": no intake is reachable."""
     state = request.session.get(SESSION_KEY) or {}
     request.session[SESSION_KEY] = {
-        "token": None,  # nosec B105 - clears the kiosk token, not a password
+        "token": None,  # clears the kiosk token, not a password  # nosec B105
         "clinic": state.get("clinic"),
         "client": state.get("client"),
         "lang": language,

@@ -102,7 +102,7 @@ OPTION = (
 )
 
 
-CHECKED = mark_safe(" checked")  # noqa: S308  # nosec B308 B703 - a constant attribute
+CHECKED = mark_safe(" checked")  # noqa: S308 - a constant attribute  # nosec B308 B703
 
 
 def _option_html(q: Question, choices) -> tuple[tuple[str, str, str], ...]:
@@ -163,7 +163,7 @@ def section_rows(
                 ticked = set(current or ())
             else:
                 ticked = {current}
-            row.options_html = mark_safe(  # noqa: S308  # nosec B308 B703 - format_html parts
+            row.options_html = mark_safe(  # noqa: S308 - format_html parts  # nosec B308 B703
                 "".join(on if code in ticked else off for code, off, on in static.option_html)
             )
         else:
@@ -176,7 +176,7 @@ def section_rows(
 # Private-use characters: never in the wording, and left alone by HTML escaping.
 VALUE_MARK = "\ue000value\ue000"
 ERROR_MARK = "\ue000error\ue000"
-OPTIONS_MARK = mark_safe("\ue000options\ue000")  # noqa: S308  # nosec B308 B703 - a constant
+OPTIONS_MARK = mark_safe("\ue000options\ue000")  # noqa: S308 - a constant  # nosec B308 B703
 _MARKS = re.compile(f"({VALUE_MARK}|{ERROR_MARK}|{OPTIONS_MARK})")
 YES_NO_VALUES = ("yes", "no")
 
@@ -210,6 +210,6 @@ def _question_html(row: QuestionRow, static_key: tuple[str, str, str]) -> SafeSt
         ERROR_MARK: conditional_escape(row.error),
         OPTIONS_MARK: row.options_html,
     }
-    return mark_safe(  # noqa: S308  # nosec B308 B703 - template output, escaped values
+    return mark_safe(  # noqa: S308 - template output, escaped values  # nosec B308 B703
         "".join([fill.get(part, part) for part in parts])
     )

@@ -74,7 +74,7 @@ def _random_value(q: Question, rng: random.Random, yes_rate: float) -> Any:
 def make_intakes(
     catalogue: Catalogue, n: int, seed: int = 2026, yes_rate: float = 0.05
 ) -> list[Answers]:
-    rng = random.Random(seed)  # noqa: S311  # nosec B311 - reproducible test data
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data  # nosec B311
     return [
         validate_answers(catalogue, random_raw_answers(catalogue, rng, yes_rate)) for _ in range(n)
     ]

@@ -121,7 +121,7 @@ class Command(BaseCommand):
         return username, password, role.value, clinic.name
 
     def _clients(self, clinic, owner):
-        rng = random.Random(20261121)  # nosec B311 - the same demo clients every time, not security
+        rng = random.Random(20261121)  # the same demo clients every time, not security  # nosec B311
         existing = set(Client.objects.for_clinic(clinic.pk).values_list("legal_name", flat=True))
         for index in range(20):
             name = f"{FIRST[index]} {LAST[(index * 7) % len(LAST)]}"
