@@ -58,3 +58,23 @@ def ruleset(db):
 
     call_command("load_rules", verbosity=0)
     return active_version()
+
+
+@pytest.fixture
+def app_role(transactional_db):
+    """A non-superuser PostgreSQL role with the privileges the application's role has in
+    production (docs/DEPLOY.md); tests switch to it with SET LOCAL ROLE."""
+    import os
+
+    from django.db import connection
+
+    role = f"clinic_app_test_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {role}")
+        cursor.execute(f"CREATE ROLE {role}")
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+    yield role
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
+        cursor.execute(f"DROP ROLE IF EXISTS {role}")

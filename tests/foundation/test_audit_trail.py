@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -10,8 +8,6 @@ from audit.services import record_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-APP_ROLE = f"clinic_app_test_{os.getpid()}"
-
 
 @pytest.fixture
 def events(a_client, front_desk):
@@ -19,20 +15,6 @@ def events(a_client, front_desk):
         record_event(actor=front_desk, clinic_id=a_client.clinic_id, action="view", target=a_client)
         for _ in range(3)
     ]
-
-
-@pytest.fixture
-def app_role():
-    """A non-superuser role with the privileges the application's role has in production."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
-        cursor.execute(f"CREATE ROLE {APP_ROLE}")
-        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
-    yield APP_ROLE
-    with connection.cursor() as cursor:
-        cursor.execute("RESET ROLE")
-        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {APP_ROLE}")
-        cursor.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 """Row-change history: who changed what, kept append-only in PostgreSQL like the audit trail."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -23,22 +22,7 @@ from tests.review.helpers import screened
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-APP_ROLE = f"clinic_app_hist_{os.getpid()}"
 AUDIT_TABLES = ["audit_auditevent", *HISTORY_TABLES]
-
-
-@pytest.fixture
-def app_role():
-    """A non-superuser role with the privileges the application's role has in production."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
-        cursor.execute(f"CREATE ROLE {APP_ROLE}")
-        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
-    yield APP_ROLE
-    with connection.cursor() as cursor:
-        cursor.execute("RESET ROLE")
-        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {APP_ROLE}")
-        cursor.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
 
 
 @pytest.fixture
