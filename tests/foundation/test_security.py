@@ -149,3 +149,14 @@ def test_activity_pushes_the_idle_expiry_forward(client, front_desk):
         assert (later - first).total_seconds() == 10 * 60
         traveller.shift(16 * 60)
         assert client.get(reverse("clients:list")).status_code == 302  # idle too long
+
+
+def test_the_tablet_take_back_is_throttled_too(client, front_desk, a_client, ruleset):
+    client.force_login(front_desk)
+    client.post(reverse("intake:hand_over", args=[a_client.public_id]))
+    take_back = reverse("kiosk:staff")
+    for _ in range(4):
+        response = client.post(take_back, {"username": "fran", "password": "guess"})
+        assert response.status_code == 200
+    assert client.post(take_back, {"username": "fran", "password": "guess"}).status_code == 429
+    assert client.post(take_back, {"username": "fran", "password": PASSWORD}).status_code == 429
