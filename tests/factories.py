@@ -13,7 +13,14 @@ from audit.models import AuditEvent
 from clients.models import Client
 from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, ruleset_checksum
 from contraindications.engine.defaults import read_json
-from contraindications.models import RuleSetVersion, Screening
+from contraindications.models import (
+    PhysicianClearance,
+    ReferralDecision,
+    ReferralDecisionRule,
+    RuleSetVersion,
+    Screening,
+    TreatmentPlan,
+)
 from intake.catalogues import current_catalogue
 from intake.models import ConsentText, Intake
 
@@ -74,20 +81,6 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     hash = factory.Faker("sha256")
 
 
-class IntakeFactory(factory.django.DjangoModelFactory):
-    """A submitted intake; pass `answers` for what the client said."""
-
-    class Meta:
-        model = Intake
-
-    client = factory.SubFactory(ClientFactory)
-    clinic = factory.SelfAttribute("client.clinic")
-    catalogue_version = "test"
-    answers = factory.LazyFunction(dict)
-    status = Intake.Status.SUBMITTED
-    submitted_at = factory.Faker("date_time_this_year", tzinfo=datetime.UTC)
-
-
 class RuleSetVersionFactory(factory.django.DjangoModelFactory):
     """The shipped rule set stored as a version (use the `ruleset` fixture to activate it)."""
 
@@ -110,7 +103,7 @@ class ScreeningFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Screening
 
-    intake = factory.SubFactory(IntakeFactory)
+    intake = factory.SubFactory("tests.factories.IntakeFactory", submitted=True)
     client = factory.SelfAttribute("intake.client")
     clinic = factory.SelfAttribute("intake.clinic")
     ruleset = factory.SubFactory(RuleSetVersionFactory)
@@ -237,3 +230,71 @@ class IntakeFactory(factory.django.DjangoModelFactory):
     language = "en"
     answers = factory.LazyFunction(dict)
     kiosk_token = factory.Sequence(lambda n: f"kiosk-token-{n:06d}-opaque")
+
+
+class TreatmentPlanFactory(factory.django.DjangoModelFactory):
+    """A compliant Swedish plan; prefer contraindications.review.save_plan for checked plans."""
+
+    class Meta:
+        model = TreatmentPlan
+
+    screening = factory.SubFactory(ScreeningFactory)
+    clinic = factory.SelfAttribute("screening.clinic")
+    client = factory.SelfAttribute("screening.client")
+    ruleset = factory.SelfAttribute("screening.ruleset")
+    modalities = factory.LazyFunction(lambda: ["swedish"])
+    regions = factory.LazyFunction(lambda: ["upper_back"])
+    pressure = 2
+    position = "side_lying"
+    duration_minutes = 60
+    check_result = factory.LazyFunction(lambda: {"ok": True, "violations": []})
+    compliant = True
+    created_by = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"))
+
+
+class ReferralDecisionFactory(factory.django.DjangoModelFactory):
+    """A referral; prefer contraindications.review.record_referral_decision in workflows."""
+
+    class Meta:
+        model = ReferralDecision
+
+    screening = factory.SubFactory(ScreeningFactory, decision="refer")
+    clinic = factory.SelfAttribute("screening.clinic")
+    client = factory.SelfAttribute("screening.client")
+    ruleset = factory.SelfAttribute("screening.ruleset")
+    rule_ids = factory.LazyFunction(lambda: ["KIDNEY-URINARY-SYMPTOMS"])
+    urgent = False
+    action = ReferralDecision.Action.REFERRED
+    referred_to = "Dr. Rebecca Lang"
+    method = ReferralDecision.Method.LETTER
+    urgency = ReferralDecision.Urgency.WITHIN_WEEK
+    request_text = "Please assess before any massage."
+    decided_by = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"))
+
+
+class ReferralDecisionRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferralDecisionRule
+
+    decision = factory.SubFactory(ReferralDecisionFactory)
+    clinic = factory.SelfAttribute("decision.clinic")
+    rule_id = "KIDNEY-URINARY-SYMPTOMS"
+    category = "kidney"
+    action = factory.SelfAttribute("decision.action")
+    decided_by = factory.SelfAttribute("decision.decided_by")
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class PhysicianClearanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PhysicianClearance
+
+    screening = factory.SubFactory(ScreeningFactory, decision="clearance_required")
+    clinic = factory.SelfAttribute("screening.clinic")
+    client = factory.SelfAttribute("screening.client")
+    ruleset = factory.SelfAttribute("screening.ruleset")
+    physician_name = "Dr. Ada Obi"
+    cleared_on = factory.LazyFunction(timezone.localdate)
+    expires_on = factory.LazyAttribute(lambda o: o.cleared_on + datetime.timedelta(days=28))
+    rule_ids = factory.LazyFunction(lambda: ["PREGNANCY-HIGH-RISK"])
+    recorded_by = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"))
