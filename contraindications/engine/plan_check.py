@@ -203,7 +203,8 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
                 "acupoint",
                 code,
                 rid,
-                f"{ACUPOINTS[code].name} lies in an area to avoid ({', '.join(point_regions)}).",
+                f"{ACUPOINTS[code].name} lies in an area to avoid "
+                f"({', '.join(_label('region', r) for r in point_regions)}).",
             )
         else:
             kept_points.append(code)
@@ -228,7 +229,7 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
                 "region_pressure",
                 region,
                 prov.rules(lambda k, r=region: (k.region_cap(r) or 99) < plan.pressure),
-                f"Pressure over {region} must not exceed {cap}.",
+                f"Pressure over {_label('region', region)} must not exceed {cap}.",
             )
             pressure = cap
 
@@ -255,7 +256,8 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
                         k.allowed_positions is not None and plan.position not in k.allowed_positions
                     )
                 ),
-                f"Position {position} is not allowed; use {options[0]}.",
+                (f"{_label('position', position)} is not allowed" if position else "No position")
+                + f"; use {_label('position', options[0]).lower()}.",
             )
             position = options[0]
     notes.extend(c.precautions)
@@ -278,6 +280,27 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
     return PlanCheck(decision, possible, tuple(violations), nearest, tuple(notes))
 
 
+# Messages for the therapist: plain names, not codes (the codes stay in `item`).
+_EXCLUDED = {
+    "modality": "{} is excluded today.",
+    "region": "{}: an area to avoid today.",
+    "acupoint": "The acupoint {} is excluded today.",
+    "oil": "{} oil is excluded today.",
+}
+
+
+def _label(kind: str, code: str) -> str:
+    if kind == "acupoint":
+        return ACUPOINTS[code].name
+    names = {
+        "modality": MODALITIES,
+        "region": REGIONS,
+        "oil": ESSENTIAL_OILS,
+        "position": POSITIONS,
+    }[kind]
+    return names[code]["en"]
+
+
 def _keep(
     items: Iterable[str],
     excluded: frozenset[str],
@@ -289,7 +312,7 @@ def _keep(
     kept = []
     for item in items:
         if item in excluded:
-            add(kind, item, prov.rules(pred(item)), f"{kind.capitalize()} {item} is excluded.")
+            add(kind, item, prov.rules(pred(item)), _EXCLUDED[kind].format(_label(kind, item)))
         else:
             kept.append(item)
     return tuple(kept)

@@ -81,7 +81,7 @@ def test_pregnant_client_plan_is_corrected_to_the_nearest_compliant_plan(
     violations = page.locator("#plan-check .violation")
     page.locator('#plan-check .violation[data-kind="acupoint"]').wait_for()
     text = page.locator("#plan-check").inner_text()
-    assert "Modality deep_tissue is excluded." in text
+    assert "Deep tissue massage is excluded today." in text
     assert "Pregnancy: no deep tissue" in text and "PREGNANCY-DEEP-TISSUE" in text
     assert "PREGNANCY-POSITIONING" in text and "PREGNANCY-ACUPOINTS" in text
     assert violations.count() == 3
