@@ -4,14 +4,25 @@ Every save of a tracked model adds a row to its `Historical...` table with the v
 change, who made it and from which address. On PostgreSQL those tables are append-only like
 the audit trail (audit/migrations/0003_history_append_only.py).
 
+Each history table is also hash-chained in history_id order (audit/chain.py, `history_digest`),
+so a row edited or removed behind the triggers' back (by a superuser) is found by
+`manage.py verify_audit`.
+
 To track another model, give it `history = tracked_history()` and list its history table in
 HISTORY_TABLES below (then add a migration that installs the triggers on it).
 """
 
-from django.db import models
+import zlib
+
+from django.db import connections, models, router, transaction
 from simple_history.models import HistoricalRecords
 
+from audit.chain import GENESIS, history_digest_of
 from config.client_ip import client_ip
+
+# Namespace for the advisory locks that serialise each history table's chain (any fixed number,
+# not audit.services.CHAIN_LOCK_NAMESPACE).
+HISTORY_LOCK_NAMESPACE = 7_110_002
 
 # Who made a change when no request is at hand (services, commands): the record's own actor.
 ACTOR_FIELDS = (
@@ -46,10 +57,19 @@ def _history_user(instance, request, **kwargs):
     return None
 
 
+def table_lock_key(table: str) -> int:
+    """A stable signed 32-bit key for a table's advisory lock (hash() varies per process)."""
+    key = zlib.crc32(table.encode("utf-8"))
+    return key - 2**32 if key >= 2**31 else key
+
+
 class HistoryContext(models.Model):
     """Fields every history row carries besides the tracked model's own."""
 
     history_ip = models.GenericIPAddressField(null=True, blank=True)
+    # The table's hash chain (audit/chain.py): the previous row's hash and this row's.
+    history_prev_hash = models.CharField(max_length=64, editable=False)
+    history_hash = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
         abstract = True
@@ -57,8 +77,71 @@ class HistoryContext(models.Model):
     def save(self, *args, **kwargs):
         if self.history_ip is None:
             self.history_ip = client_ip(getattr(HistoricalRecords.context, "request", None))
-        super().save(*args, **kwargs)
+        if not self._state.adding:
+            # History rows are only ever inserted (PostgreSQL's triggers refuse an UPDATE).
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # simple-history saves from post_save, outside the tracked model's own transaction when
+        # autocommit is on: the lock must live until the row is committed, so wrap both.
+        with transaction.atomic(using=using):
+            self._chain(using)
+            super().save(*args, **kwargs)
+
+    def _chain(self, using: str) -> None:
+        """Chain this row onto the last row of its table.
+
+        The hash leaves out history_id (assigned by the insert) and the chain follows
+        history_id order. That is sound because the lock is held from reading the previous
+        hash until commit: the next writer of this table waits, then reads this row and gets a
+        later history_id. SQLite (the laptop demo) takes no lock: of two writers that read the
+        same previous hash, the second cannot write ("database is locked") instead of forking
+        the chain.
+        """
+        connection = connections[using]
+        table = self._meta.db_table
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)",
+                    [HISTORY_LOCK_NAMESPACE, table_lock_key(table)],
+                )
+        self.history_prev_hash = (
+            type(self)
+            ._base_manager.using(using)
+            .order_by("-history_id")
+            .values_list("history_hash", flat=True)
+            .first()
+            or GENESIS
+        )
+        self.history_hash = history_digest_of(self, self.history_prev_hash)
 
 
 def tracked_history(**kwargs) -> HistoricalRecords:
     return HistoricalRecords(get_user=_history_user, bases=[HistoryContext], **kwargs)
+
+
+def backfill_history_chain(apps, schema_editor, *, app_label: str, model_names: list[str]):
+    """Compute the hash chain of history rows written before the chain existed (a data
+    migration's RunPython; see clients/migrations/0004_history_hash.py).
+
+    On PostgreSQL the append-only triggers (installed by audit 0003/0004, which on an existing
+    database ran long before this) refuse the UPDATE, so they are switched off for this
+    transaction only; the migration role owns the tables, and DDL is transactional, so no
+    other session ever sees the table unprotected.
+    """
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for name in model_names:
+        model = apps.get_model(app_label, name)
+        table = schema_editor.quote_name(model._meta.db_table)
+        if postgres:
+            schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        prev_hash = GENESIS
+        for row in model._base_manager.order_by("history_id").iterator(chunk_size=2000):
+            digest = history_digest_of(row, prev_hash)
+            model._base_manager.filter(pk=row.pk).update(
+                history_prev_hash=prev_hash, history_hash=digest
+            )
+            prev_hash = digest
+        if postgres:
+            schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")

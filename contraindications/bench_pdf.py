@@ -99,6 +99,7 @@ def _fixture():
         submitted_at=timezone.now(),
         consent=consent,
         signature_png=b"\x89PNG",
+        signature_method="drawn",
         signed_at=timezone.now(),
     )
     screening = screen_intake(intake=intake, performed_by=therapist)

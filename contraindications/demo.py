@@ -59,6 +59,7 @@ def _intake(clinic, name, answers):
         submitted_at=now,
         consent=consent,
         signature_png=b"\x89PNG demo signature",
+        signature_method="drawn",
         signed_at=now,
     )
 

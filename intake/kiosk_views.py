@@ -110,7 +110,7 @@ def section(request, intake, section):
     if section not in catalogue.sections:
         return redirect("kiosk:home")
     posted = None
-    submit_error = ""
+    sign_errors = {}
     if request.method == "POST":
         going_back = request.POST.get("go") == "back"
         questions = [q for q in catalogue.questions if q.section == section]
@@ -133,7 +133,7 @@ def section(request, intake, section):
         if not section_errors:
             if section != CONSENT_SECTION:
                 return redirect("kiosk:section", section=sections[min(here + 1, len(sections) - 1)])
-            outcome, submit_error = _submit(request, intake, catalogue)
+            outcome, sign_errors = _submit(request, intake, catalogue)
             if outcome is not None:
                 return outcome
         posted = request.POST
@@ -174,34 +174,98 @@ def section(request, intake, section):
         "is_first": index == 0,
         "is_consent": section == CONSENT_SECTION,
         "answers_json": intake.answers,
-        "submit_error": submit_error,
+        "sign_errors": sign_errors,
+        "sign_error_links": [
+            {"field": SIGNATURE_FIELD_IDS[field], "message": message}
+            for field, message in sign_errors.items()
+        ],
         "carried": intake.kind == intake.Kind.UPDATE and section not in TODAY_SECTIONS,
     }
     if section == CONSENT_SECTION:
         context["consent"] = services.current_consent(intake.language)
         context["submission_token"] = uuid.uuid4()
+        # After a refused submit the typed signature is shown again as the client left it.
+        typed = posted is not None and _signing_by_typing(posted)
+        context["signature_mode"] = "typed" if typed else "drawn"
+        context["typed_name"] = (posted or {}).get("signature_typed_name", "")[:200]
+        context["typed_confirmed"] = (posted or {}).get("signature_typed_confirm") == "yes"
     return render(request, "intake/kiosk_section.html", context)
 
 
+# Each signature problem is shown next to its own field: "drawn" (the finger box), "typed_name"
+# (the typed full name) or "typed_confirm" (the tick that the typed name is a signature).
 SIGNATURE_MESSAGES = {
-    "missing_signature": gettext_lazy("Please sign in the box with your finger."),
-    "empty_signature": gettext_lazy("Please sign in the box with your finger."),
+    "missing_signature": ("drawn", gettext_lazy("Please sign in the box with your finger.")),
+    "empty_signature": ("drawn", gettext_lazy("Please sign in the box with your finger.")),
+    "signature_both": (
+        "typed_name",
+        gettext_lazy("Please sign one way only: with your finger or by typing your name."),
+    ),
+    "typed_name_missing": ("typed_name", gettext_lazy("Please type your full name.")),
+    "typed_name_too_short": (
+        "typed_name",
+        gettext_lazy("Please type your full name (at least 2 letters)."),
+    ),
+    "typed_name_too_long": (
+        "typed_name",
+        gettext_lazy("Your name can be at most 200 characters long."),
+    ),
+    "typed_name_bad_characters": (
+        "typed_name",
+        gettext_lazy(
+            "Please use only letters, spaces, hyphens (-), apostrophes (’) and periods (.)."
+        ),
+    ),
+    "typed_name_not_confirmed": (
+        "typed_confirm",
+        gettext_lazy("Please tick the box to confirm that your typed name is your signature."),
+    ),
+}
+SIGNATURE_FIELD_IDS = {
+    "drawn": "signature-pad",
+    "typed_name": "signature-typed-name",
+    "typed_confirm": "signature-typed-confirm",
 }
 
 
+def signature_errors(codes, *, typed: bool) -> dict[str, str]:
+    """{field: message} for signature error codes, in the active language. `typed`: the client
+    was signing by typing (a missing signature is then asked for in the name field)."""
+    errors = {}
+    for code in codes:
+        if code == "missing_signature" and typed:
+            code = "typed_name_missing"
+        field, message = SIGNATURE_MESSAGES.get(
+            code,
+            ("drawn", _("The signature could not be read. Please clear the box and sign again.")),
+        )
+        errors.setdefault(field, str(message))
+    return errors
+
+
+def _signing_by_typing(post) -> bool:
+    # signature.js sets the mode; without JavaScript only the typed name can be given.
+    mode = post.get("signature_mode") or ("drawn" if post.get("signature") else "typed")
+    return mode == "typed" or bool(post.get("signature_typed_name", "").strip())
+
+
 def _submit(request, intake, catalogue):
-    """Sign and submit: (redirect, "") on success or when answers are missing, else
-    (None, message). On success the tablet shows only "please hand it back"."""
+    """Sign and submit: (redirect, {}) on success or when answers are missing, else
+    (None, {field: message}). On success the tablet shows only "please hand it back"."""
+    typed = _signing_by_typing(request.POST)
     try:
         token = uuid.UUID(request.POST.get("submission_token", ""))
         consent_id = int(request.POST.get("consent", ""))
     except ValueError:
-        return None, _("Something went wrong. Please tap “Sign and send” again.")
+        message = _("Something went wrong. Please tap “Sign and send” again.")
+        return None, {"typed_name" if typed else "drawn": message}
     try:
         result = services.submit_intake(
             intake_id=intake.pk,
             submission_token=token,
             signature_data_url=request.POST.get("signature", "")[:300_000],
+            typed_name=request.POST.get("signature_typed_name", "")[:1000],
+            typed_name_confirmed=request.POST.get("signature_typed_confirm") == "yes",
             consent_id=consent_id,
         )
     except services.IntakeIncomplete as incomplete:
@@ -211,16 +275,11 @@ def _submit(request, intake, catalogue):
             for s in sections + catalogue.sections
             if any(catalogue.by_id[q].section == s for q in incomplete.evaluation.errors)
         )
-        return redirect(reverse("kiosk:section", kwargs={"section": first}) + "?check=1"), ""
+        return redirect(reverse("kiosk:section", kwargs={"section": first}) + "?check=1"), {}
     except services.IntakeError as error:
-        return None, str(
-            SIGNATURE_MESSAGES.get(
-                error.code,
-                _("The signature could not be read. Please clear the box and sign again."),
-            )
-        )
+        return None, signature_errors(error.codes, typed=typed)
     kiosk.finish(request, language=result.intake.language)
-    return redirect("kiosk:done"), ""
+    return redirect("kiosk:done"), {}
 
 
 @login_not_required

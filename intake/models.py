@@ -42,6 +42,10 @@ class Intake(models.Model):
         FULL = "full", "Full health history"
         UPDATE = "update", "Update since last visit"
 
+    class SignatureMethod(models.TextChoices):
+        DRAWN = "drawn", "Drawn with a finger"
+        TYPED = "typed", "Typed name"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="intakes")
@@ -73,6 +77,10 @@ class Intake(models.Model):
         ConsentText, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signature_png = models.BinaryField(null=True, blank=True, editable=False)
+    # A client who cannot draw on the screen types their full name instead (and ticks that
+    # this is their signature): a submitted intake has exactly one of the two.
+    signature_typed_name = models.CharField(max_length=200, blank=True)
+    signature_method = models.CharField(max_length=8, choices=SignatureMethod.choices, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
 
     # Every change (each autosave of a draft, the submission) is kept; not the signature image
@@ -93,11 +101,15 @@ class Intake(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="submitted")
-                | models.Q(
-                    consent__isnull=False,
-                    signature_png__isnull=False,
-                    signed_at__isnull=False,
-                    kiosk_token__isnull=True,
+                | models.Q(consent__isnull=False, signed_at__isnull=False, kiosk_token__isnull=True)
+                & (
+                    models.Q(
+                        signature_method="drawn",
+                        signature_png__isnull=False,
+                        signature_typed_name="",
+                    )
+                    | models.Q(signature_method="typed", signature_png__isnull=True)
+                    & ~models.Q(signature_typed_name="")
                 ),
                 name="intake_submitted_is_signed",
             ),

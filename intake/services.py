@@ -23,7 +23,7 @@ from intake.answers import Evaluation, evaluate
 from intake.catalogues import catalogue_for, current_catalogue
 from intake.flow import TODAY_SECTIONS
 from intake.models import ConsentText, Intake
-from intake.signature import SignatureError, parse_signature
+from intake.signature import SignatureError, read_signature
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +31,10 @@ LANGUAGES = ("en", "es")
 
 
 class IntakeError(Exception):
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: str, code: str, codes=()):
         super().__init__(message)
         self.code = code
+        self.codes = tuple(codes) or (code,)  # every problem found, for one message each
 
 
 class IntakeIncomplete(IntakeError):
@@ -173,9 +174,18 @@ class Submitted:
 
 @transaction.atomic
 def submit_intake(
-    *, intake_id: int, submission_token: uuid.UUID, signature_data_url: str, consent_id: int
+    *,
+    intake_id: int,
+    submission_token: uuid.UUID,
+    signature_data_url: str = "",
+    typed_name: str = "",
+    typed_name_confirmed: bool = False,
+    consent_id: int,
 ) -> Submitted:
     """Sign and submit the draft, then screen it at once (the result is for staff only).
+
+    Signed either with a finger (`signature_data_url`) or, for a client who cannot draw, by
+    typing their full name and ticking that it is their signature; never both.
 
     Idempotent: the row lock makes a second submit wait, then find the intake submitted.
     """
@@ -194,9 +204,11 @@ def submit_intake(
     if evaluation.errors or refused:
         raise IntakeIncomplete(evaluation)
     try:
-        png = parse_signature(signature_data_url)
+        signature = read_signature(
+            drawn=signature_data_url, typed_name=typed_name, typed_confirmed=typed_name_confirmed
+        )
     except SignatureError as error:
-        raise IntakeError(str(error), error.code) from error
+        raise IntakeError(str(error), error.code, error.codes) from error
     consent = ConsentText.objects.get(pk=consent_id)
     now = timezone.now()
     intake.answers = evaluation.to_json()
@@ -204,7 +216,9 @@ def submit_intake(
     intake.submitted_at = now
     intake.submission_token = submission_token
     intake.consent = consent
-    intake.signature_png = png
+    intake.signature_method = signature.method
+    intake.signature_png = signature.png
+    intake.signature_typed_name = signature.typed_name
     intake.signed_at = now
     intake.kiosk_token = None
     intake.save()

@@ -1,9 +1,12 @@
-"""The finger signature arrives as a PNG data URL; only a small, well-formed PNG is kept."""
+"""The finger signature arrives as a PNG data URL; only a small, well-formed PNG is kept.
+A client who cannot draw signs by typing their name instead (read_signature)."""
 
 import base64
 import binascii
 import struct
+import unicodedata
 import zlib
+from dataclasses import dataclass
 
 PREFIX = "data:image/png;base64,"
 MAX_PNG_BYTES = 150_000
@@ -13,9 +16,10 @@ MIN_SIDE, MAX_SIDE = 100, 3000
 
 
 class SignatureError(Exception):
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: str, code: str, codes=()):
         super().__init__(message)
         self.code = code
+        self.codes = tuple(codes) or (code,)
 
 
 def parse_signature(data_url: str) -> bytes:
@@ -77,3 +81,61 @@ def _is_blank(png: bytes, width: int, height: int, bit_depth: int, colour_type: 
         raise SignatureError("damaged PNG image", "bad_signature")
     # Each row starts with a filter byte; all-zero pixel bytes stay zero under every filter.
     return not any(raw[start + 1 : start + row].strip(b"\x00") for start in range(0, expected, row))
+
+
+# ---------------------------------------------------------------- typed signature
+# For a client who cannot draw on the screen: their full name, typed, with a tick that they
+# understand it is their signature. Letters of any script (accents included), and the
+# spaces, hyphens, apostrophes and periods names carry; nothing else.
+
+NAME_MIN, NAME_MAX = 2, 200
+# The typographic apostrophe is what many tablet keyboards type for "'".
+NAME_PUNCTUATION = frozenset(" -'’.")
+
+
+def normalise_typed_name(name: str) -> str:
+    # NFC: "é" typed as e + combining accent is stored as the one letter a person reads.
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def typed_name_problem(name: str) -> str | None:
+    """The code of what is wrong with a typed name (already normalised), or None."""
+    if not name:
+        return "typed_name_missing"
+    if len(name) > NAME_MAX:
+        return "typed_name_too_long"
+    if any(
+        not (ch.isalpha() or ch in NAME_PUNCTUATION or unicodedata.category(ch).startswith("M"))
+        for ch in name
+    ):
+        return "typed_name_bad_characters"
+    if not any(ch.isalpha() for ch in name):
+        return "typed_name_missing"
+    if len(name) < NAME_MIN:
+        return "typed_name_too_short"
+    return None
+
+
+@dataclass(frozen=True)
+class Signature:
+    method: str  # "drawn" or "typed", as Intake.SignatureMethod
+    png: bytes | None = None
+    typed_name: str = ""
+
+
+def read_signature(*, drawn: str, typed_name: str, typed_confirmed: bool) -> Signature:
+    """Exactly one signature: a drawn PNG data URL or a typed, confirmed name.
+
+    Raises SignatureError; `codes` lists every problem of a typed signature at once (the name
+    and the tick are separate fields, each with its own message)."""
+    name = normalise_typed_name(typed_name)
+    if drawn and name:
+        raise SignatureError("both a drawn and a typed signature", "signature_both")
+    if drawn or not (name or typed_confirmed):
+        return Signature(method="drawn", png=parse_signature(drawn))
+    codes = [code for code in (typed_name_problem(name),) if code]
+    if not typed_confirmed:
+        codes.append("typed_name_not_confirmed")
+    if codes:
+        raise SignatureError("typed signature refused", codes[0], codes=codes)
+    return Signature(method="typed", typed_name=name)

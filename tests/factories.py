@@ -220,6 +220,7 @@ class IntakeFactory(factory.django.DjangoModelFactory):
             signed_at=factory.SelfAttribute("submitted_at"),
             consent=factory.SubFactory(ConsentTextFactory),
             signature_png=factory.LazyFunction(signature_png),
+            signature_method="drawn",
             kiosk_token=None,
             answers=factory.LazyFunction(complete_answers),
         )

@@ -7,7 +7,7 @@ import pytest
 
 from contraindications.models import Screening
 from intake.models import Intake
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import ARTIFACTS, log_in, screenshot
 from tests.factories import ClientFactory, ConsentTextFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -205,3 +205,75 @@ def test_spanish_form(page, front_desk, clinic, ruleset):
     page.get_by_role("button", name="Firmar y enviar").click()
     page.get_by_text("Por favor, devuelva la tableta en recepción.").wait_for()
     assert Intake.objects.get(client=lucia).language == "es"
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement.id")
+
+
+def tab_to(page, element_id: str, limit: int = 30) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page) == element_id:
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def test_the_consent_can_be_signed_by_keyboard_with_a_typed_name(
+    page, front_desk, a_client, ruleset
+):
+    hand_over(page, a_client)
+    fill_to_consent(page)
+    assert page.locator("#signature-typed").is_hidden()
+    tab_to(page, "f-consent_accurate")
+    page.keyboard.press("Space")
+    for qid in ("consent_tell_changes", "consent_not_medical"):
+        page.keyboard.press("Tab")
+        assert focused(page) == f"f-{qid}"
+        page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert focused(page) == "signature-switch"
+    assert page.locator("#signature-switch").inner_text() == "Sign by typing your full name instead"
+    page.keyboard.press("Enter")
+    # The name field opens and takes the focus; the finger box is gone (and not sent).
+    assert focused(page) == "signature-typed-name"
+    assert page.locator("#signature-pad").is_hidden()
+    assert page.locator("#signature-switch").inner_text() == "Sign with your finger instead"
+    page.keyboard.type("María José Núñez-O'Brien")
+    page.keyboard.press("Tab")
+    assert focused(page) == "signature-typed-confirm"
+    # Sending without the tick: the message is next to the box, in the page's error summary too.
+    tab_to(page, "submit-intake")
+    page.keyboard.press("Enter")
+    page.locator("#error-summary").wait_for()
+    error = page.locator("#signature-typed-confirm-error")
+    assert error.inner_text() == (
+        "Please tick the box to confirm that your typed name is your signature."
+    )
+    assert page.locator("#signature-typed-name").input_value() == "María José Núñez-O'Brien"
+    assert page.locator("#signature-typed-confirm").get_attribute("aria-invalid") == "true"
+    screenshot(page, "intake_8_consent_typed_error")
+    tab_to(page, "signature-typed-confirm", limit=60)
+    page.keyboard.press("Space")
+    assert page.is_checked("#signature-typed-confirm")
+    assert error.inner_text() == ""
+    assert page.locator("#signature-typed-confirm").get_attribute("aria-invalid") is None
+    screenshot(page, "intake_8_consent_typed")
+    # What the client sees: the focused tick box above the sticky Back / Sign and send bar.
+    page.screenshot(path=str(ARTIFACTS / "intake_8_consent_typed_viewport.png"))
+    assert page.evaluate(
+        """() => {
+            const tick = document.getElementById("signature-typed-confirm");
+            const r = tick.getBoundingClientRect();
+            return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === tick;
+        }"""
+    )
+    tab_to(page, "submit-intake")
+    page.keyboard.press("Enter")
+    page.get_by_text("Please hand the tablet back to the front desk.").wait_for()
+
+    intake = Intake.objects.get(client=a_client)
+    assert intake.is_submitted and intake.signature_method == "typed"
+    assert intake.signature_typed_name == "María José Núñez-O'Brien"
+    assert intake.signature_png is None
+    assert Screening.objects.filter(intake=intake).exists()

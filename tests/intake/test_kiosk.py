@@ -1,6 +1,7 @@
 """The tablet in the client's hands: one intake, nothing else, and gone when idle."""
 
 import json
+import re
 import time
 
 import pytest
@@ -171,3 +172,87 @@ def test_unauthenticated_browser_cannot_reach_an_intake(client, clinic):
     IntakeFactory(clinic=clinic)
     response = client.get(reverse("kiosk:section", args=["about_you"]))
     assert response.url == reverse("kiosk:ended")
+
+
+def _consent_form(tablet, a_client, **fields):
+    intake = _intake(a_client)
+    intake.answers = complete_answers()
+    intake.save()
+    page = tablet.get(reverse("kiosk:section", args=["consent"]))
+    return {
+        "consent_accurate": "yes",
+        "consent_tell_changes": "yes",
+        "consent_not_medical": "yes",
+        "consent": page.context["consent"].pk,
+        "submission_token": page.context["submission_token"],
+        "signature_mode": "typed",
+        "go": "submit",
+        **fields,
+    }
+
+
+def test_without_javascript_the_typed_signature_is_there(tablet, a_client):
+    _consent_form(tablet, a_client)
+    html = tablet.get(reverse("kiosk:section", args=["consent"])).content.decode()
+    assert re.search(r'<div class="signature-drawn" id="signature-drawn" hidden>', html)
+    assert re.search(r'<div class="signature-typed" id="signature-typed">', html)
+    assert '<label class="question-text form-label" for="signature-typed-name">' in html
+    assert '<label class="form-check-label" for="signature-typed-confirm">' in html
+
+
+def test_a_typed_signature_submits(tablet, a_client, ruleset):
+    form = _consent_form(
+        tablet, a_client, signature_typed_name="Maria Lopez", signature_typed_confirm="yes"
+    )
+    response = tablet.post(reverse("kiosk:section", args=["consent"]), form)
+    assert response.url == reverse("kiosk:done")
+    intake = _intake(a_client)
+    assert intake.is_submitted and intake.signature_method == "typed"
+    assert intake.signature_typed_name == "Maria Lopez"
+
+
+@pytest.mark.parametrize(
+    ("language", "name_error", "tick_error"),
+    [
+        (
+            "en",
+            "Please use only letters, spaces, hyphens (-), apostrophes (’) and periods (.).",
+            "Please tick the box to confirm that your typed name is your signature.",
+        ),
+        (
+            "es",
+            "Use solo letras, espacios, guiones (-), apóstrofos (’) y puntos (.).",
+            "Marque la casilla para confirmar que su nombre escrito es su firma.",
+        ),
+    ],
+)
+def test_typed_signature_errors_are_next_to_their_fields(
+    tablet, a_client, language, name_error, tick_error
+):
+    tablet.post(reverse("kiosk:language"), {"language": language})
+    form = _consent_form(tablet, a_client, signature_typed_name="Maria 2")
+    response = tablet.post(reverse("kiosk:section", args=["consent"]), form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    name_input = re.search(r'<input [^>]*id="signature-typed-name"[^>]*>', html).group(0)
+    assert 'value="Maria 2"' in name_input and 'aria-invalid="true"' in name_input
+    assert 'aria-describedby="signature-help signature-typed-name-error"' in name_input
+    assert f'<div class="field-error" id="signature-typed-name-error">{name_error}</div>' in html
+    tick = re.search(r'<input [^>]*id="signature-typed-confirm"[^>]*>', html).group(0)
+    assert 'aria-describedby="signature-typed-confirm-error"' in tick
+    assert f'id="signature-typed-confirm-error">{tick_error}</div>' in html
+    # The summary at the top links to each field; the page reopens on the typed signature.
+    assert f'<a href="#signature-typed-name">{name_error}</a>' in html
+    assert f'<a href="#signature-typed-confirm">{tick_error}</a>' in html
+    assert 'data-mode="typed"' in html
+    assert _intake(a_client).is_draft
+
+
+def test_a_drawn_signature_missing_is_pointed_out_at_the_box(tablet, a_client):
+    form = _consent_form(tablet, a_client, signature_mode="drawn")
+    html = tablet.post(reverse("kiosk:section", args=["consent"]), form).content.decode()
+    assert (
+        '<div class="field-error" id="signature-error">Please sign in the box with your finger.'
+        in html
+    )
+    assert 'data-mode="drawn"' in html

@@ -165,3 +165,78 @@ def test_a_correction_is_a_new_version_linked_to_the_old(a_client, front_desk):
     assert new.previous == old
     old.refresh_from_db()
     assert old.is_submitted
+
+
+def _submit_typed(intake, name="María José Núñez", confirmed=True, signature=""):
+    return submit_intake(
+        intake_id=intake.pk,
+        submission_token=uuid.uuid4(),
+        signature_data_url=signature,
+        typed_name=name,
+        typed_name_confirmed=confirmed,
+        consent_id=ConsentTextFactory().pk,
+    )
+
+
+def test_an_intake_signed_by_typing_a_name_is_submitted_and_screened(clinic, ruleset):
+    intake = IntakeFactory(clinic=clinic, answers=complete_answers(blood_in_urine=True))
+    result = _submit_typed(intake, name="  María José   Núñez ")
+    intake.refresh_from_db()
+    assert result.already is False
+    assert intake.is_submitted and intake.signed_at == intake.submitted_at
+    assert intake.signature_method == Intake.SignatureMethod.TYPED
+    assert intake.signature_typed_name == "María José Núñez"
+    assert intake.signature_png is None
+    assert Screening.objects.get(intake=intake).decision in ("refer", "refer_urgent")
+    assert intake.history.latest().signature_typed_name == "María José Núñez"
+
+
+def test_a_drawn_signature_is_recorded_as_drawn(clinic):
+    intake = IntakeFactory(clinic=clinic, answers=complete_answers())
+    _submit(intake)
+    intake.refresh_from_db()
+    assert intake.signature_method == Intake.SignatureMethod.DRAWN
+    assert intake.signature_typed_name == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "confirmed", "signature", "codes"),
+    [
+        ("Maria Lopez", False, "", ("typed_name_not_confirmed",)),
+        ("M", True, "", ("typed_name_too_short",)),
+        ("", False, "", ("missing_signature",)),
+        ("Maria Lopez", True, signature_data_url(), ("signature_both",)),
+    ],
+)
+def test_a_typed_signature_that_is_not_one_is_refused(clinic, name, confirmed, signature, codes):
+    intake = IntakeFactory(clinic=clinic, answers=complete_answers())
+    with pytest.raises(IntakeError) as caught:
+        _submit_typed(intake, name=name, confirmed=confirmed, signature=signature)
+    assert caught.value.codes == codes
+    intake.refresh_from_db()
+    assert intake.is_draft
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        {"signature_method": "typed", "signature_typed_name": ""},
+        {"signature_method": "typed", "signature_typed_name": "Ana", "signature_png": b"\x89PNG"},
+        {"signature_method": "drawn", "signature_png": None},
+        {"signature_method": "", "signature_png": b"\x89PNG"},
+    ],
+)
+def test_the_database_refuses_a_submitted_intake_without_exactly_one_signature(clinic, signature):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IntakeFactory(clinic=clinic, submitted=True, **signature)
+
+
+def test_the_database_accepts_a_submitted_intake_signed_by_typing(clinic):
+    intake = IntakeFactory(
+        clinic=clinic,
+        submitted=True,
+        signature_method="typed",
+        signature_png=None,
+        signature_typed_name="Ana Ruiz",
+    )
+    assert intake.pk

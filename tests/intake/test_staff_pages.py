@@ -1,5 +1,9 @@
+from datetime import UTC, datetime
+
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from contraindications.models import Screening
 from tests.factories import ClientFactory, IntakeFactory
@@ -64,3 +68,21 @@ def test_todays_list_shows_only_own_clinic(client, front_desk, other_clinic, rul
     _screened(other_clinic, ruleset, "proceed", client=other)
     client.force_login(front_desk)
     assert "Hillside Person" not in client.get(reverse("intake:today")).content.decode()
+
+
+def test_the_session_summary_says_the_intake_was_signed_by_typing(clinic):
+    intake = IntakeFactory(
+        clinic=clinic,
+        submitted=True,
+        signature_method="typed",
+        signature_png=None,
+        signature_typed_name="Ana Ruiz",
+        submitted_at=datetime(2026, 11, 20, 9, 5, tzinfo=UTC),
+    )
+    context = {"intake": intake, "client": intake.client, "review": {}, "screening": None}
+    with timezone.override("UTC"):
+        html = render_to_string("contraindications/pdf/summary.html", context)
+        drawn = IntakeFactory(clinic=clinic, submitted=True)
+        drawn_html = render_to_string("contraindications/pdf/summary.html", {"intake": drawn})
+    assert "Signed by typing their name: Ana Ruiz, Nov 20, 2026 09:05" in html
+    assert "Signed by typing" not in drawn_html

@@ -53,6 +53,7 @@ def signed_intake(client, answers):
         kiosk_token=None,
         consent=_consent(),
         signature_png=b"\x89PNG signature",
+        signature_method="drawn",
         signed_at=timezone.now(),
     )
 

@@ -1,0 +1,37 @@
+"""Hash-chain the row-change history (audit/history.py, audit/chain.py): add the two hash
+columns, then compute the chain of the rows already there in history_id order.
+
+The hash becomes unique in the next migration, once every row has one (the UPDATEs here and
+the new unique index stay in separate transactions)."""
+
+from functools import partial
+
+from django.db import migrations, models
+
+from audit.history import backfill_history_chain
+
+MODELS = ["historicalintake"]
+
+
+class Migration(migrations.Migration):
+    # After 0006: the chain covers every column, so it is computed once they all exist.
+    dependencies = [("intake", "0006_typed_signature")]
+
+    operations = [
+        migrations.AddField(
+            model_name="historicalintake",
+            name="history_prev_hash",
+            field=models.CharField(default="", editable=False, max_length=64),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="historicalintake",
+            name="history_hash",
+            field=models.CharField(default="", editable=False, max_length=64),
+            preserve_default=False,
+        ),
+        migrations.RunPython(
+            partial(backfill_history_chain, app_label="intake", model_names=MODELS),
+            migrations.RunPython.noop,
+        ),
+    ]
