@@ -259,15 +259,17 @@ def test_the_consent_can_be_signed_by_keyboard_with_a_typed_name(
     assert error.inner_text() == ""
     assert page.locator("#signature-typed-confirm").get_attribute("aria-invalid") is None
     screenshot(page, "intake_8_consent_typed")
-    # What the client sees: the focused tick box above the sticky Back / Sign and send bar.
-    page.screenshot(path=str(ARTIFACTS / "intake_8_consent_typed_viewport.png"))
-    assert page.evaluate(
+    # What the client sees: the focused tick box above the sticky Back / Sign and send bar
+    # (waited for: Bootstrap scrolls smoothly, so the box arrives a moment after the focus).
+    page.wait_for_function(
         """() => {
             const tick = document.getElementById("signature-typed-confirm");
             const r = tick.getBoundingClientRect();
             return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === tick;
-        }"""
+        }""",
+        timeout=5000,
     )
+    page.screenshot(path=str(ARTIFACTS / "intake_8_consent_typed_viewport.png"))
     tab_to(page, "submit-intake")
     page.keyboard.press("Enter")
     page.get_by_text("Please hand the tablet back to the front desk.").wait_for()
