@@ -62,7 +62,7 @@ class StoredRuleSet:
 def store_ruleset(
     *, rules_data, catalogue_data, source_name="", loaded_by=None, activate=True
 ) -> StoredRuleSet:
-    """Validate a rule set against its catalogue and keep it; optionally make it the one in use.
+    """Validate a rule set against its catalogue and keep it; when new, make it the one in use.
 
     Raises RuleSetError / CatalogueError naming what is wrong. Loading the same content twice
     is a no-op; reusing a version number for different content is refused, because a decision
@@ -90,7 +90,9 @@ def store_ruleset(
         loaded_by=loaded_by,
     )
     activated = False
-    if activate and (created or active_or_none() != version):
+    # A version already stored is activated again only when nothing is in use: `load_rules` runs
+    # on every container start and must not undo an owner's choice of another version.
+    if activate and (created or active_or_none() is None):
         version.activated_at = timezone.now()
         version.save(update_fields=["activated_at"])
         activated = True

@@ -112,3 +112,13 @@ def test_an_unanswered_question_is_not_a_no(ruleset, a_client):
 def test_a_complete_intake_with_nothing_to_report_proceeds(ruleset, a_client):
     intake = IntakeFactory(client=a_client, clinic=a_client.clinic, answers=complete_answers())
     assert screen_intake(intake=intake).decision == "proceed"
+
+
+def test_loading_again_on_start_keeps_the_owners_choice(ruleset):
+    rules, catalogue = shipped()
+    newer = copy.deepcopy(rules)
+    newer["version"] = rules["version"] + "-owner"
+    store_ruleset(rules_data=newer, catalogue_data=catalogue)
+    assert active_version().version == newer["version"]
+    call_command("load_rules")  # as every container start does, with the shipped file
+    assert active_version().version == newer["version"]
