@@ -296,6 +296,32 @@ def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
     )
 
 
+@dataclass(frozen=True)
+class AnswerSection:
+    title: str
+    answers: list[Answer]
+
+
+def intake_answers(screening: Screening) -> list[AnswerSection]:
+    """Everything the client answered, in the catalogue's order and wording, by section.
+
+    Read from the screening's own input snapshot, so it shows exactly what was screened.
+    """
+    catalogue, _ = compiled(screening.ruleset)
+    by_section: dict[str, list[Answer]] = {}
+    for question in catalogue.questions:
+        if question.id in screening.inputs:
+            value = screening.inputs[question.id]
+            by_section.setdefault(question.section, []).append(
+                Answer(question.id, question.text.en, _answer_text(question, value))
+            )
+    return [
+        AnswerSection(section.replace("_", " ").capitalize(), by_section[section])
+        for section in catalogue.sections
+        if section in by_section
+    ]
+
+
 def client_history(client):
     """The client's screenings, newest first, with the decisions, plans and clearances on each."""
     return (

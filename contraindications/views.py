@@ -25,6 +25,7 @@ from contraindications.review import (
 from contraindications.selectors import (
     client_history,
     get_screening_for,
+    intake_answers,
     latest_plan,
     latest_referral,
     plan_lines,
@@ -72,6 +73,7 @@ def screening_detail(request, public_id):
             "referral": latest_referral(screening),
             "clearances": valid_clearances(screening.client),
             "history": client_history(screening.client),
+            "intake_answers": intake_answers(screening),
         },
     )
 

@@ -60,6 +60,19 @@ def test_therapist_reads_findings_with_question_wording_and_source(
     assert "Lowest ribs (back)" in text  # avoid areas by name, not code
 
 
+def test_therapist_can_read_every_answer_the_client_gave(client, therapist, kidney_screening):
+    login(client, therapist)
+    page = client.get(reverse("contraindications:screening", args=[kidney_screening.public_id]))
+    answers = page.context["intake_answers"]
+    titles = [section.title for section in answers]
+    assert titles[:2] == ["About you", "Visit and pain"]
+    shown = {a.question_id: a.answer for section in answers for a in section.answers}
+    assert set(shown) == set(kidney_screening.inputs)
+    assert shown["pain_regions"] == "Right side under the ribs (kidney area)"
+    assert shown["pain_duration"] == "Less than a week"
+    assert "Everything the client answered" in page.text
+
+
 def test_every_view_of_clinical_detail_is_audited(client, owner, kidney_screening):
     login(client, owner)
     client.get(reverse("contraindications:screening", args=[kidney_screening.public_id]))
