@@ -25,7 +25,7 @@ def test_therapist_refers_a_kidney_red_flag_and_downloads_the_letter(
     row.get_by_role("link", name="Robert Chen").click()
 
     page.get_by_text("Refer urgently: no massage today").first.wait_for()
-    page.get_by_text("Have you seen blood in your urine").wait_for()
+    page.get_by_role("article").get_by_text("Have you seen blood in your urine").wait_for()
     assert page.locator('[data-region="lumbar_spine"][data-state="avoid"]').count() == 1
     screenshot(page, "therapist_kidney_screening")
 
