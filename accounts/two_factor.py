@@ -5,6 +5,8 @@ authenticator app. Until then every page sends them to set one up or to enter a 
 admin is covered too, because this runs before every view.
 """
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -43,6 +45,4 @@ class TwoFactorMiddleware:
 
 def _safe_next(request) -> str:
     # Only the path: a query string could carry something that should not be repeated in a URL.
-    from urllib.parse import quote
-
     return quote(request.path if request.method == "GET" else reverse("home"))

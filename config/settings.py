@@ -202,7 +202,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
-AXES_USERNAME_CALLABLE = "config.client_ip.login_username"
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_VERBOSE = False
 
 # Two-factor authentication (TOTP, django-otp) is required for these roles in production; the

@@ -116,7 +116,3 @@ def body_map(*, avoid=(), capped=(), planned=()) -> list[Shape]:
                 )
             )
     return shapes
-
-
-def drawn_regions() -> set[str]:
-    return {s.region for s in body_map()}

@@ -2,8 +2,8 @@
 from an uploaded file (stored, not in use), replaying past screenings against it, activating it.
 
 A replay re-runs the stored, validated inputs of each screening through the candidate rules with
-the same code path as a live screening (`contraindications.services._evaluate`), so what it
-predicts is what the new version will decide.
+the same code path as a live screening (`contraindications.services.evaluate_stored_answers`),
+so what it predicts is what the new version will decide.
 """
 
 import json
@@ -18,8 +18,8 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from contraindications.engine import CatalogueError, RuleSetError
 from contraindications.models import RuleSetVersion, Screening
-from contraindications.rulesets import active_or_none, compiled, store_ruleset
-from contraindications.services import _evaluate
+from contraindications.rulesets import active_or_none, store_ruleset
+from contraindications.services import evaluate_stored_answers
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 DEFAULT_REPLAY_MONTHS = 6
@@ -176,13 +176,12 @@ class Replay:
         return sum(count for _, _, count in self.transitions)
 
 
-def _findings(result: dict | None) -> dict[str, str]:
-    return {f["rule_id"]: f["decision"] for f in (result or {}).get("findings", [])}
+def _findings(result: dict) -> dict[str, str]:
+    return {f["rule_id"]: f["decision"] for f in result.get("findings", [])}
 
 
 def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONTHS) -> Replay:
     """What the candidate would have decided for the clinic's screenings of the last `months`."""
-    catalogue, ruleset = compiled(candidate)
     since = timezone.now() - timedelta(days=round(months * 30.44))
     screenings = (
         Screening.objects.filter(clinic_id=user.clinic_id, created_at__gte=since)
@@ -196,11 +195,9 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
     transitions, rows, count = Counter(), [], 0
     for screening in screenings.iterator(chunk_size=500):
         count += 1
-        _, result, error = _evaluate(
-            catalogue, ruleset, screening.inputs, screening.cleared_rule_ids
-        )
-        # Stored inputs the candidate's catalogue cannot read are "refer", as live screening is.
-        new_decision = result["decision"] if error is None else "refer"
+        # Stored inputs the candidate's catalogue cannot read give "refer", as live screening does.
+        _, result = evaluate_stored_answers(candidate, screening.inputs, screening.cleared_rule_ids)
+        new_decision = result["decision"]
         before, after = _findings(screening.result), _findings(result)
         differing = sorted(
             rid for rid in before.keys() | after.keys() if before.get(rid) != after.get(rid)
