@@ -34,15 +34,12 @@ ACTOR_FIELDS = (
     "loaded_by",
 )
 
-# Tables made append-only by 0003_history_append_only (and later migrations).
+# Tables made append-only by 0003_history_append_only (and later migrations). Append-only
+# records (screenings, plans, decisions, clearances) keep no history: they never change.
 HISTORY_TABLES = [
     "clients_historicalclient",
     "intake_historicalintake",
     "contraindications_historicalrulesetversion",
-    "contraindications_historicalscreening",
-    "contraindications_historicaltreatmentplan",
-    "contraindications_historicalreferraldecision",
-    "contraindications_historicalphysicianclearance",
 ]
 
 

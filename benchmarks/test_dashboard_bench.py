@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from contraindications.models import ReferralDecision, ReferralDecisionRule, Screening
+from review.models import ReferralDecision, ReferralDecisionRule, Screening
 from tests.conftest import login
 from tests.factories import ClientFactory, UserFactory
 from tests.review.helpers import signed_intake

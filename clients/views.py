@@ -6,8 +6,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import ALL_STAFF, role_required
-from audit.models import AuditEvent
-from audit.services import record_event
 from clients.forms import ClientForm, ClientSearchForm
 from clients.selectors import get_client_for, search_clients
 from clients.services import (
@@ -61,22 +59,8 @@ def client_create(request):
             **form.model_fields(),
         )
         messages.success(request, f"{client.display_name} was added.")
-        return redirect("clients:detail", public_id=client.public_id)
+        return redirect("visits:client", public_id=client.public_id)
     return render(request, "clients/client_form.html", {"form": form, "creating": True})
-
-
-@role_required(*ALL_STAFF)
-def client_detail(request, public_id):
-    client = get_client_for(request.user, public_id)
-    record_event(
-        actor=request.user,
-        clinic_id=client.clinic_id,
-        action=AuditEvent.Action.VIEW,
-        target=client,
-        detail="client record",
-        request=request,
-    )
-    return render(request, "clients/client_detail.html", {"client": client})
 
 
 @role_required(*ALL_STAFF)
@@ -96,7 +80,7 @@ def client_edit(request, public_id):
         except ClientEditConflict as conflict:
             return _edit_conflict(request, conflict.current)
         messages.success(request, "Changes saved.")
-        return redirect("clients:detail", public_id=client.public_id)
+        return redirect("visits:client", public_id=client.public_id)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
@@ -141,4 +125,4 @@ def client_archive(request, public_id):
     else:
         archive_client(client=client, archived_by=request.user, request=request)
         messages.success(request, f"{client.display_name} was archived.")
-    return redirect("clients:detail", public_id=client.public_id)
+    return redirect("visits:client", public_id=client.public_id)

@@ -60,12 +60,20 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "audit",
+    # Along the data flow: each app imports only the ones above it (tests/test_layers.py).
     "clients",
+    "rules",
     "intake",
-    "contraindications",
+    "review",
+    "visits",
     "oversight",
     "ops",
+    "demo",
+    # Holds only the migrations that created the tables rules/ and review/ now own.
+    "contraindications",
 ]
+if not PRODUCTION:
+    INSTALLED_APPS.append("benchmarks")  # bench_intake, bench_pdf (docs/PERFORMANCE.md)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

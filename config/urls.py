@@ -9,10 +9,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
+    path("", include("visits.urls")),
     path("clients/", include("clients.urls")),
     path("intake/", include("intake.urls")),
-    path("kiosk/", include("intake.kiosk_urls")),
-    path("review/", include("contraindications.urls")),
+    path("kiosk/", include("visits.kiosk_urls")),
+    path("review/", include("review.urls")),
     path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

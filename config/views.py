@@ -30,8 +30,8 @@ def health(request):
 def home(request):
     """Each role starts where its day starts."""
     if has_role(request.user, Role.THERAPIST, Role.OWNER):
-        return redirect("contraindications:today")
-    return redirect("intake:today")
+        return redirect("review:today")
+    return redirect("visits:today")
 
 
 def server_error(request):

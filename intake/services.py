@@ -5,7 +5,6 @@ refuses it too, see migration 0004).
 """
 
 import calendar
-import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -17,15 +16,11 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import record_event
 from clients.models import Client
-from contraindications.rulesets import NoActiveRuleSet
-from contraindications.services import screen_intake
 from intake.answers import Evaluation, evaluate
-from intake.catalogues import catalogue_for, current_catalogue
 from intake.flow import TODAY_SECTIONS
 from intake.models import ConsentText, Intake
 from intake.signature import SignatureError, read_signature
-
-logger = logging.getLogger(__name__)
+from rules.catalogues import catalogue_for, current_catalogue
 
 LANGUAGES = ("en", "es")
 
@@ -182,7 +177,8 @@ def submit_intake(
     typed_name_confirmed: bool = False,
     consent_id: int,
 ) -> Submitted:
-    """Sign and submit the draft, then screen it at once (the result is for staff only).
+    """Sign and submit the draft. Screening it is the caller's next step
+    (`visits.services.submit_and_screen`): intake ends at a submitted intake.
 
     Signed either with a finger (`signature_data_url`) or, for a client who cannot draw, by
     typing their full name and ticking that it is their signature; never both.
@@ -222,10 +218,4 @@ def submit_intake(
     intake.signed_at = now
     intake.kiosk_token = None
     intake.save()
-    try:
-        with transaction.atomic():
-            screen_intake(intake=intake, performed_by=None)
-    except NoActiveRuleSet:
-        # The intake is kept; staff see "screening pending" and can screen it once rules load.
-        logger.warning("intake %s submitted without a rule set in use", intake.public_id)
     return Submitted(intake=intake, already=False)

@@ -5,6 +5,5 @@ from intake import views
 app_name = "intake"
 
 urlpatterns = [
-    path("today/", views.today, name="today"),
     path("start/<uuid:public_id>/", views.hand_over, name="hand_over"),
 ]

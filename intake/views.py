@@ -1,13 +1,12 @@
-"""Staff pages for intakes: hand the tablet over, and today's intakes for the front desk."""
+"""Staff pages for intakes: hand the tablet over."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from accounts.access import ALL_STAFF, role_required
 from clients.selectors import get_client_for
 from intake import kiosk
-from intake.selectors import todays_intakes
 from intake.services import IntakeError, start_intake
 
 
@@ -20,16 +19,6 @@ def hand_over(request, public_id):
         intake = start_intake(client=client, started_by=request.user, request=request)
     except IntakeError:
         messages.error(request, "Restore this client before starting an intake.")
-        return redirect("clients:detail", public_id=client.public_id)
+        return redirect("visits:client", public_id=client.public_id)
     kiosk.hand_over(request, intake)
     return redirect("kiosk:home")
-
-
-@role_required(*ALL_STAFF)
-@require_GET
-def today(request):
-    return render(
-        request,
-        "intake/today.html",
-        {"intakes": todays_intakes(clinic_id=request.user.clinic_id)},
-    )

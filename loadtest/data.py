@@ -87,7 +87,7 @@ def seed(out: Path) -> None:
     from accounts.models import Clinic, User
     from accounts.roles import Role
     from clients.services import create_client
-    from intake.catalogues import current_catalogue
+    from rules.catalogues import current_catalogue
     from tests.factories import complete_answers, signature_data_url
 
     name = _throw_away_database()
@@ -146,8 +146,8 @@ def seed(out: Path) -> None:
 
 
 def check() -> None:
-    from contraindications.models import Screening
     from intake.models import Intake
+    from review.models import Screening
 
     _throw_away_database()
     submitted = Intake.objects.filter(status=Intake.Status.SUBMITTED)

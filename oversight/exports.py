@@ -11,9 +11,9 @@ from datetime import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from contraindications.pdf import html_to_pdf
 from oversight.filters import DecisionFilters
 from oversight.selectors import dashboard, decisions_for
+from review.pdf import html_to_pdf
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = [

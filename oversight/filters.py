@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from contraindications.models import ReferralDecision
+from review.models import ReferralDecision
 
 DEFAULT_DAYS = 182  # about six months
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

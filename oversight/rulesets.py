@@ -2,7 +2,7 @@
 from an uploaded file (stored, not in use), replaying past screenings against it, activating it.
 
 A replay re-runs the stored, validated inputs of each screening through the candidate rules with
-the same code path as a live screening (`contraindications.services.evaluate_stored_answers`),
+the same code path as a live screening (`review.screening.evaluate_stored_answers`),
 so what it predicts is what the new version will decide.
 """
 
@@ -17,9 +17,11 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import record_event
 from contraindications.engine import CatalogueError, RuleSetError
-from contraindications.models import RuleSetVersion, Screening
-from contraindications.rulesets import active_or_none, store_ruleset
-from contraindications.services import evaluate_stored_answers
+from review.models import Screening
+from review.screening import evaluate_stored_answers
+from rules.models import RuleSetVersion
+from rules.selectors import active_or_none
+from rules.services import store_ruleset
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 DEFAULT_REPLAY_MONTHS = 6

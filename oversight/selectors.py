@@ -22,8 +22,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from contraindications.engine import Decision
-from contraindications.models import ReferralDecision, ReferralDecisionRule, Screening
 from oversight.filters import DecisionFilters
+from review.models import ReferralDecision, ReferralDecisionRule, Screening
 
 ACTIONS = [value for value, _ in ReferralDecision.Action.choices]
 ACTION_LABELS = dict(ReferralDecision.Action.choices)

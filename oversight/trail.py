@@ -1,6 +1,7 @@
 """The owners' audit trail: reads, exports and decisions (AuditEvent) merged with the row-change
-history of clients, screenings, plans, decisions and clearances (django-simple-history), newest
-first, one page at a time.
+history of clients (django-simple-history) and the screenings themselves, newest first, one page
+at a time. Screenings are append-only, so each row is its own history; plans, decisions and
+clearances are append-only too and each creation is an audit event.
 
 One UNION query per page (each part filtered by clinic, date, actor, action and client on its own
 indexes), then one query each for the names of the actors and clients on the page: a page costs
@@ -17,12 +18,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from clients.models import Client
 from clients.selectors import search_clients
-from contraindications.models import (
-    PhysicianClearance,
-    ReferralDecision,
-    Screening,
-    TreatmentPlan,
-)
+from review.models import Screening
 
 PAGE_SIZE = 50
 HISTORY_ACTIONS = {"+": "create", "~": "update", "-": "delete"}
@@ -31,8 +27,7 @@ ACTION_CHOICES = [
     ("delete", "Deleted"),
 ]
 # Models whose row history the trail shows, with the field that names the client.
-TRACKED = [(Client, "id"), (Screening, "client_id"), (TreatmentPlan, "client_id"),
-           (ReferralDecision, "client_id"), (PhysicianClearance, "client_id")]  # fmt: skip
+TRACKED = [(Client, "id")]
 
 
 @dataclass(frozen=True)
@@ -134,6 +129,35 @@ def _history(model, client_field, user, filters, clients):
     )
 
 
+def _screenings(user, filters, clients):
+    rows = Screening.objects.filter(clinic_id=user.clinic_id)
+    if filters.date_from:
+        rows = rows.filter(created_at__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(created_at__lt=filters.date_to)
+    if filters.actor_id:
+        rows = rows.filter(performed_by_id=filters.actor_id)
+    if clients is not None:
+        rows = rows.filter(client_id__in=[c.pk for c in clients])
+    return (
+        rows.annotate(
+            **_columns(
+                at=F("created_at"),
+                actor=F("performed_by_id"),
+                action=Value("create"),
+                type=Value(Screening._meta.label),
+                oid=Cast("public_id", CharField()),
+                detail=Value("screening"),
+                ip=Value(None, output_field=CharField()),
+                client=F("client_id"),
+                source=Value("record"),
+            )
+        )
+        .order_by()
+        .values(*COLUMNS)
+    )
+
+
 def trail_page(user, filters: TrailFilters, *, page: int = 1) -> tuple[list[TrailRow], bool]:
     """One page of the clinic's trail, newest first, and whether an older page exists."""
     clients = None
@@ -144,6 +168,8 @@ def trail_page(user, filters: TrailFilters, *, page: int = 1) -> tuple[list[Trai
     parts = [_events(user, filters, clients)]
     if filters.action in ("", "create", "update", "delete"):
         parts += [_history(m, field, user, filters, clients) for m, field in TRACKED]
+    if filters.action in ("", "create"):
+        parts.append(_screenings(user, filters, clients))
     offset = (page - 1) * PAGE_SIZE
     union = parts[0].union(*parts[1:], all=True).order_by("-t_at")
     raw = list(union[offset : offset + PAGE_SIZE + 1])

@@ -16,8 +16,6 @@ from accounts.access import role_required
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.services import record_event
-from contraindications.models import RuleSetVersion
-from contraindications.rulesets import active_or_none, compiled
 from oversight import charts, exports
 from oversight.filters import DATE, DecisionFilterForm
 from oversight.rulesets import (
@@ -30,6 +28,8 @@ from oversight.rulesets import (
 )
 from oversight.selectors import clinic_staff, dashboard, decision_page, get_decision_for
 from oversight.trail import ACTION_CHOICES, TrailFilters, trail_page
+from rules.models import RuleSetVersion
+from rules.selectors import active_or_none, compiled
 
 owner_only = role_required(Role.OWNER)
 

@@ -54,7 +54,7 @@ def ruleset(db):
     """The shipped rule set, loaded and in use, as `load_rules` does on start."""
     from django.core.management import call_command
 
-    from contraindications.rulesets import active_version
+    from rules.selectors import active_version
 
     call_command("load_rules", verbosity=0)
     return active_version()

@@ -13,16 +13,17 @@ from audit.models import AuditEvent
 from clients.models import Client
 from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, ruleset_checksum
 from contraindications.engine.defaults import read_json
-from contraindications.models import (
+from demo.builders import signature_data_url, signature_png  # noqa: F401 - tests import them here
+from intake.models import ConsentText, Intake
+from review.models import (
     PhysicianClearance,
     ReferralDecision,
     ReferralDecisionRule,
-    RuleSetVersion,
     Screening,
     TreatmentPlan,
 )
-from intake.catalogues import current_catalogue
-from intake.models import ConsentText, Intake
+from rules.catalogues import current_catalogue
+from rules.models import RuleSetVersion
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):
@@ -98,7 +99,7 @@ class RuleSetVersionFactory(factory.django.DjangoModelFactory):
 
 
 class ScreeningFactory(factory.django.DjangoModelFactory):
-    """A stored screening; prefer `contraindications.services.screen_intake` for real results."""
+    """A stored screening; prefer `review.screening.screen_intake` for real results."""
 
     class Meta:
         model = Screening
@@ -166,36 +167,6 @@ def complete_answers(**changes) -> dict:
     return {**NOTHING_TO_REPORT, **changes}
 
 
-def signature_png(width: int = 300, height: int = 100, inked: bool = True) -> bytes:
-    """A canvas-like RGBA PNG; with `inked`, a horizontal stroke across the middle."""
-    import struct
-    import zlib
-
-    rows = []
-    for y in range(height):
-        ink = inked and abs(y - height // 2) < 2
-        pixel = b"\x10\x21\x3f\xff" if ink else b"\x00\x00\x00\x00"
-        rows.append(b"\x00" + pixel * width)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-        + chunk(b"IEND", b"")
-    )
-
-
-def signature_data_url(**kwargs) -> str:
-    import base64
-
-    return "data:image/png;base64," + base64.b64encode(signature_png(**kwargs)).decode()
-
-
 class ConsentTextFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ConsentText
@@ -234,7 +205,7 @@ class IntakeFactory(factory.django.DjangoModelFactory):
 
 
 class TreatmentPlanFactory(factory.django.DjangoModelFactory):
-    """A compliant Swedish plan; prefer contraindications.review.save_plan for checked plans."""
+    """A compliant Swedish plan; prefer review.services.save_plan for checked plans."""
 
     class Meta:
         model = TreatmentPlan
@@ -254,7 +225,7 @@ class TreatmentPlanFactory(factory.django.DjangoModelFactory):
 
 
 class ReferralDecisionFactory(factory.django.DjangoModelFactory):
-    """A referral; prefer contraindications.review.record_referral_decision in workflows."""
+    """A referral; prefer review.services.record_referral_decision in workflows."""
 
     class Meta:
         model = ReferralDecision

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from contraindications.models import Screening
 from intake.models import Intake
+from review.models import Screening
 from tests.browser.conftest import ARTIFACTS, log_in, screenshot
 from tests.factories import ClientFactory, ConsentTextFactory
 

@@ -2,7 +2,7 @@ import subprocess
 
 import pytest
 
-from contraindications.models import ReferralDecision, TreatmentPlan
+from review.models import ReferralDecision, TreatmentPlan
 from tests.browser.conftest import ARTIFACTS, log_in, screenshot
 from tests.factories import ClientFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened

@@ -5,9 +5,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, RuleSetError
-from contraindications.models import RuleSetVersion, Screening
-from contraindications.rulesets import NoActiveRuleSet, active_version, store_ruleset
-from contraindications.services import reproduce, screen_intake
+from review.models import Screening
+from review.screening import reproduce, screen_intake
+from rules.models import RuleSetVersion
+from rules.selectors import NoActiveRuleSet, active_version
+from rules.services import store_ruleset
 from tests.factories import IntakeFactory, complete_answers
 
 pytestmark = pytest.mark.django_db

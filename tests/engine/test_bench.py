@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contraindications.engine import bench
+from benchmarks import engine as bench
 
 
 def test_bench_smoke(capsys) -> None:

@@ -9,7 +9,7 @@ def test_every_page_requires_login(client, a_client):
         reverse("home"),
         reverse("clients:list"),
         reverse("clients:create"),
-        reverse("clients:detail", args=[a_client.public_id]),
+        reverse("visits:client", args=[a_client.public_id]),
         reverse("admin:index"),
     ]:
         response = client.get(url)
@@ -26,7 +26,7 @@ def test_staff_of_another_clinic_get_404_on_this_clinics_client(
     client, other_clinic_staff, a_client
 ):
     client.force_login(other_clinic_staff)
-    for name in ["clients:detail", "clients:edit"]:
+    for name in ["visits:client", "clients:edit"]:
         assert client.get(reverse(name, args=[a_client.public_id])).status_code == 404
     assert client.post(reverse("clients:archive", args=[a_client.public_id])).status_code == 404
     assert a_client.legal_name not in client.get(reverse("clients:list")).content.decode()

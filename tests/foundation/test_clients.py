@@ -26,7 +26,7 @@ def test_front_desk_creates_client_and_change_is_audited(client, front_desk):
     response = client.post(reverse("clients:create"), VALID)
     created = Client.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("clients:detail", args=[created.public_id])
+    assert response.url == reverse("visits:client", args=[created.public_id])
     assert created.legal_name == "Ana Lucia Torres"
     assert created.phone == "+16175550101"
     assert created.clinic_id == front_desk.clinic_id
@@ -98,7 +98,7 @@ def test_edit_records_changed_field_names_not_values(client, front_desk, a_clien
 
 def test_viewing_a_client_is_audited(client, therapist, a_client):
     client.force_login(therapist)
-    assert client.get(reverse("clients:detail", args=[a_client.public_id])).status_code == 200
+    assert client.get(reverse("visits:client", args=[a_client.public_id])).status_code == 200
     assert AuditEvent.objects.filter(action="view", actor=therapist).count() == 1
 
 

@@ -51,7 +51,7 @@ def test_staff_pages_lead_back_to_the_intake(tablet, path):
 
 def test_another_clients_page_leads_back_to_the_intake(tablet, clinic):
     other = ClientFactory(clinic=clinic)
-    response = tablet.get(reverse("clients:detail", args=[other.public_id]))
+    response = tablet.get(reverse("visits:client", args=[other.public_id]))
     assert response.url == reverse("kiosk:home")
 
 
@@ -143,7 +143,7 @@ def test_staff_take_the_tablet_back_with_their_password(tablet, a_client, front_
     assert response.status_code == 200
     assert "_auth_user_id" not in tablet.session
     response = tablet.post(reverse("kiosk:staff"), {"username": "fran", "password": PASSWORD})
-    assert response.url == reverse("clients:detail", args=[a_client.public_id])
+    assert response.url == reverse("visits:client", args=[a_client.public_id])
     assert SESSION_KEY not in tablet.session
     assert tablet.get("/clients/").status_code == 200
 

@@ -5,7 +5,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contraindications.models import Screening
 from intake.models import Intake
 from intake.services import (
     IntakeError,
@@ -94,37 +93,6 @@ def test_saving_keeps_valid_answers_and_reports_the_rest(clinic):
     assert evaluation.errors["age"].code == "out_of_range"
 
 
-def test_submit_screens_at_once(clinic, ruleset):
-    intake = IntakeFactory(clinic=clinic, answers=complete_answers(blood_in_urine=True))
-    result = _submit(intake)
-    intake.refresh_from_db()
-    assert intake.status == Intake.Status.SUBMITTED
-    assert intake.kiosk_token is None
-    assert intake.signature_png.startswith(b"\x89PNG")
-    assert intake.consent.version == "2026-1"
-    screening = Screening.objects.get(intake=intake)
-    assert screening.decision in ("refer", "refer_urgent")
-    assert result.already is False
-
-
-def test_a_second_submit_changes_nothing(clinic, ruleset):
-    intake = IntakeFactory(clinic=clinic, answers=complete_answers())
-    token = uuid.uuid4()
-    _submit(intake, token)
-    again = _submit(intake, token)
-    assert again.already is True
-    assert Screening.objects.filter(intake=intake).count() == 1
-    assert Intake.objects.filter(client=intake.client).count() == 1
-
-
-def test_submit_without_a_rule_set_keeps_the_intake(clinic):
-    intake = IntakeFactory(clinic=clinic, answers=complete_answers())
-    _submit(intake)
-    intake.refresh_from_db()
-    assert intake.is_submitted
-    assert not Screening.objects.filter(intake=intake).exists()
-
-
 def test_incomplete_intake_is_refused_with_every_missing_answer(clinic):
     intake = IntakeFactory(clinic=clinic, answers={"age": 30})
     with pytest.raises(IntakeIncomplete) as caught:
@@ -176,19 +144,6 @@ def _submit_typed(intake, name="María José Núñez", confirmed=True, signature
         typed_name_confirmed=confirmed,
         consent_id=ConsentTextFactory().pk,
     )
-
-
-def test_an_intake_signed_by_typing_a_name_is_submitted_and_screened(clinic, ruleset):
-    intake = IntakeFactory(clinic=clinic, answers=complete_answers(blood_in_urine=True))
-    result = _submit_typed(intake, name="  María José   Núñez ")
-    intake.refresh_from_db()
-    assert result.already is False
-    assert intake.is_submitted and intake.signed_at == intake.submitted_at
-    assert intake.signature_method == Intake.SignatureMethod.TYPED
-    assert intake.signature_typed_name == "María José Núñez"
-    assert intake.signature_png is None
-    assert Screening.objects.get(intake=intake).decision in ("refer", "refer_urgent")
-    assert intake.history.latest().signature_typed_name == "María José Núñez"
 
 
 def test_a_drawn_signature_is_recorded_as_drawn(clinic):

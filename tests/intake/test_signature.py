@@ -3,9 +3,9 @@ import base64
 import pytest
 from django.utils import translation
 
-from intake.kiosk_views import signature_errors
 from intake.signature import Signature, SignatureError, parse_signature, read_signature
 from tests.factories import signature_data_url, signature_png
+from visits.kiosk_views import signature_errors
 
 
 def test_a_signed_canvas_png_is_accepted():

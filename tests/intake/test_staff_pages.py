@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from contraindications.models import Screening
+from review.models import Screening
 from tests.factories import ClientFactory, IntakeFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def _screened(clinic, ruleset, decision, **kwargs):
 def test_client_page_shows_booking_status_not_findings(client, front_desk, clinic, ruleset):
     intake = _screened(clinic, ruleset, "refer_urgent")
     client.force_login(front_desk)
-    html = client.get(reverse("clients:detail", args=[intake.client.public_id])).content.decode()
+    html = client.get(reverse("visits:client", args=[intake.client.public_id])).content.decode()
     assert "Do not book — medical referral" in html
     assert "SECRET CLINICAL FINDING" not in html
     assert "Hand tablet over: visit update" in html
@@ -47,7 +47,7 @@ def test_client_page_shows_booking_status_not_findings(client, front_desk, clini
 def test_decisions_map_to_booking_statuses(client, front_desk, clinic, ruleset, decision, label):
     _screened(clinic, ruleset, decision)
     client.force_login(front_desk)
-    html = client.get(reverse("intake:today")).content.decode()
+    html = client.get(reverse("visits:today")).content.decode()
     assert label in html
 
 
@@ -59,7 +59,7 @@ def test_todays_list_query_count_is_bounded(
     IntakeFactory(clinic=clinic)  # a draft in progress
     client.force_login(front_desk)
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("intake:today"))
+        response = client.get(reverse("visits:today"))
     assert response.content.decode().count('class="intake-row"') == 13
 
 
@@ -67,7 +67,7 @@ def test_todays_list_shows_only_own_clinic(client, front_desk, other_clinic, rul
     other = ClientFactory(clinic=other_clinic, legal_name="Hillside Person")
     _screened(other_clinic, ruleset, "proceed", client=other)
     client.force_login(front_desk)
-    assert "Hillside Person" not in client.get(reverse("intake:today")).content.decode()
+    assert "Hillside Person" not in client.get(reverse("visits:today")).content.decode()
 
 
 def test_the_session_summary_says_the_intake_was_signed_by_typing(clinic):
@@ -81,8 +81,8 @@ def test_the_session_summary_says_the_intake_was_signed_by_typing(clinic):
     )
     context = {"intake": intake, "client": intake.client, "review": {}, "screening": None}
     with timezone.override("UTC"):
-        html = render_to_string("contraindications/pdf/summary.html", context)
+        html = render_to_string("review/pdf/summary.html", context)
         drawn = IntakeFactory(clinic=clinic, submitted=True)
-        drawn_html = render_to_string("contraindications/pdf/summary.html", {"intake": drawn})
+        drawn_html = render_to_string("review/pdf/summary.html", {"intake": drawn})
     assert "Signed by typing their name: Ana Ruiz, Nov 20, 2026 09:05" in html
     assert "Signed by typing" not in drawn_html

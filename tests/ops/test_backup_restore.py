@@ -14,8 +14,8 @@ from audit.chain import verify_chain
 from audit.models import AuditEvent
 from audit.services import record_event
 from clients.models import Client
-from contraindications.models import RuleSetVersion
 from ops.databases import default_backup_path, pg_environ
+from rules.models import RuleSetVersion
 from tests.factories import ClientFactory
 
 pytestmark = [

@@ -1,6 +1,6 @@
 import pytest
 
-from contraindications.review import record_referral_decision
+from review.services import record_referral_decision
 from tests.factories import ClientFactory, UserFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
 

@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from contraindications.models import ReferralDecisionRule
 from oversight.exports import safe_cell
 from oversight.filters import default_filters
 from oversight.selectors import dashboard
+from review.models import ReferralDecisionRule
 from tests.conftest import login
 from tests.factories import ClientFactory
 from tests.oversight.conftest import override, refer
@@ -74,7 +74,7 @@ def test_decision_detail_shows_who_why_and_links_the_review(client, owner, decis
     assert "Client has a GP letter from yesterday." in page.text
     assert "Tara Nguyen" in page.text and decision.ruleset.version in page.text
     assert "KIDNEY-HEMATURIA" in page.text
-    assert reverse("contraindications:screening", args=[decision.screening.public_id]) in page.text
+    assert reverse("review:screening", args=[decision.screening.public_id]) in page.text
     assert AuditEvent.objects.filter(action="view", actor=owner).exists()
 
 

@@ -4,7 +4,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_gives_the_dashboard_a_second_therapist_and_an_override(clinic, ruleset, owner):
-    from oversight.demo import seed_demo_oversight
+    from demo.oversight import seed_demo_oversight
     from oversight.filters import default_filters
     from oversight.selectors import dashboard
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from contraindications.engine import RULESET_PATH
 from contraindications.engine.defaults import read_json
-from contraindications.models import RuleSetVersion
-from contraindications.rulesets import active_version, store_ruleset
 from oversight.rulesets import diff_rules, replay
+from rules.models import RuleSetVersion
+from rules.selectors import active_version
+from rules.services import store_ruleset
 from tests.conftest import login
 from tests.factories import ClientFactory, complete_answers
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened

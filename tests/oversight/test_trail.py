@@ -22,8 +22,9 @@ def test_trail_merges_reads_exports_and_row_changes(client, owner, decisions):
     rows = trail(client)
     sources = {(row.source, row.object_type, row.action) for row in rows}
     assert ("event", "clients.Client", "view") in sources
-    assert ("history", "contraindications.ReferralDecision", "create") in sources
-    assert ("history", "contraindications.Screening", "create") in sources
+    assert ("history", "clients.Client", "create") in sources
+    assert ("event", "review.ReferralDecision", "create") in sources
+    assert ("record", "review.Screening", "create") in sources
     assert [row.at for row in rows] == sorted((row.at for row in rows), reverse=True)
     assert all(row.client is None or row.client.clinic_id == owner.clinic_id for row in rows)
     assert "Harriet Hill" not in client.get(reverse("oversight:trail")).text

@@ -1,10 +1,7 @@
 """Screenings made the way the tablet leaves them, for review tests and browser tests."""
 
-from django.utils import timezone
-
-from contraindications.services import screen_intake
-from intake.models import ConsentText
-from tests.factories import IntakeFactory, complete_answers
+from demo.builders import submitted_intake
+from tests.factories import complete_answers
 
 # Complete intakes, as the tablet submits them: every visible required question answered.
 KIDNEY_RED_FLAG = complete_answers(
@@ -34,30 +31,10 @@ PREGNANT_24_WEEKS = complete_answers(
 HIGH_RISK_PREGNANCY = {**PREGNANT_24_WEEKS, "pregnancy_high_risk": True}
 
 
-def _consent():
-    # Transactional (browser) tests flush the consent rows the data migration seeds.
-    consent = ConsentText.objects.filter(language="en").first()
-    return consent or ConsentText.objects.create(
-        version="test", language="en", title="Consent", text="I agree."
-    )
-
-
-def signed_intake(client, answers):
-    """A submitted intake as the tablet leaves it: consent shown, signature kept."""
-    return IntakeFactory(
-        client=client,
-        clinic=client.clinic,
-        answers=answers,
-        status="submitted",
-        submitted_at=timezone.now(),
-        kiosk_token=None,
-        consent=_consent(),
-        signature_png=b"\x89PNG signature",
-        signature_method="drawn",
-        signed_at=timezone.now(),
-    )
+def signed_intake(client, answers, screened_by=None):
+    """A submitted intake as the tablet leaves it (demo.builders.submitted_intake), screened."""
+    return submitted_intake(client=client, answers=answers, screened_by=screened_by)
 
 
 def screened(client, answers, performed_by=None):
-    intake = signed_intake(client, answers)
-    return screen_intake(intake=intake, performed_by=performed_by)
+    return signed_intake(client, answers, screened_by=performed_by).screenings.get()

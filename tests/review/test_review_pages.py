@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from contraindications.models import ReferralDecision, TreatmentPlan
-from contraindications.selectors import screenings_for_review, today_rows
+from review.models import ReferralDecision, TreatmentPlan
+from review.selectors import screenings_for_review, today_rows
 from tests.conftest import login
 from tests.factories import ClientFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
@@ -16,21 +16,21 @@ pytestmark = pytest.mark.django_db
 def urls(screening):
     pid = screening.public_id
     names = ["screening", "plan", "referral", "clearance", "summary_pdf", "letter_pdf"]
-    return [reverse(f"contraindications:{name}", args=[pid]) for name in names]
+    return [reverse(f"review:{name}", args=[pid]) for name in names]
 
 
 def test_front_desk_cannot_read_findings(client, front_desk, kidney_screening):
     login(client, front_desk)
-    assert client.get(reverse("contraindications:today")).status_code == 403
+    assert client.get(reverse("review:today")).status_code == 403
     for url in urls(kidney_screening):
         assert client.get(url).status_code == 403, url
-    check = reverse("contraindications:plan_check", args=[kidney_screening.public_id])
+    check = reverse("review:plan_check", args=[kidney_screening.public_id])
     assert client.post(check, "{}", content_type="application/json").status_code == 403
 
 
 def test_front_desk_sees_no_decision_on_the_client_page(client, front_desk, kidney_screening):
     login(client, front_desk)
-    page = client.get(reverse("clients:detail", args=[kidney_screening.client.public_id]))
+    page = client.get(reverse("visits:client", args=[kidney_screening.client.public_id]))
     assert page.status_code == 200
     assert "Screenings" in page.text
     assert "Refer" not in page.text and "KIDNEY" not in page.text
@@ -47,7 +47,7 @@ def test_therapist_reads_findings_with_question_wording_and_source(
     client, therapist, kidney_screening
 ):
     login(client, therapist)
-    page = client.get(reverse("contraindications:screening", args=[kidney_screening.public_id]))
+    page = client.get(reverse("review:screening", args=[kidney_screening.public_id]))
     assert page.status_code == 200
     text = page.text
     assert "Refer urgently: no massage today" in text
@@ -62,7 +62,7 @@ def test_therapist_reads_findings_with_question_wording_and_source(
 
 def test_therapist_can_read_every_answer_the_client_gave(client, therapist, kidney_screening):
     login(client, therapist)
-    page = client.get(reverse("contraindications:screening", args=[kidney_screening.public_id]))
+    page = client.get(reverse("review:screening", args=[kidney_screening.public_id]))
     answers = page.context["intake_answers"]
     titles = [section.title for section in answers]
     assert titles[:2] == ["About you", "Visit and pain"]
@@ -75,7 +75,7 @@ def test_therapist_can_read_every_answer_the_client_gave(client, therapist, kidn
 
 def test_every_view_of_clinical_detail_is_audited(client, owner, kidney_screening):
     login(client, owner)
-    client.get(reverse("contraindications:screening", args=[kidney_screening.public_id]))
+    client.get(reverse("review:screening", args=[kidney_screening.public_id]))
     event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, actor=owner)
     assert event.object_type == "clients.Client"
     assert event.object_id == str(kidney_screening.client.public_id)
@@ -102,7 +102,7 @@ def test_today_page_query_count_does_not_grow_with_rows(
         screened(ClientFactory(clinic=clinic), KIDNEY_RED_FLAG)
     login(client, therapist)
     with django_assert_max_num_queries(6):  # session, user, groups, the list
-        page = client.get(reverse("contraindications:today"))
+        page = client.get(reverse("review:today"))
     assert page.text.count('data-decision="refer_urgent"') == 55
 
 
@@ -114,7 +114,7 @@ def test_plan_check_endpoint_returns_violations_and_nearest_plan(
     client, therapist, pregnant_screening
 ):
     login(client, therapist)
-    url = reverse("contraindications:plan_check", args=[pregnant_screening.public_id])
+    url = reverse("review:plan_check", args=[pregnant_screening.public_id])
     plan = {"modalities": ["deep_tissue"], "position": "prone", "acupoints": ["sanyinjiao"]}
     data = client.post(url, json.dumps(plan), content_type="application/json").json()
     assert data["ok"] is False
@@ -129,7 +129,7 @@ def test_plan_form_refuses_a_violating_plan_then_saves_with_reason(
     client, therapist, pregnant_screening
 ):
     login(client, therapist)
-    url = reverse("contraindications:plan", args=[pregnant_screening.public_id])
+    url = reverse("review:plan", args=[pregnant_screening.public_id])
     form = {"modalities": ["deep_tissue"], "position": "prone", "pressure": "3",
             "acupoints": ["sanyinjiao"], "duration_minutes": "60", "save": "1"}  # fmt: skip
     page = client.post(url, form)
@@ -149,14 +149,14 @@ def test_plan_form_refuses_a_violating_plan_then_saves_with_reason(
 
 def test_referral_form_records_a_referral(client, therapist, kidney_screening):
     login(client, therapist)
-    url = reverse("contraindications:referral", args=[kidney_screening.public_id])
+    url = reverse("review:referral", args=[kidney_screening.public_id])
     page = client.post(url, {"rule_ids": ["KIDNEY-HEMATURIA"], "action": "referred",
                              "referred_to": "Dr. Rebecca Lang", "method": "phone",
                              "urgency": "today"})  # fmt: skip
     assert page.status_code == 302
     assert ReferralDecision.objects.get().decided_by == therapist
     assert AuditEvent.objects.filter(
-        action="create", object_type="contraindications.ReferralDecision"
+        action="create", object_type="review.ReferralDecision"
     ).exists()
 
 
@@ -164,7 +164,7 @@ def test_urgent_override_without_confirmation_is_shown_as_an_error(
     client, therapist, kidney_screening
 ):
     login(client, therapist)
-    url = reverse("contraindications:referral", args=[kidney_screening.public_id])
+    url = reverse("review:referral", args=[kidney_screening.public_id])
     page = client.post(url, {"rule_ids": ["KIDNEY-HEMATURIA"], "action": "overridden",
                              "reason": "Client insists"})  # fmt: skip
     assert page.status_code == 200

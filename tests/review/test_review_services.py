@@ -4,13 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contraindications.models import (
-    AppendOnlyError,
-    PhysicianClearance,
-    ReferralDecision,
-    TreatmentPlan,
-)
-from contraindications.review import (
+from review.models import AppendOnlyError, PhysicianClearance, ReferralDecision, TreatmentPlan
+from review.selectors import cleared_rule_ids_for
+from review.services import (
     ReviewError,
     check_plan_for,
     parse_plan,
@@ -18,7 +14,6 @@ from contraindications.review import (
     record_referral_decision,
     save_plan,
 )
-from contraindications.selectors import cleared_rule_ids_for
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +218,7 @@ def test_the_database_refuses_a_clearance_expiring_before_it_starts(high_risk_sc
 
 
 def test_demo_reviews_seed_every_kind_of_record(ruleset, clinic, therapist):
-    from contraindications.demo import seed_demo_reviews
+    from demo.review import seed_demo_reviews
 
     screenings = seed_demo_reviews(clinic, therapist)
     assert screenings["Robert Chen"].referrals.get().action == "referred"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
-from contraindications.review import record_referral_decision
+from review.services import record_referral_decision
 from tests.factories import ClientFactory, UserFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, screened
 
@@ -36,10 +36,10 @@ MATRIX = {
     "accounts:keep_alive": (LOGIN, KIOSK, 405, 405, 405, 405),
     "clients:list": (LOGIN, KIOSK, 200, 200, 200, 200),
     "clients:create": (LOGIN, KIOSK, 200, 200, 200, 200),
-    "clients:detail": (LOGIN, KIOSK, 200, 200, 200, 404),
+    "visits:client": (LOGIN, KIOSK, 200, 200, 200, 404),
     "clients:edit": (LOGIN, KIOSK, 200, 200, 200, 404),
     "clients:archive": (LOGIN, KIOSK, 405, 405, 405, 405),
-    "intake:today": (LOGIN, KIOSK, 200, 200, 200, 200),
+    "visits:today": (LOGIN, KIOSK, 200, 200, 200, 200),
     "intake:hand_over": (LOGIN, KIOSK, 405, 405, 405, 405),
     # Without a tablet session the kiosk pages only say the session has ended; the save
     # endpoint takes only POST; the take-back page is a password form and reveals nothing.
@@ -51,14 +51,14 @@ MATRIX = {
     "kiosk:done": (ENDED, 302, ENDED, ENDED, ENDED, ENDED),
     "kiosk:staff": (200, 200, 200, 200, 200, 200),
     "kiosk:ended": (200, 200, 200, 200, 200, 200),
-    "contraindications:today": (LOGIN, KIOSK, 403, 200, 200, 200),
-    "contraindications:screening": (LOGIN, KIOSK, 403, 200, 200, 404),
-    "contraindications:plan": (LOGIN, KIOSK, 403, 200, 200, 404),
-    "contraindications:plan_check": (LOGIN, KIOSK, 403, 405, 405, 405),
-    "contraindications:referral": (LOGIN, KIOSK, 403, 200, 200, 404),
-    "contraindications:clearance": (LOGIN, KIOSK, 403, 200, 200, 404),
-    "contraindications:summary_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
-    "contraindications:letter_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "review:today": (LOGIN, KIOSK, 403, 200, 200, 200),
+    "review:screening": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "review:plan": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "review:plan_check": (LOGIN, KIOSK, 403, 405, 405, 405),
+    "review:referral": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "review:clearance": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "review:summary_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "review:letter_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
     "oversight:dashboard": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:decisions": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:decisions_csv": (LOGIN, KIOSK, 403, 403, 200, 200),
@@ -114,8 +114,9 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
     stranger.groups.add(Group.objects.get(name=Role.OWNER.value))
     kwargs = {
         "clients": {"public_id": client_record.public_id},
+        "visits:client": {"public_id": client_record.public_id},
         "intake:hand_over": {"public_id": client_record.public_id},
-        "contraindications": {"public_id": screening.public_id},
+        "review": {"public_id": screening.public_id},
         "oversight:decision": {"public_id": decision.public_id},
         "oversight:ruleset": {"version": ruleset.version},
         "oversight:ruleset_activate": {"version": ruleset.version},

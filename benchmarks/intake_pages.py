@@ -1,0 +1,96 @@
+"""Server time to render each intake section, as the tablet requests it.
+
+Runs against the configured database inside a transaction that is rolled back, so nothing
+is left behind: `python manage.py bench_intake [--renders 200] [--language es]` (the
+command exists outside production only: benchmarks/ is a development app).
+
+It measures the production configuration whatever the environment says: DEBUG off (no query
+log, no template debug information; templates come from the cached loader either way), and the
+page language active as KioskMiddleware activates it on the tablet.
+"""
+
+import statistics
+import time
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.test import RequestFactory, override_settings
+from django.utils import translation
+
+from accounts.models import Clinic
+from clients.models import Client
+from intake import kiosk
+from intake.models import Intake
+from intake.services import new_kiosk_token
+from rules.catalogues import current_catalogue
+from visits.kiosk_views import section
+
+BUDGET_MS = 5.0
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Median server time to render each intake section (budget 5 ms)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--renders", type=int, default=200)
+        parser.add_argument("--language", default="en", choices=["en", "es"])
+
+    def handle(self, *args, renders, language, **options):
+        try:
+            with (
+                override_settings(DEBUG=False),
+                translation.override(language),
+                transaction.atomic(),
+            ):
+                self._run(renders, language)
+                raise Rollback
+        except Rollback:
+            pass
+
+    def _run(self, renders, language):
+        clinic = Clinic.objects.create(name="Bench clinic", slug="bench-intake-clinic")
+        client = Client.objects.create(
+            clinic=clinic, legal_name="Bench Client", date_of_birth="1980-01-01", phone="+1"
+        )
+        catalogue = current_catalogue()
+        intake = Intake.objects.create(
+            clinic=clinic,
+            client=client,
+            language=language,
+            catalogue_version=catalogue.version,
+            answers={"age": 40, "has_pain": True, "pain_regions": ["neck"], "cancer": "current"},
+            kiosk_token=new_kiosk_token(),
+        )
+        factory = RequestFactory()
+        session = SessionStore()
+        session[kiosk.SESSION_KEY] = {
+            "token": intake.kiosk_token,
+            "clinic": clinic.pk,
+            "lang": language,
+            "seen": time.time(),
+            "done": False,
+        }
+        self.stdout.write(f"{'section':<22}{'median ms':>10}{'p95 ms':>9}  budget {BUDGET_MS} ms")
+        for name in catalogue.sections:
+            timings = []
+            for index in range(renders + 20):
+                request = factory.get(f"/kiosk/section/{name}/")
+                request.session = session
+                request.user = AnonymousUser()
+                started = time.perf_counter()
+                response = section(request, section=name)
+                elapsed = (time.perf_counter() - started) * 1000
+                assert response.status_code == 200, response.status_code
+                if index >= 20:  # the first renders warm the caches
+                    timings.append(elapsed)
+            timings.sort()
+            median = statistics.median(timings)
+            p95 = timings[int(len(timings) * 0.95) - 1]
+            flag = "" if median <= BUDGET_MS else "  OVER BUDGET"
+            self.stdout.write(f"{name:<22}{median:>10.2f}{p95:>9.2f}{flag}")

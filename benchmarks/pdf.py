@@ -1,0 +1,189 @@
+"""PDF rendering benchmark: our session summary against WeasyPrint alone on the same HTML, and
+the cached re-download through the real view.
+
+    python manage.py bench_pdf [--runs 15]
+
+Runs in a throwaway test database (created and dropped here), so it never touches real records.
+"""
+
+import statistics
+import subprocess  # runs pdfinfo on our own temp file  # nosec B404
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import setup_databases, teardown_databases
+from django.utils import timezone
+
+from demo.answers import demo_answers
+
+# A client whose intake gives a typical two-page summary: several findings, a plan, a referral.
+ANSWERS = demo_answers(
+    back_pain=True,
+    pregnant=True,
+    age=34,
+    pregnancy_weeks=26,
+    pregnancy_high_risk=True,
+    blood_in_urine=True,
+    bruises=True,
+    bruise_regions=["thigh_left", "calf_right"],
+    varicose_veins=True,
+    varicose_regions=["calf_left"],
+)
+
+
+def _timed(fn, runs):
+    times = []
+    result = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times, result
+
+
+def _page_count(content: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(content)
+        fh.flush()
+        try:
+            info = subprocess.run(  # noqa: S603 - fixed argv, own temp file  # nosec B603 B607
+                ["pdfinfo", fh.name],  # noqa: S607
+                capture_output=True,
+                text=True,
+            ).stdout
+        except FileNotFoundError:
+            return "?"
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages")), "?")
+
+
+def _fixture():
+    from django.core.management import call_command
+
+    from accounts.models import Clinic, User
+    from clients.models import Client
+    from demo.builders import submitted_intake
+    from review.services import parse_plan, record_referral_decision, save_plan
+    from rules.selectors import active_version  # noqa: F401 - loaded below
+
+    call_command("load_rules", verbosity=0)
+    clinic = Clinic.objects.create(name="Bench Clinic", slug="bench")
+    therapist = User.objects.create(username="bench-therapist", clinic=clinic, first_name="Bea")
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+
+    therapist.groups.add(Group.objects.get(name=Role.THERAPIST.value))
+    client = Client.objects.create(
+        clinic=clinic,
+        legal_name="Benchmark Client",
+        date_of_birth=timezone.localdate() - timedelta(days=34 * 365),
+        phone="+16175550100",
+        physician_name="Dr. Rebecca Lang",
+        physician_practice="Harbor Family Practice",
+    )
+    intake = submitted_intake(client=client, answers=ANSWERS, screened_by=therapist)
+    screening = intake.screenings.get()
+    actionable = [f["rule_id"] for f in screening.findings if f["decision"] == "refer_urgent"]
+    record_referral_decision(
+        screening=screening,
+        rule_ids=actionable,
+        action="referred",
+        referred_to="Dr. Rebecca Lang",
+        method="phone",
+        urgency="today",
+        request_text="Please assess today.",
+        decided_by=therapist,
+    )
+    plan = parse_plan(
+        {"modalities": ["swedish", "prenatal"], "regions": ["upper_back", "neck"], "pressure": 2,
+         "position": "side_lying", "notes": "Pillows between the knees."}
+    )  # fmt: skip
+    save_plan(
+        screening=screening,
+        plan=plan,
+        created_by=therapist,
+        override_reason="Plan for the next visit.",
+    )
+    return screening, therapist
+
+
+def run(*, runs: int, write=print) -> list[tuple[str, list[float]]]:
+    from review import pdf, views
+    from review.selectors import latest_plan, latest_referral, plan_lines, review_view
+
+    screening, therapist = _fixture()
+
+    # The exact HTML our summary renders, for WeasyPrint alone with its default fetcher (the
+    # stylesheet pointed at the file on disk, since WeasyPrint cannot see our allow-list origin).
+    plan = latest_plan(screening)
+    html = render_to_string(
+        "review/pdf/summary.html",
+        {
+            "review": review_view(screening, planned_regions=plan.regions),
+            "screening": screening,
+            "client": screening.client,
+            "intake": screening.intake,
+            "plan": plan,
+            "plan_lines": plan_lines(plan),
+            "referral": latest_referral(screening),
+            "clinic": screening.client.clinic,
+            "page_size": "A4",
+        },
+    )
+    css_file = Path(settings.STATICFILES_DIRS[0]) / "css" / "pdf.css"
+    plain_html = html.replace(
+        f'href="{settings.STATIC_URL}css/pdf.css"', f'href="{css_file.as_uri()}"'
+    )
+    assert plain_html != html, "stylesheet link not found"
+
+    def weasy_alone():
+        return weasyprint.HTML(string=plain_html).write_pdf()
+
+    def ours_uncached():
+        cache.clear()
+        return pdf.summary_pdf(screening=screening).content
+
+    def ours_cached():
+        return pdf.summary_pdf(screening=screening).content
+
+    factory = RequestFactory()
+
+    def view_cached():
+        request = factory.get(f"/review/screenings/{screening.public_id}/summary.pdf")
+        request.user = therapist
+        return views.summary_pdf(request, public_id=screening.public_id).content
+
+    weasy_alone()  # warm fonts and caches for both sides alike
+    ours_uncached()
+    rows = []
+    t_weasy, out_weasy = _timed(weasy_alone, runs)
+    rows.append(("WeasyPrint alone, same HTML", t_weasy))
+    t_ours, out_ours = _timed(ours_uncached, runs)
+    rows.append(("summary_pdf, uncached (queries+template+render)", t_ours))
+    ours_uncached()
+    rows.append(("summary_pdf, cached", _timed(ours_cached, runs)[0]))
+    rows.append(("GET summary.pdf view, cached (+auth, audit)", _timed(view_cached, runs)[0]))
+
+    write(f"Session summary: {_page_count(out_ours)} pages, {len(out_ours) // 1024} KiB; "
+          f"WeasyPrint {weasyprint.__version__}; {runs} runs each")  # fmt: skip
+    write(f"{'measurement':<50} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
+    for name, times in rows:
+        write(f"{name:<50} {statistics.median(times):>10.1f} {min(times):>8.1f} {max(times):>8.1f}")
+    ratio = statistics.median(t_ours) / statistics.median(t_weasy)
+    write(f"uncached summary / WeasyPrint alone: {ratio:.2f}x")
+    return rows
+
+
+def run_in_throwaway_db(*, runs: int, write=print):
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        return run(runs=runs, write=write)
+    finally:
+        teardown_databases(old, verbosity=0)

@@ -1,0 +1,137 @@
+"""Forms for the review pages. They only parse input; the services in review.py decide."""
+
+from django import forms
+from django.utils import timezone
+
+from contraindications.engine import (
+    ACUPOINTS,
+    ESSENTIAL_OILS,
+    MODALITIES,
+    POSITIONS,
+    PRESSURE_LEVELS,
+    REGIONS,
+)
+from review.models import ReferralDecision
+
+
+def _choices(vocabulary):
+    return [(code, labels["en"]) for code, labels in vocabulary.items()]
+
+
+class PlanForm(forms.Form):
+    modalities = forms.MultipleChoiceField(
+        label="Techniques",
+        choices=_choices(MODALITIES),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    regions = forms.MultipleChoiceField(
+        label="Areas to work",
+        choices=_choices(REGIONS),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    pressure = forms.TypedChoiceField(
+        label="Pressure", choices=_choices(PRESSURE_LEVELS), coerce=int, initial=3,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    acupoints = forms.MultipleChoiceField(
+        label="Acupoints",
+        choices=[(a.code, a.name) for a in ACUPOINTS.values()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    oils = forms.MultipleChoiceField(
+        label="Essential oils",
+        choices=_choices(ESSENTIAL_OILS),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    position = forms.ChoiceField(
+        label="Position", choices=_choices(POSITIONS), widget=forms.RadioSelect, required=False
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=1, max_value=480, initial=60
+    )
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    override_reason = forms.CharField(
+        label="Reason to override the constraints",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Only needed to save a plan that breaks a constraint.",
+    )
+
+    def plan_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("modalities", "regions", "acupoints", "oils")}
+        data["pressure"] = self.cleaned_data["pressure"]
+        data["position"] = self.cleaned_data["position"] or None
+        data["duration_minutes"] = self.cleaned_data["duration_minutes"]
+        data["notes"] = self.cleaned_data["notes"]
+        return data
+
+    @staticmethod
+    def initial_from(plan: dict) -> dict:
+        return {**plan, "position": plan.get("position") or ""}
+
+
+class ReferralForm(forms.Form):
+    rule_ids = forms.MultipleChoiceField(
+        label="Findings", widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    action = forms.ChoiceField(
+        label="What was done",
+        choices=ReferralDecision.Action.choices,
+        widget=forms.RadioSelect,
+    )
+    referred_to = forms.CharField(label="Referred to", max_length=200, required=False)
+    method = forms.ChoiceField(
+        label="How",
+        choices=[("", "—"), *ReferralDecision.Method.choices],
+        required=False,
+    )
+    urgency = forms.ChoiceField(
+        label="How urgently",
+        choices=[("", "—"), *ReferralDecision.Urgency.choices],
+        required=False,
+    )
+    request_text = forms.CharField(
+        label="What you ask the physician for (goes into the letter)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Reason (required to override)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    urgent_override_confirmed = forms.BooleanField(
+        label="I confirm that I am overriding an urgent referral and have told the client to "
+        "seek medical care.",
+        required=False,
+    )
+
+    def __init__(self, *args, findings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule_ids"].choices = [
+            (f.rule_id, f"{f.title} ({f.decision_words})") for f in findings
+        ]
+        self.fields["rule_ids"].initial = [f.rule_id for f in findings]
+
+
+class ClearanceForm(forms.Form):
+    physician_name = forms.CharField(label="Physician", max_length=200)
+    cleared_on = forms.DateField(
+        label="Date of the clearance", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label="Valid until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rule_ids = forms.MultipleChoiceField(
+        label="Findings cleared", widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, findings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule_ids"].choices = [(f.rule_id, f.title) for f in findings]
+        self.fields["cleared_on"].initial = timezone.localdate()

@@ -1,0 +1,211 @@
+"""PDF summaries and referral letters, rendered by WeasyPrint with nothing fetched from outside.
+
+The only resources a PDF may load are the project's own static files (found through
+STATICFILES_DIRS, so a path can never climb out of them). Everything else - file:// paths,
+cloud metadata addresses, any http(s) URL a client or therapist typed - is refused before a
+connection is attempted.
+
+A finished PDF is cached under a hash of everything that goes into it (every field of the
+screening, client, plan and referral rows, the rule-set checksum, the templates and stylesheet,
+the paper size and the WeasyPrint version), computed without rendering, so an unchanged
+document is served again in milliseconds and any change to what goes into it makes a new key.
+"""
+
+import hashlib
+import json
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Relative URLs in the PDF templates resolve against this origin; it exists nowhere.
+PDF_BASE_URL = "https://pdf.invalid/"
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+CACHE_SECONDS = 24 * 60 * 60
+
+
+class RefusedResource(ValueError):
+    code = "resource_refused"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves PDF_BASE_URL + STATIC_URL + path from our static folders; refuses the rest.
+
+    Keeps a list of what was asked for and what was refused, for tests and logs.
+    """
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("https",), allow_redirects=False)
+        self.served: list[str] = []
+        self.refused: list[str] = []
+        self._prefix = PDF_BASE_URL + settings.STATIC_URL.lstrip("/")
+        self._roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
+
+    def fetch(self, url, headers=None):
+        path = self._static_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise RefusedResource(f"PDF may not load {url[:80]}")
+        self.served.append(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    def _static_path(self, url: str) -> Path | None:
+        if not url.startswith(self._prefix):
+            return None
+        parts = urlsplit(url)
+        if parts.query or parts.fragment:
+            return None
+        relative = unquote(url[len(self._prefix) :])
+        for root in self._roots:
+            candidate = (root / relative).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file():
+                return candidate
+        return None
+
+
+_TEMPLATE_FILES = (
+    "review/pdf/summary.html",
+    "review/pdf/referral_letter.html",
+    "review/pdf/_letterhead.html",
+    "review/_body_map.html",
+)
+
+
+def _files_digest() -> str:
+    # Stylesheets and templates are part of the input: a change must not serve a stale PDF.
+    digest = hashlib.sha256()
+    for root in settings.STATICFILES_DIRS:
+        path = Path(root) / "css" / "pdf.css"
+        if path.is_file():
+            digest.update(path.read_bytes())
+    for name in _TEMPLATE_FILES:
+        for root in settings.TEMPLATES[0]["DIRS"]:
+            path = Path(root) / name
+            if path.is_file():
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _row(obj) -> dict | None:
+    """Every concrete field of a model row, as the PDF could print it."""
+    if obj is None:
+        return None
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def cache_key(inputs: dict, paper: str) -> str:
+    """A hash of everything that goes into the PDF, computed without rendering anything."""
+    payload = json.dumps(
+        {"inputs": inputs, "paper": paper, "weasyprint": weasyprint.__version__,
+         "files": _files_digest()},
+        sort_keys=True, default=str,
+    )  # fmt: skip
+    return "pdf:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    fetcher = fetcher or StaticOnlyFetcher()
+    return weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    content: bytes
+    filename: str
+    cache_key: str
+    from_cache: bool
+
+
+def render_pdf(*, template: str, inputs: dict, context, paper: str, filename: str) -> PdfDocument:
+    """Serve from the cache when the inputs are unchanged; else build the context and render."""
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper!r}")
+    key = cache_key({"template": template, **inputs}, paper)
+    content = cache.get(key)
+    if content is not None:
+        return PdfDocument(content, filename, key, True)
+    html = render_to_string(template, {**context(), "page_size": PAPER_SIZES[paper]})
+    content = html_to_pdf(html)
+    cache.set(key, content, CACHE_SECONDS)
+    return PdfDocument(content, filename, key, False)
+
+
+def _inputs(screening, *, plan=None, referral=None) -> dict:
+    client = screening.client
+    return {
+        "screening": _row(screening),
+        "ruleset": screening.ruleset.checksum,
+        "intake": [screening.intake.kind, screening.intake.submitted_at],
+        "client": _row(client),
+        "clinic": client.clinic.name,
+        "plan": _row(plan),
+        "plan_by": str(plan.created_by) if plan else None,
+        "referral": _row(referral),
+        "referral_by": str(referral.decided_by) if referral else None,
+    }
+
+
+def summary_pdf(*, screening, paper: str = "a4") -> PdfDocument:
+    from review.selectors import latest_plan, latest_referral, plan_lines, review_view
+
+    plan = latest_plan(screening)
+    referral = latest_referral(screening)
+
+    def context():
+        return {
+            "review": review_view(screening, planned_regions=plan.regions if plan else ()),
+            "screening": screening,
+            "client": screening.client,
+            "intake": screening.intake,
+            "plan": plan,
+            "plan_lines": plan_lines(plan) if plan else [],
+            "referral": referral,
+            "clinic": screening.client.clinic,
+        }
+
+    # Dates printed are the records' own, so an unchanged record gives the same document.
+    name = f"session-summary-{screening.created_at:%Y%m%d}-{str(screening.public_id)[:8]}.pdf"
+    return render_pdf(
+        template="review/pdf/summary.html",
+        inputs=_inputs(screening, plan=plan, referral=referral),
+        context=context,
+        paper=paper,
+        filename=name,
+    )
+
+
+def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
+    from review.selectors import latest_referral, review_view
+
+    referral = latest_referral(screening)
+
+    def context():
+        review = review_view(screening)
+        covered = set(referral.rule_ids) if referral else None
+        return {
+            "review": review,
+            "screening": screening,
+            "client": screening.client,
+            "referral": referral,
+            "clinic": screening.client.clinic,
+            "letter_findings": [
+                f for f in review.findings if (f.rule_id in covered if covered else f.actionable)
+            ],
+            "letter_date": referral.decided_at if referral else screening.created_at,
+        }
+
+    name = f"referral-letter-{screening.created_at:%Y%m%d}-{str(screening.public_id)[:8]}.pdf"
+    return render_pdf(
+        template="review/pdf/referral_letter.html",
+        inputs=_inputs(screening, referral=referral),
+        context=context,
+        paper=paper,
+        filename=name,
+    )

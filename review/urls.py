@@ -1,0 +1,16 @@
+from django.urls import path
+
+from review import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("screenings/<uuid:public_id>/", views.screening_detail, name="screening"),
+    path("screenings/<uuid:public_id>/plan/", views.plan_edit, name="plan"),
+    path("screenings/<uuid:public_id>/plan/check/", views.plan_check, name="plan_check"),
+    path("screenings/<uuid:public_id>/referral/", views.referral, name="referral"),
+    path("screenings/<uuid:public_id>/clearance/", views.clearance, name="clearance"),
+    path("screenings/<uuid:public_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
+    path("screenings/<uuid:public_id>/letter.pdf", views.letter_pdf, name="letter_pdf"),
+]

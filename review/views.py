@@ -1,0 +1,252 @@
+"""Therapist review pages. Clinical detail is for therapists and owners only; every read of it
+and every PDF export is written to the audit trail."""
+
+import json
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import CLINICAL_STAFF, role_required
+from audit.models import AuditEvent
+from audit.services import record_event
+from review import pdf
+from review.forms import ClearanceForm, PlanForm, ReferralForm
+from review.selectors import (
+    client_history,
+    get_screening_for,
+    intake_answers,
+    latest_plan,
+    latest_referral,
+    plan_lines,
+    review_view,
+    today_rows,
+    valid_clearances,
+)
+from review.services import (
+    ReviewError,
+    check_plan_for,
+    describe_check,
+    parse_plan,
+    record_clearance,
+    record_referral_decision,
+    save_plan,
+)
+
+DEFAULT_PLAN = {"modalities": ["swedish"], "pressure": 3, "duration_minutes": 60}
+
+
+def _audit_view(request, screening, detail):
+    record_event(
+        actor=request.user,
+        clinic_id=screening.clinic_id,
+        action=AuditEvent.Action.VIEW,
+        target=screening.client,
+        detail=f"{detail} (screening {screening.public_id})",
+        request=request,
+    )
+
+
+@role_required(*CLINICAL_STAFF)
+@require_GET
+def today(request):
+    return render(request, "review/today.html", {"rows": today_rows(request.user)})
+
+
+@role_required(*CLINICAL_STAFF)
+@require_GET
+def screening_detail(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    plan = latest_plan(screening)
+    review = review_view(screening, planned_regions=plan.regions if plan else ())
+    _audit_view(request, screening, "clinical detail")
+    return render(
+        request,
+        "review/screening_detail.html",
+        {
+            "review": review,
+            "screening": screening,
+            "client": screening.client,
+            "plan": plan,
+            "plan_lines": plan_lines(plan) if plan else [],
+            "referral": latest_referral(screening),
+            "clearances": valid_clearances(screening.client),
+            "history": client_history(screening.client),
+            "intake_answers": intake_answers(screening),
+        },
+    )
+
+
+def _plan_context(screening, form, check=None):
+    plan = None
+    regions = form["regions"].value() or ()
+    return {
+        "screening": screening,
+        "client": screening.client,
+        "review": review_view(screening, planned_regions=regions),
+        "form": form,
+        "check": check,
+        "plan": plan,
+    }
+
+
+@role_required(*CLINICAL_STAFF)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    check = None
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            plan = parse_plan(form.plan_data())
+            result = check_plan_for(screening=screening, plan=plan)
+            if "use_nearest" in request.POST and result.nearest_plan is not None:
+                # The one-tap fix without JavaScript: show the form again with the nearest plan.
+                form = PlanForm(initial=PlanForm.initial_from(result.nearest_plan.to_dict()))
+                check = describe_check(
+                    screening=screening,
+                    check=check_plan_for(screening=screening, plan=result.nearest_plan),
+                )
+                return render(
+                    request,
+                    "review/plan_form.html",
+                    _plan_context(screening, form, check),
+                )
+            try:
+                save_plan(
+                    screening=screening,
+                    plan=plan,
+                    created_by=request.user,
+                    override_reason=form.cleaned_data["override_reason"],
+                    request=request,
+                )
+            except ReviewError as error:
+                form.add_error(error.field, error)
+                check = describe_check(screening=screening, check=result)
+            else:
+                messages.success(request, "The plan was saved.")
+                return redirect("review:screening", public_id=screening.public_id)
+    else:
+        previous = latest_plan(screening)
+        initial = previous.to_engine_dict() if previous else DEFAULT_PLAN
+        form = PlanForm(initial=PlanForm.initial_from(initial))
+        check = describe_check(
+            screening=screening, check=check_plan_for(screening=screening, plan=parse_plan(initial))
+        )
+    _audit_view(request, screening, "plan editor")
+    return render(request, "review/plan_form.html", _plan_context(screening, form, check))
+
+
+@role_required(*CLINICAL_STAFF)
+@require_POST
+def plan_check(request, public_id):
+    """JSON in (a plan), JSON out (violations with their rules, and the nearest compliant plan)."""
+    screening = get_screening_for(request.user, public_id)
+    try:
+        data = json.loads(request.body or b"{}")
+        if not isinstance(data, dict):
+            raise ReviewError("A plan must be a JSON object.", "invalid_plan")
+        plan = parse_plan(data)
+    except json.JSONDecodeError:
+        return JsonResponse({"error": {"code": "invalid_json", "message": "Not JSON."}}, status=400)
+    except ReviewError as error:
+        return JsonResponse({"error": {"code": error.code, "message": str(error)}}, status=400)
+    check = check_plan_for(screening=screening, plan=plan)
+    return JsonResponse(describe_check(screening=screening, check=check))
+
+
+@role_required(*CLINICAL_STAFF)
+@require_http_methods(["GET", "POST"])
+def referral(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    review = review_view(screening)
+    client = screening.client
+    initial = {
+        "referred_to": ", ".join(filter(None, [client.physician_name, client.physician_practice])),
+        "urgency": "emergency" if review.has_urgent else "within_week",
+        "method": "letter",
+    }
+    form = ReferralForm(request.POST or None, findings=review.actionable_findings, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_referral_decision(
+                screening=screening, decided_by=request.user, request=request, **form.cleaned_data
+            )
+        except ReviewError as error:
+            form.add_error(error.field, error)
+        else:
+            messages.success(request, "The decision was recorded.")
+            return redirect("review:screening", public_id=screening.public_id)
+    if request.method == "GET":
+        _audit_view(request, screening, "referral decision form")
+    return render(
+        request,
+        "review/referral_form.html",
+        {"screening": screening, "client": client, "review": review, "form": form},
+    )
+
+
+@role_required(*CLINICAL_STAFF)
+@require_http_methods(["GET", "POST"])
+def clearance(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    review = review_view(screening)
+    form = ClearanceForm(
+        request.POST or None,
+        findings=review.clearable_findings,
+        initial={"physician_name": screening.client.physician_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = record_clearance(
+                screening=screening, recorded_by=request.user, request=request, **form.cleaned_data
+            )
+        except ReviewError as error:
+            form.add_error(error.field, error)
+        else:
+            messages.success(
+                request, "The clearance was recorded and the intake was screened again with it."
+            )
+            return redirect("review:screening", public_id=result.screening.public_id)
+    return render(
+        request,
+        "review/clearance_form.html",
+        {"screening": screening, "client": screening.client, "review": review, "form": form},
+    )
+
+
+def _pdf_response(request, screening, document, what):
+    record_event(
+        actor=request.user,
+        clinic_id=screening.clinic_id,
+        action=AuditEvent.Action.EXPORT,
+        target=screening.client,
+        detail=f"{what} PDF (screening {screening.public_id})",
+        request=request,
+    )
+    response = HttpResponse(document.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _paper(request, default):
+    paper = request.GET.get("paper", default)
+    return paper if paper in pdf.PAPER_SIZES else default
+
+
+@role_required(*CLINICAL_STAFF)
+@require_GET
+def summary_pdf(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    document = pdf.summary_pdf(screening=screening, paper=_paper(request, "a4"))
+    return _pdf_response(request, screening, document, "session summary")
+
+
+@role_required(*CLINICAL_STAFF)
+@require_GET
+def letter_pdf(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    document = pdf.referral_letter_pdf(screening=screening, paper=_paper(request, "letter"))
+    return _pdf_response(request, screening, document, "referral letter")

@@ -1,0 +1,86 @@
+"""Write the rule set as a Markdown document for clinical review (docs/RULES.md).
+
+    python -m rules.ruledoc > docs/RULES.md
+
+A test fails when docs/RULES.md no longer matches fixtures/rules/ruleset.json, so the reviewed
+document and the rules in use cannot drift apart. Pure Python: no Django needed.
+"""
+
+import json
+import sys
+from collections import defaultdict
+
+from contraindications.engine import RULESET_PATH
+
+DECISION_WORDS = {
+    "refer_urgent": "**refer urgently**",
+    "refer": "**refer**",
+    "postpone": "postpone",
+    "clearance_required": "physician clearance required",
+    "modify": "modify",
+    "proceed": "proceed (note only)",
+}
+
+
+def _constraints(c: dict) -> str:
+    parts = []
+    if c.get("pressure_cap"):
+        parts.append(f"pressure ≤ {c['pressure_cap']}")
+    for region, cap in sorted((c.get("region_pressure_caps") or {}).items()):
+        parts.append(f"{region} pressure ≤ {cap}")
+    labels = [
+        ("avoid_regions", "avoid"),
+        ("avoid_regions_from", "avoid the areas answered in"),
+        ("exclude_modalities", "no"),
+        ("exclude_acupoints", "no acupoints"),
+        ("exclude_oils", "no oils"),
+        ("positioning", "positioning"),
+    ]
+    for key, label in labels:
+        if c.get(key):
+            parts.append(f"{label} {', '.join(c[key])}")
+    return "; ".join(parts) or "—"
+
+
+def _source(s: dict) -> str:
+    if s.get("seed"):
+        return f"`{s['seed']}`: “{s.get('passage', '')}”"
+    return s.get("reference", "")
+
+
+def render(data: dict) -> str:
+    by_category = defaultdict(list)
+    for rule in data["rules"]:
+        by_category[rule["category"]].append(rule)
+    lines = [
+        f"# Rule set {data['version']}",
+        "",
+        "Generated from `fixtures/rules/ruleset.json` by `python -m rules.ruledoc`;"
+        " do not edit by hand.",
+        f"{len(data['rules'])} rules. Each row: what fires it (the intake questions it reads),"
+        " the outcome, the constraints it adds and its source.",
+        "",
+    ]
+    for category in sorted(by_category):
+        lines += [f"## {category.replace('_', ' ').capitalize()}", ""]
+        for rule in by_category[category]:
+            lines += [
+                f"### {rule['id']} (v{rule['version']}): {rule['title']}",
+                "",
+                f"- Outcome: {DECISION_WORDS.get(rule['outcome'], rule['outcome'])}",
+                f"- Reads: {', '.join(f'`{q}`' for q in rule['reads'])}",
+                f"- Constraints: {_constraints(rule.get('constraints') or {})}",
+                f"- For the therapist: {rule['description']}",
+                f"- Source: {_source(rule['source'])}",
+                "",
+            ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    data = json.loads(RULESET_PATH.read_text(encoding="utf-8"))
+    sys.stdout.write(render(data))
+
+
+if __name__ == "__main__":
+    main()

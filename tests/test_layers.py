@@ -1,0 +1,87 @@
+"""The apps follow the data flow: each imports only the apps above it in LAYERS, never back.
+
+Read from the source with `ast`, so an import hidden inside a function counts too. Migrations are
+left out (they name models by string and belong to their app's history).
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Upstream first. The engine imports no app; demo and benchmarks may use everything.
+LAYERS = [
+    "contraindications",  # the pure engine
+    "accounts",  # clinics, staff, roles
+    "config",  # settings, the client address, the database-down page
+    "audit",  # the event log and row history
+    "clients",  # who the client is
+    "rules",  # rule-set and catalogue versions
+    "intake",  # what the client told us, ending at a submitted intake
+    "review",  # screenings, plans, decisions, clearances, PDFs
+    "visits",  # the front desk's day: submit then screen, the client page, the kiosk
+    "oversight",  # what owners see
+    "ops",  # backup and restore
+    "demo",  # the demo clinic
+    "benchmarks",  # development only
+]
+# The composition roots: they name every app by design.
+ROOTS = {"config/urls.py", "config/settings.py", "config/test_settings.py"}
+
+
+def _python_files(app: str):
+    for path in sorted((ROOT / app).rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if "/migrations/" not in relative and relative not in ROOTS:
+            yield relative, path
+
+
+def _imported_apps(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found.update(name.split(".")[0] for name in names)
+    return found & set(LAYERS)
+
+
+def test_every_app_imports_only_apps_upstream_of_it():
+    backwards = []
+    for position, app in enumerate(LAYERS):
+        allowed = set(LAYERS[: position + 1])
+        for relative, path in _python_files(app):
+            for imported in sorted(_imported_apps(path) - allowed):
+                backwards.append(f"{relative} imports {imported}")
+    assert backwards == []
+
+
+def test_the_engine_imports_no_app_and_intake_nothing_of_review():
+    for app, forbidden in (("contraindications", set(LAYERS) - {"contraindications"}),
+                           ("intake", {"review", "visits", "oversight", "demo"})):  # fmt: skip
+        for relative, path in _python_files(app):
+            assert not (_imported_apps(path) & forbidden), relative
+
+
+def test_every_python_package_with_code_is_in_a_layer():
+    # A new top-level app must take its place in the data flow.
+    packages = {
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name not in {"tests", "loadtest", "scripts"}
+    }
+    assert packages == set(LAYERS)
+
+
+def test_no_app_holds_more_than_a_third_of_the_application():
+    lines = {
+        app: sum(
+            len(path.read_text(encoding="utf-8").splitlines()) for _, path in _python_files(app)
+        )
+        for app in LAYERS
+    }
+    total = sum(lines.values())
+    assert max(lines.values()) <= total / 3, lines

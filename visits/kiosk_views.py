@@ -1,0 +1,376 @@
+"""Pages the client sees on the tablet. Every view here is reached only through a kiosk
+session (see intake.kiosk); none of them names the client's intake in its URL."""
+
+import json
+import uuid
+from functools import wraps
+
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import ALL_STAFF
+from accounts.roles import has_role
+from intake import kiosk, services
+from intake.answers import error_message, evaluate, parse_form
+from intake.flow import CONSENT_SECTION, SECTION_TITLES, TODAY_SECTIONS, sections_for
+from intake.forms import StaffReturnForm
+from intake.presenters import section_rows
+from intake.selectors import kiosk_intake
+from rules.catalogues import catalogue_for
+from visits.services import submit_and_screen
+
+MAX_SAVE_BODY = 64 * 1024
+
+
+def kiosk_page(view):
+    """Runs `view` with the kiosk session's intake, or sends the tablet where it belongs."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        state = kiosk.kiosk_state(request)
+        if state is None:
+            return redirect("kiosk:ended")
+        if state.get("done"):
+            return redirect("kiosk:done")
+        intake = kiosk_intake(state.get("token"))
+        if intake is None or not intake.is_draft:
+            request.session.flush()
+            return redirect("kiosk:ended")
+        return view(request, intake, *args, **kwargs)
+
+    return wrapped
+
+
+def _catalogue(intake):
+    # kiosk_intake() read the rule set in use with the intake: no query of its own.
+    return catalogue_for(intake.catalogue_version, active_checksum=intake.active_ruleset)
+
+
+def _flow(intake, catalogue, evaluation=None):
+    evaluation = evaluation or evaluate(catalogue, intake.answers)
+    missing = frozenset(catalogue.by_id[qid].section for qid in evaluation.errors)
+    return sections_for(intake, catalogue, missing=missing), evaluation
+
+
+@kiosk_page
+@require_GET
+def home(request, intake):
+    catalogue = _catalogue(intake)
+    sections, _evaluation = _flow(intake, catalogue)
+    return render(
+        request,
+        "visits/kiosk_home.html",
+        {
+            "intake": intake,
+            "first_name": (intake.client.preferred_name or intake.client.legal_name).split()[0],
+            "first_section": sections[0],
+            "last_visit": intake.previous.submitted_at if intake.previous_id else None,
+        },
+    )
+
+
+@kiosk_page
+@require_POST
+def language(request, intake):
+    chosen = request.POST.get("language", "")
+    if chosen in services.LANGUAGES:
+        services.set_language(intake_id=intake.pk, language=chosen)
+        kiosk.set_language(request, chosen)
+    target = request.POST.get("next", "")
+    if not (
+        url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        and kiosk._is_kiosk_url(target)
+    ):
+        target = reverse("kiosk:home")
+    return redirect(target)
+
+
+@kiosk_page
+@require_POST
+def changed(request, intake):
+    unchanged = request.POST.get("changed") == "no"
+    services.record_unchanged(intake_id=intake.pk, unchanged=unchanged)
+    intake.unchanged_since_previous = unchanged
+    catalogue = _catalogue(intake)
+    sections, _evaluation = _flow(intake, catalogue)
+    return redirect("kiosk:section", section=sections[0])
+
+
+@kiosk_page
+@require_http_methods(["GET", "POST"])
+def section(request, intake, section):
+    catalogue = _catalogue(intake)
+    if section not in catalogue.sections:
+        return redirect("kiosk:home")
+    posted = None
+    sign_errors = {}
+    if request.method == "POST":
+        going_back = request.POST.get("go") == "back"
+        questions = [q for q in catalogue.questions if q.section == section]
+        raw = parse_form(catalogue, questions, request.POST)
+        evaluation = services.save_answers(
+            intake_id=intake.pk,
+            raw=raw,
+            required_in=frozenset() if going_back else frozenset({section}),
+        )
+        intake.answers = evaluation.to_json()
+        sections, _full = _flow(intake, catalogue)
+        here = sections.index(section) if section in sections else 0
+        section_errors = {
+            qid: e
+            for qid, e in evaluation.errors.items()
+            if catalogue.by_id[qid].section == section
+        }
+        if going_back:
+            return redirect("kiosk:section", section=sections[max(here - 1, 0)])
+        if not section_errors:
+            if section != CONSENT_SECTION:
+                return redirect("kiosk:section", section=sections[min(here + 1, len(sections) - 1)])
+            outcome, sign_errors = _submit(request, intake, catalogue)
+            if outcome is not None:
+                return outcome
+        posted = request.POST
+        errors = section_errors
+    else:
+        # One evaluation serves the flow (which sections still miss an answer) and this page:
+        # values and visibility do not depend on which answers are required.
+        evaluation = evaluate(catalogue, intake.answers)
+        sections, _full = _flow(intake, catalogue, evaluation)
+        # A missing answer is pointed out only after a refused submit, which sends the client
+        # here to see what is missing.
+        checking = request.GET.get("check") == "1"
+        errors = {
+            qid: e
+            for qid, e in evaluation.errors.items()
+            if catalogue.by_id[qid].section == section
+            and (checking or e.code != "missing_required")
+        }
+    index = sections.index(section) if section in sections else 0
+    rows = section_rows(
+        catalogue,
+        section,
+        lang=intake.language,
+        answers=intake.answers,
+        visible=evaluation.visible,
+        errors=errors,
+        posted=posted,
+    )
+    context = {
+        "intake": intake,
+        "section": section,
+        "title": SECTION_TITLES[section],
+        "rows": rows,
+        "errors": [row for row in rows if row.error],
+        "step": index + 1,
+        "steps": len(sections),
+        "progress": round(100 * (index + 1) / len(sections)),
+        "is_first": index == 0,
+        "is_consent": section == CONSENT_SECTION,
+        "answers_json": intake.answers,
+        "sign_errors": sign_errors,
+        "sign_error_links": [
+            {"field": SIGNATURE_FIELD_IDS[field], "message": message}
+            for field, message in sign_errors.items()
+        ],
+        "carried": intake.kind == intake.Kind.UPDATE and section not in TODAY_SECTIONS,
+    }
+    if section == CONSENT_SECTION:
+        context["consent"] = services.current_consent(intake.language)
+        context["submission_token"] = uuid.uuid4()
+        # After a refused submit the typed signature is shown again as the client left it.
+        typed = posted is not None and _signing_by_typing(posted)
+        context["signature_mode"] = "typed" if typed else "drawn"
+        context["typed_name"] = (posted or {}).get("signature_typed_name", "")[:200]
+        context["typed_confirmed"] = (posted or {}).get("signature_typed_confirm") == "yes"
+    return render(request, "visits/kiosk_section.html", context)
+
+
+# Each signature problem is shown next to its own field: "drawn" (the finger box), "typed_name"
+# (the typed full name) or "typed_confirm" (the tick that the typed name is a signature).
+SIGNATURE_MESSAGES = {
+    "missing_signature": ("drawn", gettext_lazy("Please sign in the box with your finger.")),
+    "empty_signature": ("drawn", gettext_lazy("Please sign in the box with your finger.")),
+    "signature_both": (
+        "typed_name",
+        gettext_lazy("Please sign one way only: with your finger or by typing your name."),
+    ),
+    "typed_name_missing": ("typed_name", gettext_lazy("Please type your full name.")),
+    "typed_name_too_short": (
+        "typed_name",
+        gettext_lazy("Please type your full name (at least 2 letters)."),
+    ),
+    "typed_name_too_long": (
+        "typed_name",
+        gettext_lazy("Your name can be at most 200 characters long."),
+    ),
+    "typed_name_bad_characters": (
+        "typed_name",
+        gettext_lazy(
+            "Please use only letters, spaces, hyphens (-), apostrophes (’) and periods (.)."
+        ),
+    ),
+    "typed_name_not_confirmed": (
+        "typed_confirm",
+        gettext_lazy("Please tick the box to confirm that your typed name is your signature."),
+    ),
+}
+SIGNATURE_FIELD_IDS = {
+    "drawn": "signature-pad",
+    "typed_name": "signature-typed-name",
+    "typed_confirm": "signature-typed-confirm",
+}
+
+
+def signature_errors(codes, *, typed: bool) -> dict[str, str]:
+    """{field: message} for signature error codes, in the active language. `typed`: the client
+    was signing by typing (a missing signature is then asked for in the name field)."""
+    errors = {}
+    for code in codes:
+        if code == "missing_signature" and typed:
+            code = "typed_name_missing"
+        field, message = SIGNATURE_MESSAGES.get(
+            code,
+            ("drawn", _("The signature could not be read. Please clear the box and sign again.")),
+        )
+        errors.setdefault(field, str(message))
+    return errors
+
+
+def _signing_by_typing(post) -> bool:
+    # signature.js sets the mode; without JavaScript only the typed name can be given.
+    mode = post.get("signature_mode") or ("drawn" if post.get("signature") else "typed")
+    return mode == "typed" or bool(post.get("signature_typed_name", "").strip())
+
+
+def _submit(request, intake, catalogue):
+    """Sign and submit: (redirect, {}) on success or when answers are missing, else
+    (None, {field: message}). On success the tablet shows only "please hand it back"."""
+    typed = _signing_by_typing(request.POST)
+    try:
+        token = uuid.UUID(request.POST.get("submission_token", ""))
+        consent_id = int(request.POST.get("consent", ""))
+    except ValueError:
+        message = _("Something went wrong. Please tap “Sign and send” again.")
+        return None, {"typed_name" if typed else "drawn": message}
+    try:
+        result = submit_and_screen(
+            intake_id=intake.pk,
+            submission_token=token,
+            signature_data_url=request.POST.get("signature", "")[:300_000],
+            typed_name=request.POST.get("signature_typed_name", "")[:1000],
+            typed_name_confirmed=request.POST.get("signature_typed_confirm") == "yes",
+            consent_id=consent_id,
+        )
+    except services.IntakeIncomplete as incomplete:
+        sections, _evaluation = _flow(intake, catalogue, incomplete.evaluation)
+        first = next(
+            s
+            for s in sections + catalogue.sections
+            if any(catalogue.by_id[q].section == s for q in incomplete.evaluation.errors)
+        )
+        return redirect(reverse("kiosk:section", kwargs={"section": first}) + "?check=1"), {}
+    except services.IntakeError as error:
+        return None, signature_errors(error.codes, typed=typed)
+    kiosk.finish(request, language=result.intake.language)
+    return redirect("kiosk:done"), {}
+
+
+@login_not_required
+@require_POST
+def save(request):
+    """Autosave: JSON answers for one section in, per-question errors out. Never a 500."""
+    state = kiosk.kiosk_state(request)
+    intake = kiosk_intake(state.get("token")) if state and not state.get("done") else None
+    if intake is None or not intake.is_draft:
+        return JsonResponse({"error": _("This form is closed.")}, status=409)
+    if len(request.body) > MAX_SAVE_BODY:
+        return JsonResponse({"error": _("Too much data.")}, status=400)
+    try:
+        payload = json.loads(request.body)
+        answers = payload["answers"]
+        if not isinstance(answers, dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _("The answers could not be read.")}, status=400)
+    catalogue = _catalogue(intake)
+    # Values arrive as the form holds them: a string, or a list of strings for tick boxes.
+    data = {}
+    for qid, value in answers.items():
+        if qid in catalogue.by_id:
+            values = value if isinstance(value, list) else [value]
+            data[qid] = [item for item in values if isinstance(item, str)]
+    questions = [catalogue.by_id[qid] for qid in data]
+    raw = parse_form(catalogue, questions, _ListDict(data))
+    evaluation = services.save_answers(intake_id=intake.pk, raw=raw)
+    messages = {
+        qid: error_message(error, catalogue.by_id[qid])
+        for qid, error in evaluation.errors.items()
+        if qid in raw
+    }
+    return JsonResponse({"saved": True, "errors": messages})
+
+
+class _ListDict(dict):
+    """A dict of lists read like a QueryDict: get() gives the last value."""
+
+    def getlist(self, key):
+        return super().get(key, [])
+
+    def get(self, key, default=None):
+        values = super().get(key)
+        return values[-1] if values else default
+
+
+@login_not_required
+@require_GET
+def done(request):
+    state = kiosk.kiosk_state(request)
+    if state is None:
+        return redirect("kiosk:ended")
+    if not state.get("done"):
+        return redirect("kiosk:home")
+    return render(request, "visits/kiosk_done.html", {"form": StaffReturnForm()})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def staff_return(request):
+    """Staff take the tablet back with their own password; the kiosk session ends."""
+    state = kiosk.kiosk_state(request)
+    form = StaffReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        clinic = state.get("clinic") if state else None
+        if (
+            user is not None
+            and has_role(user, *ALL_STAFF)
+            and (clinic is None or user.clinic_id == clinic)
+        ):
+            client_id = state.get("client") if state else None
+            request.session.flush()
+            login(request, user)
+            if client_id:
+                return redirect("visits:client", public_id=client_id)
+            return redirect("visits:today")
+        form.add_error(None, _("That username and password did not match a staff member here."))
+    return render(request, "visits/kiosk_staff.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def ended(request):
+    if kiosk.kiosk_state(request) is not None:
+        return redirect("kiosk:home")
+    return render(request, "visits/kiosk_ended.html")

@@ -1,0 +1,58 @@
+"""Front-desk pages of a visit: the client's page (record, intakes, screenings) and today's
+intakes with their booking status."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.access import ALL_STAFF, CLINICAL_STAFF, role_required
+from accounts.roles import has_role
+from audit.models import AuditEvent
+from audit.services import record_event
+from clients.selectors import get_client_for
+from intake.services import needs_full_renewal
+from review.selectors import client_history
+from visits.selectors import intake_history, todays_intakes
+
+
+@role_required(*ALL_STAFF)
+@require_GET
+def client_page(request, public_id):
+    client = get_client_for(request.user, public_id)
+    record_event(
+        actor=request.user,
+        clinic_id=client.clinic_id,
+        action=AuditEvent.Action.VIEW,
+        target=client,
+        detail="client record",
+        request=request,
+    )
+    intakes = intake_history(client)
+    submitted = [i for i in intakes if i.status == "submitted"]
+    clinical = has_role(request.user, *CLINICAL_STAFF)
+    # Decisions are for clinical staff; the front desk sees only that a screening happened.
+    history = client_history(client) if clinical else client.screenings.only("created_at")[:20]
+    return render(
+        request,
+        "visits/client.html",
+        {
+            "client": client,
+            "intakes": intakes,
+            "draft": next((i for i in intakes if i.status == "draft"), None),
+            "full_needed": needs_full_renewal(
+                last=max(submitted, key=lambda i: i.submitted_at, default=None),
+                renewal_months=client.clinic.intake_renewal_months,
+            ),
+            "renewal_months": client.clinic.intake_renewal_months,
+            "screenings": {"clinical": clinical, "history": history},
+        },
+    )
+
+
+@role_required(*ALL_STAFF)
+@require_GET
+def today(request):
+    return render(
+        request,
+        "visits/today.html",
+        {"intakes": todays_intakes(clinic_id=request.user.clinic_id)},
+    )
