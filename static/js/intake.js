@@ -22,13 +22,16 @@
       "\u1c82": "\u043e", "\u1c83": "\u0441", "\u1c84": "\u0442", "\u1c85": "\u0442", "\u1c86": "\u044a",
       "\u1c87": "\u0463", "\u1c88": "\ua64b"
     };
-    var FOLDABLE = /[\u00df\u03c2\u0345\u1c80-\u1c88\u13f8-\u13fd\uab70-\uabbf]/g;
+    var FOLDABLE = new RegExp("[\\u00df\\u03c2\\u0345\\u1c80-\\u1c88\\u13f8-\\u13fd\\uab70-\\uabbf" +
+      "\\u1f80-\\u1f87\\u1f90-\\u1f97\\u1fa0-\\u1fa7\\u1fb2-\\u1fb4\\u1fb7\\u1fc2-\\u1fc4\\u1fc7\\u1ff2-\\u1ff4\\u1ff7]", "g");
 
     function strip(s) { return s.replace(TRIM, ""); }
 
     function fold(c) {
       if (FOLD[c]) { return FOLD[c]; }
-      var code = c.charCodeAt(0); // Cherokee folds to its capitals
+      var code = c.charCodeAt(0);
+      if (code >= 0x1f80 && code <= 0x1fff) { return c.normalize("NFD").replace("\u0345", "\u03b9"); } // iota subscript
+      // Cherokee folds to its capitals
       return String.fromCharCode(code >= 0xab70 ? code - 0xab70 + 0x13a0 : code - 8);
     }
 
@@ -44,7 +47,7 @@
     function normaliseText(text) {
       var s = String(text);
       if (ASCII.test(s)) { return s.toLowerCase(); }
-      s = s.toLowerCase().replace(FOLDABLE, fold).normalize("NFKD").replace(/\u0345/g, "\u03b9");
+      s = s.toLowerCase().replace(FOLDABLE, fold).normalize("NFKD");
       return Array.from(s).filter(function (c) { return !combining(c); }).join("");
     }
 
