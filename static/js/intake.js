@@ -64,8 +64,9 @@
 
     function textMatches(terms, text) {
       var words = terms.map(function (t) { return escape(normaliseText(strip(t))); });
-      // Whole words, as the engine: "asa" does not match "masaje".
-      var pattern = new RegExp("(?<!" + WORD + ")(?:" + words.join("|") + ")(?!" + WORD + ")", "u");
+      // Whole words, as the engine: "asa" does not match "masaje". The engine's (?<!\w) is
+      // written as a consumed character, for tablets whose Safari has no lookbehind.
+      var pattern = new RegExp("(?:^|(?!" + WORD + ")[^])(?:" + words.join("|") + ")(?!" + WORD + ")", "u");
       return pattern.test(normaliseText(text));
     }
 
