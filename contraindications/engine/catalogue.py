@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import AnswerError, CatalogueError, LogicError
-from .logic import Condition, compile_condition
+from .logic import ISO_DATE, Condition, compile_condition
 from .vocabulary import REGIONS
 
 SECTIONS: tuple[str, ...] = (
@@ -338,7 +338,7 @@ def _validate_value(q: Question, v: Any) -> Any:
     if t == "date":
         if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
             return v
-        if not isinstance(v, str) or len(v) != 10:
+        if not isinstance(v, str) or not ISO_DATE.match(v):
             raise AnswerError(f"{q.id!r} takes a date YYYY-MM-DD", "bad_date", q.id)
         try:
             return _dt.date.fromisoformat(v)

@@ -22,6 +22,9 @@ from .errors import LogicError
 from .vocabulary import REGIONS
 
 Test = Callable[[dict], bool]
+# Exactly YYYY-MM-DD: Python's fromisoformat also takes "20260105" and "2026-W02-1", which the
+# kiosk's JavaScript (comparing ISO strings) would order differently.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 Explain = Callable[[dict], tuple]
 
 _NUMERIC_OPS = ("eq", "ne", "gt", "gte", "lt", "lte")
@@ -250,6 +253,8 @@ def _check_value(op: str, value: Any, q: QuestionLike, path: str) -> Any:
         return value
     if qtype == "date":
         try:
+            if not ISO_DATE.match(value):
+                raise ValueError(value)
             return _dt.date.fromisoformat(value)
         except (TypeError, ValueError):
             raise _bad(path, f"{q.id!r} is a date; compare with 'YYYY-MM-DD'") from None
@@ -257,7 +262,8 @@ def _check_value(op: str, value: Any, q: QuestionLike, path: str) -> Any:
         if not isinstance(value, list) or not value:
             raise _bad(path, "text_contains_any takes a non-empty list of terms")
         for term in value:
-            if not isinstance(term, str) or not term.strip():
+            # A term of accents only would normalise to "" and match between any two spaces.
+            if not isinstance(term, str) or not normalise_text(term).strip():
                 raise _bad(path, "text_contains_any terms must be non-empty strings")
         return tuple(value)
     raise _bad(path, f"unsupported question type {qtype!r}")  # pragma: no cover

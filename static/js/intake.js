@@ -4,6 +4,112 @@
 // when the connection is back or the page is opened again.
 (function () {
   "use strict";
+  // ---------------------------------------------------------------- conditions
+
+  // The engine's condition language (contraindications/engine/logic.py), evaluated over answers
+  // in the engine's terms. The engine is the authority; fixtures/condition_vectors.json holds the
+  // cases both must agree on (tests/engine and tests/browser test_condition_vectors.py).
+  var conditions = (function () {
+    // Python's str.isspace(), which the engine's strip() uses (JavaScript's \s differs a little).
+    var SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+    var TRIM = new RegExp("^" + SPACE + "+|" + SPACE + "+$", "g");
+    var WORD = "[\\p{L}\\p{N}_]"; // Python's \w on text
+    var ASCII = /^[\x00-\x7f]*$/;
+    var MARK = /\p{M}/u;
+    // Where Python's casefold() goes further than toLowerCase().
+    var FOLD = {
+      "\u00df": "ss", "\u03c2": "\u03c3", "\u0345": "\u03b9", "\u1c80": "\u0432", "\u1c81": "\u0434",
+      "\u1c82": "\u043e", "\u1c83": "\u0441", "\u1c84": "\u0442", "\u1c85": "\u0442", "\u1c86": "\u044a",
+      "\u1c87": "\u0463", "\u1c88": "\ua64b"
+    };
+    var FOLDABLE = new RegExp("[\\u00df\\u03c2\\u0345\\u1c80-\\u1c88\\u13f8-\\u13fd\\uab70-\\uabbf" +
+      "\\u1f80-\\u1f87\\u1f90-\\u1f97\\u1fa0-\\u1fa7\\u1fb2-\\u1fb4\\u1fb7\\u1fc2-\\u1fc4\\u1fc7\\u1ff2-\\u1ff4\\u1ff7]", "g");
+
+    function strip(s) { return s.replace(TRIM, ""); }
+
+    function fold(c) {
+      if (FOLD[c]) { return FOLD[c]; }
+      var code = c.charCodeAt(0);
+      if (code >= 0x1f80 && code <= 0x1fff) { return c.normalize("NFD").replace("\u0345", "\u03b9"); } // iota subscript
+      // Cherokee folds to its capitals
+      return String.fromCharCode(code >= 0xab70 ? code - 0xab70 + 0x13a0 : code - 8);
+    }
+
+    // A combining mark in the engine's sense (canonical combining class not 0): canonical
+    // ordering moves it in front of U+0345 (class 240), a class-0 mark stays where it is.
+    function combining(c) {
+      if (!MARK.test(c)) { return false; }
+      var probe = "\u0345" + c;
+      return c === "\u0345" || probe.normalize("NFD") !== probe;
+    }
+
+    // normalise_text(): case-fold, NFKD, drop combining marks ("Sí" and "SI" match "si").
+    function normaliseText(text) {
+      var s = String(text);
+      if (ASCII.test(s)) { return s.toLowerCase(); }
+      s = s.toLowerCase().replace(FOLDABLE, fold).normalize("NFKD");
+      return Array.from(s).filter(function (c) { return !combining(c); }).join("");
+    }
+
+    // Answered as the engine counts it: blank text, an empty list and null are not answers.
+    function answered(v) {
+      if (v === undefined || v === null) { return false; }
+      if (typeof v === "string") { return strip(v) !== ""; }
+      if (Array.isArray(v)) { return v.length > 0; }
+      if (typeof v === "number") { return isFinite(v); }
+      return true;
+    }
+
+    function escape(term) { return term.replace(/[\\^$.*+?()[\]{}|\/]/g, "\\$&"); }
+
+    function textMatches(terms, text) {
+      var words = terms.map(function (t) { return escape(normaliseText(strip(t))); });
+      // Whole words, as the engine: "asa" does not match "masaje". The engine's (?<!\w) is
+      // written as a consumed character, for tablets whose Safari has no lookbehind.
+      var pattern = new RegExp("(?:^|(?!" + WORD + ")[^])(?:" + words.join("|") + ")(?!" + WORD + ")", "u");
+      return pattern.test(normaliseText(text));
+    }
+
+    function compare(op, v, x) {
+      // The engine's answers are validated: an answer of another kind than the condition's
+      // value ("5" against 5) could not be there, so it counts as no answer.
+      if (typeof v !== typeof x) { return false; }
+      if (op === "eq") { return v === x; }
+      if (op === "ne") { return v !== x; }
+      if (op === "gt") { return v > x; }
+      if (op === "gte") { return v >= x; }
+      if (op === "lt") { return v < x; }
+      return v <= x;
+    }
+
+    function test(cond, answers) {
+      if (cond.all) { return cond.all.every(function (c) { return test(c, answers); }); }
+      if (cond.any) { return cond.any.some(function (c) { return test(c, answers); }); }
+      if ("not" in cond) { return !test(cond.not, answers); }
+      var v = Object.prototype.hasOwnProperty.call(answers, cond.q) ? answers[cond.q] : null;
+      var has = answered(v);
+      if ("is_answered" in cond) { return has === cond.is_answered; }
+      if (!has) { return false; } // unknown is not "different": ne is false too
+      var ops = ["eq", "ne", "gt", "gte", "lt", "lte"];
+      for (var k = 0; k < ops.length; k++) {
+        if (ops[k] in cond) { return compare(ops[k], v, cond[ops[k]]); }
+      }
+      if ("in" in cond) { return typeof v === "string" && cond.in.indexOf(v) !== -1; }
+      var list = Array.isArray(v) ? v : [];
+      var inList = function (x) { return list.indexOf(x) !== -1; };
+      if ("contains" in cond) { return inList(cond.contains); }
+      if ("contains_any" in cond) { return cond.contains_any.some(inList); }
+      if ("contains_all" in cond) { return cond.contains_all.every(inList); }
+      if ("text_contains_any" in cond) {
+        return typeof v === "string" && textMatches(cond.text_contains_any, v);
+      }
+      return false;
+    }
+
+    return { test: test, normaliseText: normaliseText, answered: answered, strip: strip };
+  })();
+  window.IntakeConditions = conditions;
+
   var form = document.getElementById("intake-form");
   if (!form) { return; }
   var storageKey = form.getAttribute("data-key");
@@ -40,6 +146,13 @@
     return out;
   }
 
+  // As the server reads a number field (intake/answers.py): "5 kg" is no number, "4,5" is 4.5.
+  var NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+  function parseNumber(text) {
+    var t = conditions.strip(String(text)).replace(/,/g, ".");
+    return NUMBER.test(t) ? Number(t) : null;
+  }
+
   // Answers in the engine's terms (booleans, numbers, lists) for evaluating show_if.
   function typedAnswers() {
     var out = {};
@@ -48,44 +161,12 @@
       var qid = el.getAttribute("data-qid");
       var type = el.getAttribute("data-type");
       var v = el.hidden ? null : fieldValue(el);
-      if (v === null || v === "" || (Array.isArray(v) && v.length === 0)) { delete out[qid]; return; }
-      if (type === "yes_no") { v = v === "yes"; }
-      if (type === "number") { v = parseFloat(String(v).replace(",", ".")); if (isNaN(v)) { delete out[qid]; return; } }
+      if (v !== null && type === "yes_no") { v = v === "yes"; }
+      if (v !== null && type === "number") { v = parseNumber(v); }
+      if (!conditions.answered(v)) { delete out[qid]; return; }
       out[qid] = v;
     });
     return out;
-  }
-
-  // ---------------------------------------------------------------- conditions
-
-  function norm(s) {
-    return String(s).toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-  }
-
-  function test(cond, a) {
-    if (cond.all) { return cond.all.every(function (c) { return test(c, a); }); }
-    if (cond.any) { return cond.any.some(function (c) { return test(c, a); }); }
-    if (cond.not) { return !test(cond.not, a); }
-    var has = Object.prototype.hasOwnProperty.call(a, cond.q);
-    var v = a[cond.q];
-    if ("is_answered" in cond) { return has === cond.is_answered; }
-    if (!has) { return false; }
-    if ("eq" in cond) { return v === cond.eq; }
-    if ("ne" in cond) { return v !== cond.ne; }
-    if ("in" in cond) { return cond.in.indexOf(v) !== -1; }
-    if ("gt" in cond) { return v > cond.gt; }
-    if ("gte" in cond) { return v >= cond.gte; }
-    if ("lt" in cond) { return v < cond.lt; }
-    if ("lte" in cond) { return v <= cond.lte; }
-    var list = Array.isArray(v) ? v : [];
-    if ("contains" in cond) { return list.indexOf(cond.contains) !== -1; }
-    if ("contains_any" in cond) { return cond.contains_any.some(function (x) { return list.indexOf(x) !== -1; }); }
-    if ("contains_all" in cond) { return cond.contains_all.every(function (x) { return list.indexOf(x) !== -1; }); }
-    if ("text_contains_any" in cond) {
-      var text = norm(v);
-      return cond.text_contains_any.some(function (x) { return text.indexOf(norm(x)) !== -1; });
-    }
-    return false;
   }
 
   function updateVisibility() {
@@ -93,7 +174,7 @@
     questions.forEach(function (el) {
       var spec = el.getAttribute("data-show-if");
       if (!spec) { return; }
-      el.hidden = !test(JSON.parse(spec), typedAnswers());
+      el.hidden = !conditions.test(JSON.parse(spec), typedAnswers());
     });
   }
 
