@@ -13,13 +13,16 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env, env_bool, env_int, env_list
+from config.env import env, env_bool, env_int, env_list, strong_secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("APP_VAR_DIR", str(BASE_DIR / "var")))
 
 PRODUCTION = env("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and tracebacks with client data to anyone.
+    raise ImproperlyConfigured("DEBUG must be false when DJANGO_ENV=production")
 
 
 def _local_secret_key() -> str:
@@ -37,6 +40,8 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY is required when DJANGO_ENV=production")
     SECRET_KEY = _local_secret_key()
+if PRODUCTION and (problem := strong_secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(f"SECRET_KEY is too weak for DJANGO_ENV=production: {problem}")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1"])
 if PRODUCTION and not ALLOWED_HOSTS:
