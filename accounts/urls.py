@@ -36,4 +36,5 @@ urlpatterns = [
     path("2fa/setup/qr.svg", views.two_factor_qr, name="2fa_qr"),
     path("2fa/verify/", views.two_factor_verify, name="2fa_verify"),
     path("keep-alive/", views.keep_alive, name="keep_alive"),
+    path("lockouts/", views.lockouts, name="lockouts"),
 ]

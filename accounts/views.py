@@ -1,8 +1,10 @@
-"""Two-factor set-up and verification pages; the session keep-alive for the idle warning."""
+"""Two-factor set-up and verification pages; the session keep-alive for the idle warning;
+the owners' page of their staff's login lockouts."""
 
 import segno
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -10,7 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import lockouts as lockout_services
+from accounts.access import role_required
 from accounts.forms import TokenForm
+from accounts.roles import Role
 from accounts.two_factor import has_confirmed_device, two_factor_required
 
 
@@ -77,6 +82,31 @@ def two_factor_verify(request):
 def keep_alive(request):
     """Touched by the idle warning's "Stay logged in": the session slides forward."""
     return HttpResponse(status=204)
+
+
+@never_cache
+@role_required(Role.OWNER)
+@require_http_methods(["GET", "POST"])
+def lockouts(request):
+    """The clinic's staff locked out after failed logins; POST `username` lifts one. The
+    username is sent in the body, never in a URL."""
+    if request.method == "POST":
+        try:
+            user = lockout_services.lift_lockout(
+                owner=request.user, username=request.POST.get("username", "")[:150], request=request
+            )
+        except lockout_services.LockoutNotFound as missing:
+            raise Http404 from missing
+        messages.success(request, f"{user.get_full_name() or user.username} can log in again.")
+        return redirect("accounts:lockouts")
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "lockouts": lockout_services.clinic_lockouts(clinic=request.user.clinic),
+            "limit": settings.AXES_FAILURE_LIMIT,
+        },
+    )
 
 
 def _base32(device) -> str:

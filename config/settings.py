@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Logs once when X-Forwarded-For arrives but TRUSTED_PROXY_COUNT=0 (the header is ignored).
+    "config.client_ip.UntrustedForwardedForMiddleware",
     # A database outage is a 503 with a calm page (or JSON for the tablet), not a stack trace.
     "config.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -198,12 +200,18 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling (django-axes): 5 failures for a username from one address lock it for
-# 15 minutes. Behind a proxy set TRUSTED_PROXY_COUNT so the real client address is used.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+# Login throttling (django-axes, two tiers: accounts/throttling.py): 5 failures for a username
+# from any address, or 20 from one address for any usernames, lock for 15 minutes; tries during
+# a lockout do not extend it; owners lift their staff's locks (accounts/lockouts.py).
+# X-Forwarded-For is trusted only when TRUSTED_PROXY_COUNT says how many proxies set it: with no
+# proxy in front, a client could otherwise choose its own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_HANDLER = "accounts.throttling.TieredLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
