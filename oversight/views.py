@@ -260,6 +260,8 @@ def rulesets_view(request):
         request,
         "oversight/rulesets.html",
         {"form": form, "versions": versions, "active": active_or_none()},
+        # A refused upload is the file's fault, said on the page: 422, nothing stored.
+        status=422 if form.errors else 200,
     )
 
 
