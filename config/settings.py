@@ -253,7 +253,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No traceback of a database outage: it names the database's host, port and user.
+    "filters": {"no_db_details": {"()": "config.middleware.HideDatabaseErrorDetails"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_db_details"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every step at INFO; only its warnings matter in the log.
     "loggers": {
@@ -261,6 +269,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # Lockouts are logged at WARNING; every successful login is not news.
         "axes": {"level": "WARNING"},
+        # Filtered where the record is made, so every handler (not only ours) gets it clean.
+        "django.request": {"filters": ["no_db_details"]},
+        "django.server": {"filters": ["no_db_details"]},
     },
 }
 

@@ -206,13 +206,31 @@ class TrailFilterForm(forms.Form):
         )
 
 
+TRAIL_SESSION_KEY = "trail_filters"
+
+
 @owner_only
-@require_GET
+@require_http_methods(["GET", "POST"])
 def trail_view(request):
-    form = TrailFilterForm(request.GET or None, staff=clinic_staff(request.user))
+    """The filters are POSTed and kept in the session, as the client search is: a client's name
+    never goes into a URL (nor the proxy's or the browser's history). Only the page number does."""
+    staff = clinic_staff(request.user)
+    if request.method == "POST":
+        if "clear" in request.POST:
+            request.session.pop(TRAIL_SESSION_KEY, None)
+            return redirect("oversight:trail")
+        form = TrailFilterForm(request.POST, staff=staff)
+        if form.is_valid():
+            request.session[TRAIL_SESSION_KEY] = {
+                name: request.POST.get(name, "") for name in form.fields
+            }
+            return redirect("oversight:trail")
+        status = 422
+    else:
+        form = TrailFilterForm(request.session.get(TRAIL_SESSION_KEY), staff=staff)
+        status = 200
     page = _page(request)
     rows, has_more = trail_page(request.user, form.filters(), page=page)
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
         "oversight/trail.html",
@@ -220,9 +238,11 @@ def trail_view(request):
             "form": form,
             "rows": rows,
             "page": page,
-            "next_query": urlencode(query | {"page": page + 1}) if has_more else "",
-            "prev_query": urlencode(query | {"page": page - 1}) if page > 1 else "",
+            "filtering": TRAIL_SESSION_KEY in request.session,
+            "next_query": urlencode({"page": page + 1}) if has_more else "",
+            "prev_query": urlencode({"page": page - 1}) if page > 1 else "",
         },
+        status=status,
     )
 
 
