@@ -8,7 +8,9 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
+# A throwaway key: production settings refuse a weak one, and this one signs nothing.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
     python manage.py collectstatic --no-input
 # var/backups exists in the image so the `backups` volume starts owned by the app's user.
 RUN useradd --system --uid 10001 clinic && mkdir -p /app/var/backups \

@@ -31,7 +31,8 @@ class Client(models.Model):
     date_of_birth = models.DateField("date of birth")
     phone = models.CharField(max_length=32)
     email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
+    # Bounded in the database too: a postal address, not a document.
+    address = models.CharField(max_length=500, blank=True)
     preferred_language = models.CharField(
         max_length=8, choices=Language.choices, default=Language.ENGLISH
     )

@@ -60,7 +60,9 @@ def client_create(request):
         )
         messages.success(request, f"{client.display_name} was added.")
         return redirect("visits:client", public_id=client.public_id)
-    return render(request, "clients/client_form.html", {"form": form, "creating": True})
+    return render(
+        request, "clients/client_form.html", {"form": form, "creating": True}, status=_status(form)
+    )
 
 
 @role_required(*ALL_STAFF)
@@ -81,7 +83,15 @@ def client_edit(request, public_id):
             return _edit_conflict(request, conflict.current)
         messages.success(request, "Changes saved.")
         return redirect("visits:client", public_id=client.public_id)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+    return render(
+        request, "clients/client_form.html", {"form": form, "client": client}, status=_status(form)
+    )
+
+
+def _status(form) -> int:
+    # A refused form (a value too long, a missing name, a possible duplicate) is a 422, so
+    # scripts and tests can tell it from a page shown to be filled in.
+    return 422 if form.is_bound and form.errors else 200
 
 
 def _edit_conflict(request, current):

@@ -46,3 +46,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value.strip().lower() == "none":
         return []
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+
+
+def strong_secret_key_problem(key: str) -> str | None:
+    """Why `key` is too weak to sign production sessions, or None (Django's security.W009 rule,
+    made an error)."""
+    if key.startswith("django-insecure"):
+        return "it starts with 'django-insecure' (a generated development key)"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has fewer than {SECRET_KEY_MIN_LENGTH} characters"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters"
+    return None

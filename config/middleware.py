@@ -55,6 +55,23 @@ def database_unavailable_response(request, exc: BaseException) -> HttpResponse:
     return response
 
 
+class HideDatabaseErrorDetails(logging.Filter):
+    """A logging filter: a record carrying a database-down exception loses its traceback and
+    names only the exception's class. The driver's message (and so the traceback) holds the
+    database host, port, user and database name; Django's request logger would write it for
+    every outage met before a view (a 503 from handler500)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, DATABASE_DOWN):
+            record.msg = f"{record.getMessage()} (database unavailable: {type(exc).__name__})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+            record.stack_info = None
+        return True
+
+
 class DatabaseUnavailableMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -13,13 +13,16 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env, env_bool, env_int, env_list
+from config.env import env, env_bool, env_int, env_list, strong_secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("APP_VAR_DIR", str(BASE_DIR / "var")))
 
 PRODUCTION = env("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and tracebacks with client data to anyone.
+    raise ImproperlyConfigured("DEBUG must be false when DJANGO_ENV=production")
 
 
 def _local_secret_key() -> str:
@@ -37,6 +40,8 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY is required when DJANGO_ENV=production")
     SECRET_KEY = _local_secret_key()
+if PRODUCTION and (problem := strong_secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(f"SECRET_KEY is too weak for DJANGO_ENV=production: {problem}")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -77,6 +82,8 @@ if not PRODUCTION:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Logs once when X-Forwarded-For arrives but TRUSTED_PROXY_COUNT=0 (the header is ignored).
+    "config.client_ip.UntrustedForwardedForMiddleware",
     # A database outage is a 503 with a calm page (or JSON for the tablet), not a stack trace.
     "config.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -201,12 +208,18 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling (django-axes): 5 failures for a username from one address lock it for
-# 15 minutes. Behind a proxy set TRUSTED_PROXY_COUNT so the real client address is used.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+# Login throttling (django-axes, two tiers: accounts/throttling.py): 5 failures for a username
+# from any address, or 20 from one address for any usernames, lock for 15 minutes; tries during
+# a lockout do not extend it; owners lift their staff's locks (accounts/lockouts.py).
+# X-Forwarded-For is trusted only when TRUSTED_PROXY_COUNT says how many proxies set it: with no
+# proxy in front, a client could otherwise choose its own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_HANDLER = "accounts.throttling.TieredLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
@@ -248,7 +261,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No traceback of a database outage: it names the database's host, port and user.
+    "filters": {"no_db_details": {"()": "config.middleware.HideDatabaseErrorDetails"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_db_details"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every step at INFO; only its warnings matter in the log.
     "loggers": {
@@ -256,6 +277,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # Lockouts are logged at WARNING; every successful login is not news.
         "axes": {"level": "WARNING"},
+        # Filtered where the record is made, so every handler (not only ours) gets it clean.
+        "django.request": {"filters": ["no_db_details"]},
+        "django.server": {"filters": ["no_db_details"]},
     },
 }
 

@@ -205,7 +205,10 @@ def submit_intake(
         )
     except SignatureError as error:
         raise IntakeError(str(error), error.code, error.codes) from error
-    consent = ConsentText.objects.get(pk=consent_id)
+    consent = ConsentText.objects.filter(pk=consent_id).first()
+    if consent is None:
+        # A form from before a consent text was replaced, or an edited one.
+        raise IntakeError("unknown consent text", "unknown_consent")
     now = timezone.now()
     intake.answers = evaluation.to_json()
     intake.status = Intake.Status.SUBMITTED

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from config.jsonbody import BadJSONBody, parse_json_body
 from contraindications.engine import CatalogueError, RuleSetError
 from review.models import Screening
 from review.screening import evaluate_stored_answers
@@ -121,9 +122,9 @@ def load_uploaded_ruleset(*, upload, user, request=None) -> RuleSetVersion:
     if upload.size > MAX_UPLOAD_BYTES:
         raise RuleSetUploadError("The file is larger than 2 MB.", "file_too_large")
     try:
-        rules_data = json.loads(upload.read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise RuleSetUploadError(f"The file is not valid JSON: {error}", "invalid_json") from error
+        rules_data = parse_json_body(upload.read(), max_bytes=MAX_UPLOAD_BYTES)
+    except BadJSONBody as error:
+        raise RuleSetUploadError(f"The file is not valid JSON: {error}", error.code) from error
     current = active_or_none()
     if current is None:
         raise RuleSetUploadError("No rule set is in use yet to validate against.", "no_ruleset")

@@ -6,6 +6,7 @@ app_name = "oversight"
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("lockouts/", views.lockouts, name="lockouts"),
     path("decisions/", views.decisions_view, name="decisions"),
     path("decisions/export.csv", views.decisions_csv, name="decisions_csv"),
     path("decisions/report.pdf", views.report_pdf, name="report_pdf"),

@@ -4,12 +4,14 @@ management. Owners only (403 for everyone else); every query is scoped to the ow
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
@@ -17,6 +19,7 @@ from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.services import record_event
 from oversight import charts, exports
+from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
 from oversight.rulesets import (
     DEFAULT_REPLAY_MONTHS,
@@ -206,13 +209,31 @@ class TrailFilterForm(forms.Form):
         )
 
 
+TRAIL_SESSION_KEY = "trail_filters"
+
+
 @owner_only
-@require_GET
+@require_http_methods(["GET", "POST"])
 def trail_view(request):
-    form = TrailFilterForm(request.GET or None, staff=clinic_staff(request.user))
+    """The filters are POSTed and kept in the session, as the client search is: a client's name
+    never goes into a URL (nor the proxy's or the browser's history). Only the page number does."""
+    staff = clinic_staff(request.user)
+    if request.method == "POST":
+        if "clear" in request.POST:
+            request.session.pop(TRAIL_SESSION_KEY, None)
+            return redirect("oversight:trail")
+        form = TrailFilterForm(request.POST, staff=staff)
+        if form.is_valid():
+            request.session[TRAIL_SESSION_KEY] = {
+                name: request.POST.get(name, "") for name in form.fields
+            }
+            return redirect("oversight:trail")
+        status = 422
+    else:
+        form = TrailFilterForm(request.session.get(TRAIL_SESSION_KEY), staff=staff)
+        status = 200
     page = _page(request)
     rows, has_more = trail_page(request.user, form.filters(), page=page)
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
         "oversight/trail.html",
@@ -220,9 +241,11 @@ def trail_view(request):
             "form": form,
             "rows": rows,
             "page": page,
-            "next_query": urlencode(query | {"page": page + 1}) if has_more else "",
-            "prev_query": urlencode(query | {"page": page - 1}) if page > 1 else "",
+            "filtering": TRAIL_SESSION_KEY in request.session,
+            "next_query": urlencode({"page": page + 1}) if has_more else "",
+            "prev_query": urlencode({"page": page - 1}) if page > 1 else "",
         },
+        status=status,
     )
 
 
@@ -260,6 +283,8 @@ def rulesets_view(request):
         request,
         "oversight/rulesets.html",
         {"form": form, "versions": versions, "active": active_or_none()},
+        # A refused upload is the file's fault, said on the page: 422, nothing stored.
+        status=422 if form.errors else 200,
     )
 
 
@@ -317,3 +342,28 @@ def ruleset_activate(request, version):
     activate_version(version=candidate, user=request.user, request=request)
     messages.success(request, f"Rule set {candidate.version} is now in use for new screenings.")
     return redirect("oversight:rulesets")
+
+
+@never_cache
+@role_required(Role.OWNER)
+@require_http_methods(["GET", "POST"])
+def lockouts(request):
+    """The clinic's staff locked out after failed logins; POST `username` lifts one. The
+    username is sent in the body, never in a URL."""
+    if request.method == "POST":
+        try:
+            user = lockout_services.lift_lockout(
+                owner=request.user, username=request.POST.get("username", "")[:150], request=request
+            )
+        except lockout_services.LockoutNotFound as missing:
+            raise Http404 from missing
+        messages.success(request, f"{user.get_full_name() or user.username} can log in again.")
+        return redirect("oversight:lockouts")
+    return render(
+        request,
+        "oversight/lockouts.html",
+        {
+            "lockouts": lockout_services.clinic_lockouts(clinic=request.user.clinic),
+            "limit": settings.AXES_FAILURE_LIMIT,
+        },
+    )

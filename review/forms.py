@@ -53,9 +53,12 @@ class PlanForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)", min_value=1, max_value=480, initial=60
     )
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        label="Notes", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     override_reason = forms.CharField(
         label="Reason to override the constraints",
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text="Only needed to save a plan that breaks a constraint.",
@@ -96,11 +99,13 @@ class ReferralForm(forms.Form):
     )
     request_text = forms.CharField(
         label="What you ask the physician for (goes into the letter)",
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
     reason = forms.CharField(
         label="Reason (required to override)",
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
@@ -129,7 +134,9 @@ class ClearanceForm(forms.Form):
     rule_ids = forms.MultipleChoiceField(
         label="Findings cleared", widget=forms.CheckboxSelectMultiple, choices=()
     )
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        label="Notes", max_length=4000, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, findings, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,6 @@
 """Therapist review pages. Clinical detail is for therapists and owners only; every read of it
 and every PDF export is written to the audit trail."""
 
-import json
-
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import CLINICAL_STAFF, role_required
 from audit.models import AuditEvent
 from audit.services import record_event
+from config.jsonbody import BadJSONBody, parse_json_body
 from review import pdf
 from review.forms import ClearanceForm, PlanForm, ReferralForm
 from review.selectors import (
@@ -144,12 +143,12 @@ def plan_check(request, public_id):
     """JSON in (a plan), JSON out (violations with their rules, and the nearest compliant plan)."""
     screening = get_screening_for(request.user, public_id)
     try:
-        data = json.loads(request.body or b"{}")
+        data = parse_json_body(request.body or b"{}")
         if not isinstance(data, dict):
             raise ReviewError("A plan must be a JSON object.", "invalid_plan")
         plan = parse_plan(data)
-    except json.JSONDecodeError:
-        return JsonResponse({"error": {"code": "invalid_json", "message": "Not JSON."}}, status=400)
+    except BadJSONBody as error:
+        return JsonResponse({"error": {"code": error.code, "message": str(error)}}, status=400)
     except ReviewError as error:
         return JsonResponse({"error": {"code": error.code, "message": str(error)}}, status=400)
     check = check_plan_for(screening=screening, plan=plan)

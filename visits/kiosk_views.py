@@ -1,9 +1,9 @@
 """Pages the client sees on the tablet. Every view here is reached only through a kiosk
 session (see intake.kiosk); none of them names the client's intake in its URL."""
 
-import json
 import uuid
 from functools import wraps
+from urllib.parse import parse_qsl
 
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_not_required
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import ALL_STAFF
 from accounts.roles import has_role
+from config.jsonbody import BadJSONBody, parse_json_body, unsafe_text
 from intake import kiosk, services
 from intake.answers import error_message, evaluate, parse_form
 from intake.flow import CONSENT_SECTION, SECTION_TITLES, TODAY_SECTIONS, sections_for
@@ -112,6 +113,10 @@ def section(request, intake, section):
         return redirect("kiosk:home")
     posted = None
     sign_errors = {}
+    status = 200
+    if request.method == "POST" and _unreadable(request):
+        # Refused whole, before anything is saved: the draft stays as it was.
+        return render(request, "visits/kiosk_unreadable.html", {"section": section}, status=400)
     if request.method == "POST":
         going_back = request.POST.get("go") == "back"
         questions = [q for q in catalogue.questions if q.section == section]
@@ -134,7 +139,7 @@ def section(request, intake, section):
         if not section_errors:
             if section != CONSENT_SECTION:
                 return redirect("kiosk:section", section=sections[min(here + 1, len(sections) - 1)])
-            outcome, sign_errors = _submit(request, intake, catalogue)
+            outcome, sign_errors, status = _submit(request, intake, catalogue)
             if outcome is not None:
                 return outcome
         posted = request.POST
@@ -190,7 +195,23 @@ def section(request, intake, section):
         context["signature_mode"] = "typed" if typed else "drawn"
         context["typed_name"] = (posted or {}).get("signature_typed_name", "")[:200]
         context["typed_confirmed"] = (posted or {}).get("signature_typed_confirm") == "yes"
-    return render(request, "visits/kiosk_section.html", context)
+    return render(request, "visits/kiosk_section.html", context, status=status)
+
+
+def _unreadable(request) -> bool:
+    """A NUL byte or a lone surrogate anywhere in the form: text no database should be given.
+
+    Django decodes a form leniently (an encoded lone surrogate, %ED%A0%80, becomes U+FFFD),
+    so a URL-encoded body is also read strictly as UTF-8."""
+    if request.content_type == "application/x-www-form-urlencoded":
+        try:
+            parse_qsl(request.body.decode("ascii"), errors="strict", max_num_fields=1000)
+        except (UnicodeDecodeError, ValueError):
+            return True
+    return any(
+        unsafe_text(key) or any(unsafe_text(value) for value in values)
+        for key, values in request.POST.lists()
+    )
 
 
 # Each signature problem is shown next to its own field: "drawn" (the finger box), "typed_name"
@@ -251,15 +272,18 @@ def _signing_by_typing(post) -> bool:
 
 
 def _submit(request, intake, catalogue):
-    """Sign and submit: (redirect, {}) on success or when answers are missing, else
-    (None, {field: message}). On success the tablet shows only "please hand it back"."""
+    """Sign and submit: (redirect, {}, 200) on success or when answers are missing, else
+    (None, {field: message}, status): 422 when the form itself cannot be used (an unknown
+    consent text, a broken token), 200 for a signature to fix. On success the tablet shows only
+    "please hand it back"."""
     typed = _signing_by_typing(request.POST)
+    field = "typed_name" if typed else "drawn"
+    try_again = _("Something went wrong. Please tap “Sign and send” again.")
     try:
         token = uuid.UUID(request.POST.get("submission_token", ""))
         consent_id = int(request.POST.get("consent", ""))
     except ValueError:
-        message = _("Something went wrong. Please tap “Sign and send” again.")
-        return None, {"typed_name" if typed else "drawn": message}
+        return None, {field: try_again}, 422
     try:
         result = submit_and_screen(
             intake_id=intake.pk,
@@ -276,11 +300,13 @@ def _submit(request, intake, catalogue):
             for s in sections + catalogue.sections
             if any(catalogue.by_id[q].section == s for q in incomplete.evaluation.errors)
         )
-        return redirect(reverse("kiosk:section", kwargs={"section": first}) + "?check=1"), {}
+        return redirect(reverse("kiosk:section", kwargs={"section": first}) + "?check=1"), {}, 200
     except services.IntakeError as error:
-        return None, signature_errors(error.codes, typed=typed)
+        if error.code == "unknown_consent":
+            return None, {field: try_again}, 422
+        return None, signature_errors(error.codes, typed=typed), 200
     kiosk.finish(request, language=result.intake.language)
-    return redirect("kiosk:done"), {}
+    return redirect("kiosk:done"), {}, 200
 
 
 @login_not_required
@@ -292,14 +318,21 @@ def save(request):
     if intake is None or not intake.is_draft:
         return JsonResponse({"error": _("This form is closed.")}, status=409)
     if len(request.body) > MAX_SAVE_BODY:
-        return JsonResponse({"error": _("Too much data.")}, status=400)
+        return JsonResponse({"error": _("Too much data."), "code": "too_large"}, status=400)
     try:
-        payload = json.loads(request.body)
+        payload = parse_json_body(request.body, max_bytes=MAX_SAVE_BODY)
         answers = payload["answers"]
         if not isinstance(answers, dict):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": _("The answers could not be read.")}, status=400)
+    except BadJSONBody as error:
+        # Nothing is saved: the draft stays as it was, and the tablet keeps its own copy.
+        return JsonResponse(
+            {"error": _("The answers could not be read."), "code": error.code}, status=400
+        )
+    except (KeyError, TypeError):
+        return JsonResponse(
+            {"error": _("The answers could not be read."), "code": "invalid_answers"}, status=400
+        )
     catalogue = _catalogue(intake)
     # Values arrive as the form holds them: a string, or a list of strings for tick boxes.
     data = {}

@@ -107,6 +107,9 @@ class RuleSet:
         return len(self.rules)
 
 
+RULESET_VERSION = re.compile(r"[0-9A-Za-z._-]{1,40}")
+
+
 def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -122,6 +125,11 @@ def load_ruleset(data: Mapping[str, Any], catalogue: Catalogue) -> RuleSet:
     version = data.get("version")
     if not isinstance(version, str) or not version:
         raise RuleSetError("rule set needs a string 'version'", "missing_version")
+    if not RULESET_VERSION.fullmatch(version):
+        # The version is a path segment and a file name elsewhere: "a/b" would break both.
+        raise RuleSetError(
+            "rule set 'version' must be 1 to 40 letters, digits, '.', '_' or '-'", "bad_version"
+        )
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleSetError("rule set needs a non-empty 'rules' list", "missing_rules")

@@ -54,7 +54,7 @@ def test_front_desk_creates_client_and_change_is_audited(client, front_desk):
 def test_invalid_values_are_shown_next_to_their_field(client, front_desk, field, value, message):
     client.force_login(front_desk)
     response = client.post(reverse("clients:create"), {**VALID, field: value})
-    assert response.status_code == 200
+    assert response.status_code == 422
     errors = response.context["form"].errors
     assert message.lower() in " ".join(errors[field]).lower()
     assert not Client.objects.exists()
@@ -64,7 +64,7 @@ def test_same_name_and_birth_date_warns_until_confirmed(client, front_desk, clin
     ClientFactory(clinic=clinic, legal_name="Ana Lucia Torres", date_of_birth=date(1985, 4, 12))
     client.force_login(front_desk)
     response = client.post(reverse("clients:create"), VALID)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "already exists" in response.content.decode()
     assert Client.objects.count() == 1
     response = client.post(reverse("clients:create"), {**VALID, "confirm_not_duplicate": "on"})

@@ -61,3 +61,35 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = run_manage("check", "--deploy", env={**env, "SECRET_KEY_FILE": str(secret)})
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_debug():
+    result = run_manage("check", env={**PRODUCTION_ENV, "DEBUG": "true"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEBUG must be false when DJANGO_ENV=production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "x",
+        "short-but-not-empty-0123456789",
+        "a" * 80,
+        "abcd" * 20,
+        "django-insecure-" + "k3y!a9Z_q7mW2xR8vT5nB1cL6pD4fH0jG" * 2,
+    ],
+    ids=["one-character", "under-50", "one-repeated", "four-unique", "django-insecure"],
+)
+def test_production_refuses_a_weak_secret_key(weak):
+    result = run_manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": weak})
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for DJANGO_ENV=production" in result.stderr
+    if len(weak) > 20:
+        assert weak not in result.stderr  # the message names the rule, never the key
+
+
+def test_development_still_accepts_a_short_key():
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x", "DEBUG": "true"}
+    result = run_manage("check", env={**env, "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"]})
+    assert result.returncode == 0, result.stderr

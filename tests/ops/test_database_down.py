@@ -1,7 +1,9 @@
 """With the database down, staff get a calm 503 page and the tablet a JSON 503, never a trace."""
 
 import json
+import logging
 import socket
+import sys
 
 import pytest
 from django.db import OperationalError, connection
@@ -95,3 +97,33 @@ def test_other_errors_are_still_the_plain_500_page(staff_client, monkeypatch):
     response = staff_client.get(reverse("clients:list"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_an_outage_is_logged_without_connection_details(staff_client, database_down, caplog):
+    port = str(connection.settings_dict["PORT"])
+    with caplog.at_level(logging.DEBUG):
+        staff_client.get(reverse("clients:list"))  # met in a middleware: handler500's path
+        staff_client.post("/kiosk/save/", "{}", content_type="application/json")
+    assert caplog.records
+    for record in caplog.records:
+        text = record.getMessage() + (caplog.text or "")
+        assert record.exc_info is None, record.getMessage()
+        assert port not in text and "127.0.0.1" not in text
+        assert "connection to server" not in text and "Traceback" not in text
+    assert "OperationalError" in caplog.text  # the class, enough to know what happened
+
+
+def test_the_log_handlers_hide_a_database_error_met_anywhere(caplog):
+    from config.middleware import HideDatabaseErrorDetails
+
+    secret = 'connection to server at "db.internal" (10.0.0.5), port 5432 failed'
+    try:
+        raise OperationalError(secret)
+    except OperationalError:
+        record = logging.getLogger("anything").makeRecord(
+            "anything", logging.ERROR, __file__, 1, "it broke", (), sys.exc_info()
+        )
+    HideDatabaseErrorDetails().filter(record)
+    formatted = logging.Formatter().format(record)
+    assert "db.internal" not in formatted and "5432" not in formatted
+    assert formatted.endswith("it broke (database unavailable: OperationalError)")

@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def trail(http, **params):
-    page = http.get(reverse("oversight:trail"), params)
+    # Filters are POSTed and kept in the session; the page itself is a plain GET.
+    url = reverse("oversight:trail")
+    if params:
+        assert http.post(url, params).status_code == 302
+    page = http.get(url)
     assert page.status_code == 200
     return page.context["rows"]
 
@@ -55,3 +59,19 @@ def test_trail_page_costs_the_same_however_long_the_trail(
         page = client.get(url)
     assert len(page.context["rows"]) == 50 and page.context["next_query"]
     assert len(client.get(url, {"page": 2}).context["rows"]) > 0
+
+
+def test_the_client_name_filter_never_goes_into_a_url(client, owner, decisions):
+    login(client, owner)
+    response = client.post(reverse("oversight:trail"), {"client": "Robert"})
+    assert response.status_code == 302
+    assert "Robert" not in response.url
+    page = client.get(response.url)
+    assert all(row.client.legal_name == "Robert Chen" for row in page.context["rows"])
+    html = page.content.decode()
+    assert 'method="post"' in html and "Robert" in html  # kept in the form, from the session
+    assert "client=" not in (page.context["next_query"] + page.context["prev_query"])
+    # A name put into the URL by hand filters nothing.
+    assert len(client.get(reverse("oversight:trail"), {"client": "Nobody"}).context["rows"])
+    client.post(reverse("oversight:trail"), {"clear": "1"})
+    assert "trail_filters" not in client.session

@@ -34,6 +34,9 @@ MATRIX = {
     "accounts:2fa_qr": (LOGIN, KIOSK, 404, 404, 404, 404),
     "accounts:2fa_verify": (LOGIN, KIOSK, 302, 302, 302, 302),
     "accounts:keep_alive": (LOGIN, KIOSK, 405, 405, 405, 405),
+    # Every owner has the page; each sees only their own clinic's staff (tests/security/
+    # test_lockouts.py).
+    "oversight:lockouts": (LOGIN, KIOSK, 403, 403, 200, 200),
     "clients:list": (LOGIN, KIOSK, 200, 200, 200, 200),
     "clients:create": (LOGIN, KIOSK, 200, 200, 200, 200),
     "visits:client": (LOGIN, KIOSK, 200, 200, 200, 404),

@@ -1,0 +1,74 @@
+"""Login lockouts as an owner sees them: which of the clinic's staff are locked out, and
+lifting one (audited). Only usernames of the owner's own clinic are ever read or cleared; a
+lock on an address (the per-address tier) that no staff username explains is left to expire.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import record_event
+
+
+@dataclass(frozen=True)
+class Lockout:
+    user: User
+    failures: int
+    last_failure: datetime
+    locked: bool
+    until: datetime | None
+
+
+def clinic_lockouts(*, clinic) -> list[Lockout]:
+    """The clinic's staff with recent failed logins, locked-out ones first."""
+    cool_off = get_cool_off()
+    attempts = AccessAttempt.objects.all()
+    if cool_off:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    rows = attempts.values("username").annotate(
+        failures=Sum("failures_since_start"), last=Max("attempt_time")
+    )
+    by_username = {row["username"]: row for row in rows}
+    users = User.objects.filter(clinic=clinic, username__in=list(by_username)).order_by("username")
+    lockouts = []
+    for user in users:
+        row = by_username[user.username]
+        locked = row["failures"] >= settings.AXES_FAILURE_LIMIT
+        lockouts.append(
+            Lockout(
+                user=user,
+                failures=row["failures"],
+                last_failure=row["last"],
+                locked=locked,
+                until=row["last"] + cool_off if locked and cool_off else None,
+            )
+        )
+    return sorted(lockouts, key=lambda lockout: not lockout.locked)
+
+
+class LockoutNotFound(Exception):
+    code = "not_in_clinic"
+
+
+def lift_lockout(*, owner, username: str, request=None) -> User:
+    """Clear every failed login of one of the owner's staff; the audit trail records who did."""
+    user = User.objects.filter(clinic_id=owner.clinic_id, username=username).first()
+    if user is None or owner.clinic_id is None:
+        raise LockoutNotFound(username)
+    cleared, _ = AccessAttempt.objects.filter(username=user.username).delete()
+    record_event(
+        actor=owner,
+        clinic_id=owner.clinic_id,
+        action=AuditEvent.Action.UPDATE,
+        target=user,
+        detail=f"login lockout lifted ({cleared} failure records cleared)",
+        request=request,
+    )
+    return user
