@@ -79,7 +79,7 @@ def start_intake(*, client: Client, started_by, request=None) -> Intake:
         draft.save(update_fields=["kiosk_token", "updated_at"])
         return draft
     last = latest_submitted(client)
-    catalogue = current_catalogue()
+    catalogue = current_catalogue(client.clinic_id)
     full = needs_full_renewal(last=last, renewal_months=client.clinic.intake_renewal_months)
     answers = {}
     if not full:
@@ -124,7 +124,7 @@ def save_answers(
 ) -> Evaluation:
     """Merge `raw` answers into the draft; keep what is valid, report the rest per question."""
     intake = _locked_draft(intake_id)
-    catalogue = catalogue_for(intake.catalogue_version)
+    catalogue = catalogue_for(intake.catalogue_version, clinic=intake.clinic_id)
     merged = {**intake.answers, **{k: v for k, v in raw.items() if k in catalogue.by_id}}
     evaluation = evaluate(catalogue, merged, required_in=required_in)
     clean = evaluation.to_json()
@@ -190,7 +190,7 @@ def submit_intake(
         return Submitted(intake=intake, already=True)
     if not intake.is_draft:
         raise IntakeError("this intake was cancelled", "intake_cancelled")
-    catalogue = catalogue_for(intake.catalogue_version)
+    catalogue = catalogue_for(intake.catalogue_version, clinic=intake.clinic_id)
     evaluation = evaluate(catalogue, intake.answers)
     refused = {
         q.id

@@ -1,5 +1,6 @@
-"""Rule-set management for owners: what changed between two versions, loading a new version
-from an uploaded file (stored, not in use), replaying past screenings against it, activating it.
+"""Rule-set management for owners: what changed between two versions of the installation's
+library, replaying past screenings against one, activating it for the owner's clinic. Versions
+are added to the library by `manage.py load_rules` only, never by an owner.
 
 A replay re-runs the stored, validated inputs of each screening through the candidate rules with
 the same code path as a live screening (`review.screening.evaluate_stored_answers`),
@@ -14,27 +15,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import record_event
-from config.jsonbody import BadJSONBody, parse_json_body
-from contraindications.engine import CatalogueError, RuleSetError
 from review.models import Screening
 from review.screening import evaluate_stored_answers
 from rules.models import RuleSetVersion
-from rules.selectors import active_or_none
-from rules.services import store_ruleset
+from rules.services import activate_for_clinic
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 DEFAULT_REPLAY_MONTHS = 6
-
-
-class RuleSetUploadError(Exception):
-    """An uploaded rule set that cannot be stored; `code` says why, `rule_id` which rule."""
-
-    def __init__(self, message: str, code: str, rule_id: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.rule_id = rule_id
 
 
 # --- Diff ---------------------------------------------------------------------------------------
@@ -113,48 +99,6 @@ def diff_versions(old: RuleSetVersion, new: RuleSetVersion) -> RuleSetDiff:
     return diff_rules(old.rules, new.rules)
 
 
-# --- Upload -------------------------------------------------------------------------------------
-
-
-def load_uploaded_ruleset(*, upload, user, request=None) -> RuleSetVersion:
-    """Validate an uploaded rule-set JSON file against the catalogue in use and store it without
-    activating it. Nothing is stored when anything is wrong; the error names the rule."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise RuleSetUploadError("The file is larger than 2 MB.", "file_too_large")
-    try:
-        rules_data = parse_json_body(upload.read(), max_bytes=MAX_UPLOAD_BYTES)
-    except BadJSONBody as error:
-        raise RuleSetUploadError(f"The file is not valid JSON: {error}", error.code) from error
-    current = active_or_none()
-    if current is None:
-        raise RuleSetUploadError("No rule set is in use yet to validate against.", "no_ruleset")
-    try:
-        stored = store_ruleset(
-            rules_data=rules_data,
-            catalogue_data=current.catalogue,
-            source_name=getattr(upload, "name", "")[:200],
-            loaded_by=user,
-            activate=False,
-        )
-    except (RuleSetError, CatalogueError) as error:
-        raise RuleSetUploadError(
-            error.message, error.code, getattr(error, "rule_id", None)
-        ) from error
-    if not stored.created:
-        raise RuleSetUploadError(
-            f"Rule set {stored.version.version} is already loaded.", "already_loaded"
-        )
-    record_event(
-        actor=user,
-        clinic_id=user.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=stored.version,
-        detail=f"rule set {stored.version.version} loaded (not in use)",
-        request=request,
-    )
-    return stored.version
-
-
 # --- Replay -------------------------------------------------------------------------------------
 
 
@@ -222,21 +166,7 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
 
 
 @transaction.atomic
-def activate_version(*, version: RuleSetVersion, user, request=None) -> RuleSetVersion:
-    """Make `version` the rule set in use from now on (for new screenings only)."""
-    previous = active_or_none()
-    version = RuleSetVersion.objects.select_for_update().get(pk=version.pk)
-    version.activated_at = timezone.now()
-    version.save(update_fields=["activated_at"])
-    record_event(
-        actor=user,
-        clinic_id=user.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=version,
-        detail=(
-            f"rule set {version.version} activated"
-            + (f" (replacing {previous.version})" if previous and previous != version else "")
-        ),
-        request=request,
-    )
-    return version
+def activate_version(*, version: RuleSetVersion, user, request=None):
+    """Make `version` the rule set the owner's clinic uses from now on (new screenings only);
+    no other clinic is affected."""
+    return activate_for_clinic(clinic=user.clinic, version=version, user=user, request=request)

@@ -23,16 +23,14 @@ from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
 from oversight.rulesets import (
     DEFAULT_REPLAY_MONTHS,
-    RuleSetUploadError,
     activate_version,
     diff_versions,
-    load_uploaded_ruleset,
     replay,
 )
 from oversight.selectors import clinic_staff, dashboard, decision_page, get_decision_for
 from oversight.trail import ACTION_CHOICES, TrailFilters, trail_page
-from rules.models import RuleSetVersion
-from rules.selectors import active_or_none, compiled
+from rules.models import RuleSetActivation, RuleSetVersion
+from rules.selectors import active_or_none, compiled, latest_activation
 
 owner_only = role_required(Role.OWNER)
 
@@ -252,39 +250,24 @@ def trail_view(request):
 # --- Rule sets ----------------------------------------------------------------------------------
 
 
-class RuleSetUploadForm(forms.Form):
-    file = forms.FileField(label="Rule-set file (JSON)")
-
-
 def _version(version: str) -> RuleSetVersion:
     return get_object_or_404(RuleSetVersion, version=version)
 
 
 @owner_only
-@require_http_methods(["GET", "POST"])
+@require_GET
 def rulesets_view(request):
-    form = RuleSetUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = load_uploaded_ruleset(
-                upload=form.cleaned_data["file"], user=request.user, request=request
-            )
-        except RuleSetUploadError as error:
-            form.add_error("file", f"{error} [{error.code}]")
-        else:
-            messages.success(
-                request,
-                f"Rule set {version.version} was loaded. It is not in use yet: check what "
-                "changes, replay past screenings, then activate it.",
-            )
-            return redirect("oversight:ruleset", version=version.version)
-    versions = RuleSetVersion.objects.defer("rules", "catalogue").select_related("loaded_by")
+    clinic = request.user.clinic
+    versions = list(RuleSetVersion.objects.defer("rules", "catalogue").select_related("loaded_by"))
+    activated = {}
+    for activation in RuleSetActivation.objects.filter(clinic=clinic).order_by("activated_at"):
+        activated[activation.version_id] = activation.activated_at
+    for v in versions:
+        v.activated_here = activated.get(v.pk)
     return render(
         request,
         "oversight/rulesets.html",
-        {"form": form, "versions": versions, "active": active_or_none()},
-        # A refused upload is the file's fault, said on the page: 422, nothing stored.
-        status=422 if form.errors else 200,
+        {"versions": versions, "active": latest_activation(clinic)},
     )
 
 
@@ -304,7 +287,7 @@ def ruleset_diff(request):
 @require_GET
 def ruleset_detail(request, version):
     candidate = _version(version)
-    active = active_or_none()
+    active = active_or_none(request.user.clinic_id)
     result = None
     months = DEFAULT_REPLAY_MONTHS
     if "months" in request.GET:
@@ -340,7 +323,9 @@ def ruleset_detail(request, version):
 def ruleset_activate(request, version):
     candidate = _version(version)
     activate_version(version=candidate, user=request.user, request=request)
-    messages.success(request, f"Rule set {candidate.version} is now in use for new screenings.")
+    messages.success(
+        request, f"Rule set {candidate.version} is now in use for this clinic's new screenings."
+    )
     return redirect("oversight:rulesets")
 
 

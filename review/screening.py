@@ -103,8 +103,8 @@ def evaluate_stored_answers(version, raw_answers, cleared_rule_ids) -> tuple[dic
 
 @transaction.atomic
 def screen_intake(*, intake, performed_by=None, cleared_rule_ids=frozenset()) -> Screening:
-    """Screen a submitted intake with the rule set in use and store the result."""
-    version = active_version()
+    """Screen a submitted intake with its clinic's rule set and store the result."""
+    version = active_version(intake.clinic_id)
     inputs, result = evaluate_stored_answers(version, intake.answers, cleared_rule_ids)
     return Screening.objects.create(
         clinic_id=intake.clinic_id,

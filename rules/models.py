@@ -22,7 +22,9 @@ class RuleSetVersion(models.Model):
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # The rule set in use is the one activated most recently.
+    # Legacy: before per-clinic activation this marked the installation's rule set in use.
+    # Migration rules/0002 turned its values into RuleSetActivation rows; nothing reads or
+    # writes it any more (kept so the history table's hash chain stays valid).
     activated_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     # The table names are the ones these models had in the contraindications app.
@@ -34,3 +36,24 @@ class RuleSetVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Rule set {self.version}"
+
+
+class RuleSetActivation(models.Model):
+    """A clinic put `version` in use from `activated_at` on; append-only (a PostgreSQL trigger
+    refuses UPDATE and DELETE). `clinic` NULL: the installation default, which `load_rules` sets
+    and which a clinic without an activation of its own (a new clinic) uses."""
+
+    clinic = models.ForeignKey(
+        "accounts.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="+")
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    activated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "-activated_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.version} in use at {self.clinic or 'installation default'}"

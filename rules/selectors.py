@@ -1,4 +1,4 @@
-"""Rule sets in the database: finding the one in use and compiling each version once per
+"""Rule sets in the database: finding the one a clinic uses and compiling each version once per
 process (versions never change, so the cache never goes stale)."""
 
 from contraindications.engine import (
@@ -7,7 +7,7 @@ from contraindications.engine import (
     load_catalogue,
     load_ruleset,
 )
-from rules.models import RuleSetVersion
+from rules.models import RuleSetActivation, RuleSetVersion
 
 _COMPILED: dict[str, tuple[Catalogue, RuleSet]] = {}
 
@@ -34,17 +34,34 @@ def compiled_if_loaded(checksum: str) -> tuple[Catalogue, RuleSet] | None:
     return _COMPILED.get(checksum)
 
 
-def active_version() -> RuleSetVersion:
-    version = (
-        RuleSetVersion.objects.filter(activated_at__isnull=False).order_by("-activated_at").first()
+def _clinic_id(clinic):
+    return getattr(clinic, "pk", clinic)
+
+
+def latest_activation(clinic=None) -> RuleSetActivation | None:
+    """The clinic's latest activation, else the installation default (clinic None: the default)."""
+    activations = RuleSetActivation.objects.select_related("version").order_by(
+        "-activated_at", "-id"
     )
-    if version is None:
+    clinic_id = _clinic_id(clinic)
+    if clinic_id is not None:
+        own = activations.filter(clinic_id=clinic_id).first()
+        if own is not None:
+            return own
+    return activations.filter(clinic__isnull=True).first()
+
+
+def active_version(clinic=None) -> RuleSetVersion:
+    """The rule set `clinic` (a Clinic or its id) screens with; without one, the installation
+    default (the newest version `load_rules` put in use)."""
+    activation = latest_activation(clinic)
+    if activation is None:
         raise NoActiveRuleSet
-    return version
+    return activation.version
 
 
-def active_or_none() -> RuleSetVersion | None:
+def active_or_none(clinic=None) -> RuleSetVersion | None:
     try:
-        return active_version()
+        return active_version(clinic)
     except NoActiveRuleSet:
         return None

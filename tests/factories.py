@@ -95,7 +95,6 @@ class RuleSetVersionFactory(factory.django.DjangoModelFactory):
     rules = factory.LazyFunction(lambda: _shipped()[0])
     catalogue = factory.LazyFunction(lambda: _shipped()[1])
     rule_count = factory.LazyFunction(lambda: len(_shipped()[0]["rules"]))
-    activated_at = factory.Faker("date_time_this_year", tzinfo=datetime.UTC)
 
 
 class ScreeningFactory(factory.django.DjangoModelFactory):

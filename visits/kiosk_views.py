@@ -52,7 +52,9 @@ def kiosk_page(view):
 
 def _catalogue(intake):
     # kiosk_intake() read the rule set in use with the intake: no query of its own.
-    return catalogue_for(intake.catalogue_version, active_checksum=intake.active_ruleset)
+    return catalogue_for(
+        intake.catalogue_version, clinic=intake.clinic_id, active_checksum=intake.active_ruleset
+    )
 
 
 def _flow(intake, catalogue, evaluation=None):

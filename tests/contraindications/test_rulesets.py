@@ -124,3 +124,68 @@ def test_loading_again_on_start_keeps_the_owners_choice(ruleset):
     assert active_version().version == newer["version"]
     call_command("load_rules")  # as every container start does, with the shipped file
     assert active_version().version == newer["version"]
+
+
+def test_screen_command_uses_the_named_clinics_rule_set(ruleset, clinic, other_clinic, capsys):
+    import io
+
+    from rules.services import activate_for_clinic
+
+    rules, catalogue = shipped()
+    lenient = copy.deepcopy(rules)
+    lenient["version"] = "2026.12.2"
+    for rule in lenient["rules"]:
+        if rule["id"] == "KIDNEY-HEMATURIA":
+            rule["outcome"], rule["version"] = "refer", rule["version"] + 1
+    other = store_ruleset(rules_data=lenient, catalogue_data=catalogue, activate=False).version
+    activate_for_clinic(clinic=other_clinic, version=other)
+    path = io.StringIO(json.dumps(complete_answers(blood_in_urine=True)))
+
+    def run(*args):
+        path.seek(0)
+        out, err = io.StringIO(), io.StringIO()
+        import sys
+
+        sys.stdin = path
+        try:
+            call_command("screen", *args, stdout=out, stderr=err)
+        finally:
+            sys.stdin = sys.__stdin__
+        return json.loads(out.getvalue()), err.getvalue()
+
+    result, note = run("--clinic", "hillside")
+    assert result["ruleset_version"] == "2026.12.2" and "clinic hillside" in note
+    result, note = run()
+    assert result["ruleset_version"] == ruleset.version and "installation default" in note
+    with pytest.raises(CommandError, match="no clinic"):
+        run("--clinic", "nowhere")
+
+
+def test_an_activation_cannot_be_changed_or_deleted(ruleset, clinic):
+    from django.db import DatabaseError, transaction
+
+    from rules.models import RuleSetActivation
+    from rules.services import activate_for_clinic
+
+    activation = activate_for_clinic(clinic=clinic, version=ruleset)
+    for change in (
+        lambda: RuleSetActivation.objects.filter(pk=activation.pk).update(clinic=None),
+        lambda: RuleSetActivation.objects.filter(pk=activation.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change()
+
+
+def test_the_kiosk_reads_the_rule_set_of_the_intakes_clinic(ruleset, clinic, other_clinic):
+    from intake.selectors import kiosk_intake
+    from rules.services import activate_for_clinic
+
+    rules, catalogue = shipped()
+    newer = copy.deepcopy(rules)
+    newer["version"] = "2026.12.3"
+    other = store_ruleset(rules_data=newer, catalogue_data=catalogue, activate=False).version
+    activate_for_clinic(clinic=other_clinic, version=other)
+    here = IntakeFactory(clinic=clinic, kiosk_token="token-riverside")
+    there = IntakeFactory(clinic=other_clinic, kiosk_token="token-hillside")
+    assert kiosk_intake(here.kiosk_token).active_ruleset == ruleset.checksum
+    assert kiosk_intake(there.kiosk_token).active_ruleset == other.checksum

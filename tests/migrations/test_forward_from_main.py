@@ -118,6 +118,18 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         for table, fingerprint in before.items():
             if table not in DROPPED:
                 assert _fingerprint(conn, table) == fingerprint, table
+        # Per-clinic rule sets: every clinic, and the installation default, keep the version
+        # that was in use (the one activated last), as an append-only activation row.
+        in_use = conn.execute(
+            "SELECT id FROM contraindications_rulesetversion WHERE activated_at IS NOT NULL "
+            "ORDER BY activated_at DESC LIMIT 1"
+        ).fetchone()[0]
+        clinics = {row[0] for row in conn.execute("SELECT id FROM accounts_clinic").fetchall()}
+        latest = conn.execute(
+            "SELECT DISTINCT ON (clinic_id) clinic_id, version_id FROM rules_rulesetactivation "
+            "ORDER BY clinic_id, activated_at DESC, id DESC"
+        ).fetchall()
+        assert clinics and dict(latest) == dict.fromkeys([*clinics, None], in_use)
         triggers = {
             row[0]
             for row in conn.execute(
@@ -126,7 +138,8 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
             ).fetchall()
         }
     assert {"audit_auditevent", "clients_historicalclient", "intake_historicalintake",
-            "contraindications_historicalrulesetversion", "intake_intake"} <= triggers  # fmt: skip
+            "contraindications_historicalrulesetversion", "intake_intake",
+            "rules_rulesetactivation"} <= triggers  # fmt: skip
 
     verified = _manage("verify_audit", database=legacy_database)
     assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -108,7 +108,7 @@ def test_restore_drill_brings_back_rows_chain_and_triggers(
         assert [e.hash for e in events] == list(
             AuditEvent.objects.filter(clinic=clinic).order_by("id").values_list("hash", flat=True)
         )
-        assert len(events) == 4
+        assert len(events) == 6  # and load_rules: loaded into the library, activated here
         assert verify_chain(events) == []
 
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):

@@ -14,7 +14,6 @@ from audit.services import record_event
 from clients.models import Client
 from clients.services import update_client
 from review.services import parse_plan, record_clearance, save_plan
-from rules.models import RuleSetVersion
 from tests.conftest import login
 from tests.factories import complete_answers
 from tests.oversight.conftest import HIGH_RISK, override
@@ -56,11 +55,17 @@ def test_append_only_records_keep_no_duplicate_history(history):
         assert not hasattr(type(record), "history")
 
 
-def test_a_change_through_a_request_records_who_and_from_where(client, owner, ruleset):
-    login(client, owner)
-    client.post(reverse("oversight:ruleset_activate", args=[ruleset.version]))
-    change = RuleSetVersion.history.filter(id=ruleset.pk, history_type="~").latest()
-    assert change.history_user == owner and change.history_ip == "127.0.0.1"
+def test_a_change_through_a_request_records_who_and_from_where(client, front_desk, a_client):
+    # Rule-set versions no longer change (activations are rows of their own): a client edit.
+    from clients.models import Client
+    from tests.foundation.test_clients import VALID
+
+    login(client, front_desk)
+    data = {**VALID, "legal_name": a_client.legal_name, "date_of_birth": a_client.date_of_birth,
+            "version": a_client.version, "email": "ana@example.com"}  # fmt: skip
+    assert client.post(reverse("clients:edit", args=[a_client.public_id]), data).status_code == 302
+    change = Client.history.filter(id=a_client.pk, history_type="~").latest()
+    assert change.history_user == front_desk and change.history_ip == "127.0.0.1"
 
 
 @pytest.mark.parametrize("table", AUDIT_TABLES)

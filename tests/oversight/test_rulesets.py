@@ -5,15 +5,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.roles import Role
 from audit.models import AuditEvent
 from contraindications.engine import RULESET_PATH
 from contraindications.engine.defaults import read_json
 from oversight.rulesets import diff_rules, replay
-from rules.models import RuleSetVersion
+from rules.models import RuleSetActivation, RuleSetVersion
 from rules.selectors import active_version
 from rules.services import store_ruleset
 from tests.conftest import login
-from tests.factories import ClientFactory, complete_answers
+from tests.factories import ClientFactory, ClinicFactory, UserFactory, complete_answers
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +31,6 @@ def hematuria_now(outcome: str, version: str = "2026.12.1") -> dict:
             rule["outcome"] = outcome
             rule["version"] += 1
     return rules
-
-
-def upload(client, data, name="rules.json"):
-    payload = data if isinstance(data, bytes) else json.dumps(data).encode()
-    return client.post(
-        reverse("oversight:rulesets"), {"file": SimpleUploadedFile(name, payload)}, follow=True
-    )
 
 
 def test_diff_names_changed_fields_added_and_removed_rules():
@@ -65,38 +59,65 @@ def test_diff_flattens_nested_fields():
     ]
 
 
-def test_owner_loads_a_new_version_without_activating_it(client, owner, ruleset):
+def test_an_owner_cannot_upload_into_the_shared_library(client, owner, ruleset):
     login(client, owner)
-    page = upload(client, hematuria_now("refer"))
-    assert "2026.12.1 was loaded" in page.text
-    stored = RuleSetVersion.objects.get(version="2026.12.1")
-    assert stored.activated_at is None and stored.loaded_by == owner
-    assert active_version() == ruleset
-    assert "KIDNEY-HEMATURIA" in page.text  # the diff against the version in use
-    assert AuditEvent.objects.filter(action="create", detail__contains="2026.12.1").exists()
-
-
-def test_a_bad_rule_is_named_and_nothing_is_stored(client, owner, ruleset):
-    broken = hematuria_now("refer")
-    broken["rules"][0]["when"] = {"q": "no_such_question", "eq": True}
-    login(client, owner)
-    page = upload(client, broken)
-    assert "KIDNEY-HEMATURIA" in page.text
+    payload = SimpleUploadedFile("rules.json", json.dumps(hematuria_now("proceed")).encode())
+    assert client.post(reverse("oversight:rulesets"), {"file": payload}).status_code == 405
     assert RuleSetVersion.objects.count() == 1
 
 
-@pytest.mark.parametrize(
-    ("payload", "code"), [(b"{not json", "invalid_json"), (b"[]", "invalid_ruleset")]
-)
-def test_unreadable_files_are_refused(client, owner, ruleset, payload, code):
-    login(client, owner)
-    assert code in upload(client, payload).text
-    assert RuleSetVersion.objects.count() == 1
+def test_another_clinics_owner_cannot_change_this_clinics_screenings(
+    client, ruleset, clinic, other_clinic, therapist
+):
+    """Issue 11.1 end to end: Hillside's owner tries to upload a proceed-everything copy as
+    2026.12.666 and to activate it; Riverside still refers blood in the urine urgently."""
+    hillside_owner = UserFactory(clinic=other_clinic, role=Role.OWNER)
+    login(client, hillside_owner)
+    everything_proceeds = hematuria_now("proceed", "2026.12.666")
+    for rule in everything_proceeds["rules"]:
+        rule["outcome"] = "proceed"
+    payload = SimpleUploadedFile("rules.json", json.dumps(everything_proceeds).encode())
+    assert client.post(reverse("oversight:rulesets"), {"file": payload}).status_code == 405
+    activate = reverse("oversight:ruleset_activate", args=["2026.12.666"])
+    assert client.post(activate).status_code == 404
+    # Even a library version Hillside activates stays Hillside's.
+    library = store_ruleset(
+        rules_data=everything_proceeds, catalogue_data=ruleset.catalogue, activate=False
+    ).version
+    assert client.post(activate).status_code == 302
+    assert active_version(other_clinic) == library
+    assert active_version(clinic) == ruleset
+
+    riverside = screened(ClientFactory(clinic=clinic), HEMATURIA_ONLY, therapist)
+    assert riverside.decision == "refer_urgent" and riverside.ruleset == ruleset
+    assert screened(ClientFactory(clinic=other_clinic), HEMATURIA_ONLY).decision == "proceed"
+    assert not AuditEvent.objects.filter(clinic=clinic, detail__contains="activated").exists()
+    assert AuditEvent.objects.filter(clinic=other_clinic, detail__contains="activated").exists()
 
 
-def test_a_reused_version_number_is_refused(client, owner, ruleset):
-    login(client, owner)
-    assert "version_reused" in upload(client, hematuria_now("refer", ruleset.version)).text
+def test_a_library_load_is_recorded_in_every_clinics_chain(ruleset, clinic, other_clinic):
+    store_ruleset(
+        rules_data=hematuria_now("refer"), catalogue_data=ruleset.catalogue, activate=False
+    )
+    for each in (clinic, other_clinic):
+        assert AuditEvent.objects.filter(
+            clinic=each, detail="rule set 2026.12.1 loaded into the installation's library"
+        ).exists()
+    assert active_version(clinic) == ruleset  # stored, not in use
+
+
+def test_a_new_library_version_loaded_to_use_is_activated_in_every_clinic(clinic, other_clinic):
+    from django.core.management import call_command
+
+    call_command("load_rules", verbosity=0)
+    for each in (clinic, other_clinic):
+        assert RuleSetActivation.objects.filter(clinic=each).count() == 1
+        assert AuditEvent.objects.filter(clinic=each, detail__contains="activated").count() == 1
+
+
+def test_a_new_clinic_uses_the_installation_default(ruleset):
+    newcomer = ClinicFactory(slug="newcomer")
+    assert active_version(newcomer) == ruleset
 
 
 def test_replay_flips_only_the_hematuria_screenings(owner, ruleset, clinic, therapist):
@@ -142,6 +163,8 @@ def test_activation_is_a_recorded_owner_only_post(client, owner, therapist, rule
     login(client, owner)
     assert client.get(url).status_code == 405
     client.post(url)
-    assert active_version() == candidate
+    assert active_version(owner.clinic) == candidate
+    assert active_version() == ruleset  # the installation default and other clinics keep theirs
     event = AuditEvent.objects.get(action="update", actor=owner)
-    assert "2026.12.1 activated (replacing 2026.11.1)" in event.detail
+    assert event.clinic_id == owner.clinic_id
+    assert "2026.12.1 activated for this clinic (replacing 2026.11.1)" in event.detail

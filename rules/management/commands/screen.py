@@ -9,6 +9,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import Clinic
 from contraindications.engine import EngineError, Plan, screen, validate_answers
 from rules.selectors import NoActiveRuleSet, active_version, compiled
 
@@ -22,8 +23,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default="-")
+        parser.add_argument(
+            "--clinic", metavar="SLUG", help="use this clinic's rule set (default: installation's)"
+        )
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, clinic=None, **options):
         document = self._read(path)
         if isinstance(document, dict) and "answers" in document and set(document) <= ENVELOPE_KEYS:
             raw_answers = document["answers"]
@@ -33,10 +37,20 @@ class Command(BaseCommand):
             raw_answers, raw_plan, cleared = document, None, []
         if not isinstance(cleared, list) or not all(isinstance(c, str) for c in cleared):
             raise CommandError("cleared_rule_ids must be a list of rule ids")
+        target = None
+        if clinic:
+            target = Clinic.objects.filter(slug=clinic).first()
+            if target is None:
+                raise CommandError(f"no clinic with slug {clinic!r}")
         try:
-            version = active_version()
+            version = active_version(target)
         except NoActiveRuleSet as exc:
             raise CommandError(str(exc)) from exc
+        # On stderr, so standard output stays the screening's JSON.
+        self.stderr.write(
+            f"Rule set {version.version}: "
+            + (f"the one clinic {target.slug} uses." if target else "the installation default.")
+        )
         catalogue, ruleset = compiled(version)
         try:
             answers = validate_answers(catalogue, raw_answers, complete=False)
