@@ -136,6 +136,10 @@ def load_ruleset(data: Mapping[str, Any], catalogue: Catalogue) -> RuleSet:
     rules: dict[str, Rule] = {}
     for raw in raw_rules:
         rule = _load_rule(raw, catalogue)
+        try:  # text that is not valid Unicode (a lone surrogate) could never be stored
+            canonical_json(raw).encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise _fail(rule.id, "text that is not valid Unicode", "bad_text") from error
         if rule.id in rules:
             raise RuleSetError(f"rule {rule.id}: duplicate rule id", "duplicate_rule", rule.id)
         rules[rule.id] = rule
