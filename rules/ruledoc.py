@@ -11,6 +11,7 @@ import sys
 from collections import defaultdict
 
 from contraindications.engine import RULESET_PATH
+from contraindications.engine.rules import Source
 
 DECISION_WORDS = {
     "refer_urgent": "**refer urgently**",
@@ -43,9 +44,11 @@ def _constraints(c: dict) -> str:
 
 
 def _source(s: dict) -> str:
-    if s.get("seed"):
-        return f"`{s['seed']}`: “{s.get('passage', '')}”"
-    return s.get("reference", "")
+    """The readable citation and the quoted passage; never the seed file name."""
+    source = Source.from_dict(s)
+    if source.passage:
+        return f"{source.citation()} Quoted: “{source.passage}”"
+    return source.citation()
 
 
 def render(data: dict) -> str:
@@ -58,7 +61,10 @@ def render(data: dict) -> str:
         "Generated from `fixtures/rules/ruleset.json` by `python -m rules.ruledoc`;"
         " do not edit by hand.",
         f"{len(data['rules'])} rules. Each row: what fires it (the intake questions it reads),"
-        " the outcome, the constraints it adds and its source.",
+        " the outcome, the constraints it adds, the clinical reasoning and its source: publisher,"
+        " title, year, address and the passage quoted from it. Seed passages are checked word for"
+        " word against the source articles by a test; the red-flag coverage and the references are"
+        " summarised in docs/SCREENING.md.",
         "",
     ]
     for category in sorted(by_category):
@@ -71,6 +77,7 @@ def render(data: dict) -> str:
                 f"- Reads: {', '.join(f'`{q}`' for q in rule['reads'])}",
                 f"- Constraints: {_constraints(rule.get('constraints') or {})}",
                 f"- For the therapist: {rule['description']}",
+                f"- Clinical reasoning: {rule['clinical_summary']}",
                 f"- Source: {_source(rule['source'])}",
                 "",
             ]

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from .catalogue import Catalogue
@@ -64,14 +65,71 @@ _CONSTRAINT_KEYS = frozenset(
 PATTERN_MAX = SEVERITY[Decision.MODIFY]
 
 
+# The five source articles the first rule set was written from, as published
+# (/work/shared/seeds/README.md). People see the title and date; the file name
+# stays in the machine record only.
+SEED_TITLES: Mapping[str, tuple[str, str | None]] = MappingProxyType(
+    {
+        "000_ba67d9629a9ad6de.txt": (
+            "The question of whether a massage can ease pain felt in the flank or lower back area…",
+            None,
+        ),
+        "001_7e19e5c9cb64b676.txt": (
+            "Is Massage Effective for Lumbar Pain due to Kidney Deficiency?",
+            "21 Nov 2023",
+        ),
+        "002_44fc202a08ca02c7.txt": ("Lower Back Pain Kidney", None),
+        "003_09e74228912758b2.txt": ("Does Massage Help Back Pain", "20 May 2024"),
+        "004_51400f96db5c4ede.txt": (
+            "Getting Just the Right Massage Technique for Lower Back Pain",
+            "21 May 2019",
+        ),
+    }
+)
+_SOURCE_KEYS = ("seed", "passage", "reference", "title", "publisher", "year", "url")
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
+    """Where a rule comes from, in the form a physician can check.
+
+    ``title``, ``publisher`` (author or publishing body), ``year`` (as published:
+    a year or a full date), ``url`` and the quoted ``passage`` are for people;
+    ``seed`` names the seed file the passage is checked against, word for word.
+    ``reference`` is the free-text citation of rule sets before 2026.12; stored
+    screenings still carry it, so it still loads and prints.
+    """
+
     seed: str | None = None
     passage: str | None = None
     reference: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    year: str | None = None
+    url: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        return {k: v for k in ("seed", "passage", "reference") if (v := getattr(self, k))}
+        return {k: v for k in _SOURCE_KEYS if (v := getattr(self, k))}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Source:
+        """Read a stored source; keys this version does not know are ignored."""
+        return cls(**{k: d[k] for k in _SOURCE_KEYS if d.get(k) is not None})
+
+    def citation(self) -> str:
+        """One readable line: publisher, "title", year, URL. Never the seed file name."""
+        title, year = self.title, self.year
+        if title is None and self.seed:
+            title, seed_year = SEED_TITLES.get(self.seed, ("Source article", None))
+            year = year or seed_year
+        if title is None:
+            return self.reference or ""
+        end = "" if title.endswith((".", "?", "!", "…")) else "."
+        parts = [f"{self.publisher}." if self.publisher else "", f'"{title}{end}"']
+        parts.append(f"{year}." if year else "n.d.")
+        if self.url:
+            parts.append(self.url)
+        return " ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,20 +281,33 @@ def _load_rule(raw: Any, catalogue: Catalogue) -> Rule:
 def _load_source(rid: str, raw: Any) -> Source:
     if not isinstance(raw, dict) or not raw:
         raise _fail(rid, "every rule must cite a source", "missing_source")
-    extra = set(raw) - {"seed", "passage", "reference"}
+    extra = set(raw) - set(_SOURCE_KEYS)
     if extra:
         raise _fail(rid, f"unknown source keys {sorted(extra)}", "bad_source")
-    seed, passage, ref = raw.get("seed"), raw.get("passage"), raw.get("reference")
-    if seed is not None or passage is not None:
-        if not isinstance(seed, str) or not SEED_RE.match(seed):
+    for key in _SOURCE_KEYS:
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise _fail(rid, f"source {key} must be non-empty text", "bad_source")
+    seed, passage, ref, title = (raw.get(k) for k in ("seed", "passage", "reference", "title"))
+    if seed is not None:
+        if not SEED_RE.match(seed):
             raise _fail(rid, "source seed must be a seed file name like 003_….txt", "bad_source")
-        if not isinstance(passage, str) or len(passage.strip()) < 10:
+        if passage is None or len(passage.strip()) < 10:
             raise _fail(rid, "a seed source needs a verbatim passage", "bad_source")
-    elif not isinstance(ref, str) or len(ref.strip()) < 10:
+    elif title is not None:
+        # A reference from outside the seeds: the page read, and what it says.
+        if passage is None or len(passage.strip()) < 10:
+            raise _fail(rid, "a cited page needs the quoted passage", "bad_source")
+        if raw.get("url") is None and raw.get("publisher") is None:
+            raise _fail(rid, "a cited page needs its publisher or URL", "bad_source")
+    elif passage is not None:
+        raise _fail(rid, "a quoted passage needs its seed or its title", "bad_source")
+    elif ref is None or len(ref.strip()) < 10:
         raise _fail(rid, "source needs seed+passage or a reference citation", "missing_source")
-    if ref is not None and not isinstance(ref, str):
-        raise _fail(rid, "reference must be text", "bad_source")
-    return Source(seed, passage, ref)
+    url = raw.get("url")
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise _fail(rid, "source url must be an http(s) address", "bad_source")
+    return Source(**{k: raw[k] for k in _SOURCE_KEYS if k in raw})
 
 
 def _codes(rid: str, raw: Any, key: str, known: Any, code: str) -> frozenset[str]:

@@ -89,7 +89,7 @@ class Finding:
             decision=Decision(d["decision"]),
             message=d["message"],
             constraints=Constraints.from_dict(d["constraints"]),
-            source=Source(**d["source"]),
+            source=Source.from_dict(d["source"]),
             clearance_applied=d.get("clearance_applied", False),
             code=d.get("code"),
             clinical_summary=d.get("clinical_summary", ""),

@@ -182,6 +182,11 @@ ESSENTIAL_OILS = _labels(
         "parsley_seed": ("Parsley seed", "Semilla de perejil"),
         "oregano": ("Oregano", "Orégano"),
         "thyme": ("Thyme", "Tomillo"),
+        "fennel": ("Fennel", "Hinojo"),
+        "spike_lavender": (
+            "Spike lavender (Lavandula latifolia)",
+            "Espliego (Lavandula latifolia)",
+        ),
     }
 )
 

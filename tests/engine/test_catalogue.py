@@ -30,7 +30,7 @@ def raw_catalogue() -> dict:
 def test_catalogue_shape() -> None:
     cat = load_default_catalogue()
     assert cat.version
-    assert 40 <= len(cat.questions) <= 75
+    assert 40 <= len(cat.questions) <= 100
     seen = [q.section for q in cat.questions]
     assert [s for s in SECTIONS if s in seen] == list(dict.fromkeys(seen))
     assert set(seen) == set(SECTIONS)

@@ -19,6 +19,7 @@ from contraindications.engine import (
     ruleset_checksum,
 )
 from contraindications.engine.logic import referenced_questions
+from contraindications.engine.rules import SEED_TITLES, Source
 
 SEEDS_DIR = Path("/work/shared/seeds")
 
@@ -42,10 +43,51 @@ def test_every_rule_reads_only_catalogue_questions() -> None:
         assert set(rule["reads"]) <= catalogue.by_id.keys(), rule["id"]
 
 
-def test_every_rule_cites_a_source() -> None:
+def test_every_rule_cites_a_readable_source() -> None:
     for rule in load_default_ruleset().rules:
         src = rule.source
-        assert (src.seed and src.passage) or src.reference, rule.id
+        assert src.title and src.passage, rule.id
+        assert not src.reference, f"{rule.id}: free-text references are for old screenings only"
+        if src.seed:
+            assert (src.title, src.year) == SEED_TITLES[src.seed], rule.id
+        else:
+            assert src.publisher and src.url, rule.id
+        citation = src.citation()
+        assert src.title in citation, rule.id
+        assert not re.search(r"\d{3}_[0-9a-f]{16}", citation), f"{rule.id}: file name shown"
+
+
+def test_citation_reads_like_a_reference() -> None:
+    page = Source(
+        title="Cauda equina syndrome",
+        publisher="NHS",
+        year="2023",
+        url="https://www.nhs.uk/conditions/cauda-equina-syndrome/",
+        passage="a long enough passage",
+    )
+    assert page.citation() == (
+        'NHS. "Cauda equina syndrome." 2023. https://www.nhs.uk/conditions/cauda-equina-syndrome/'
+    )
+    seed = Source(seed="003_09e74228912758b2.txt", passage="Fever, chills, sweats")
+    assert seed.citation() == '"Does Massage Help Back Pain." 20 May 2024.'
+    assert Source(title="Untitled?", publisher="X", passage="p" * 10).citation() == (
+        'X. "Untitled?" n.d.'
+    )
+
+
+def test_old_stored_sources_still_load_and_cite() -> None:
+    """Screenings stored before 2026.12 carry only seed/passage/reference."""
+    old_seed = {
+        "seed": "001_7e19e5c9cb64b676.txt",
+        "passage": "Lumbar pain due to kidney deficiency",
+    }
+    old_ref = {"reference": "NICE Clinical Knowledge Summaries, 'Deep vein thrombosis'"}
+    for d in (old_seed, old_ref):
+        assert Source(**d) == Source.from_dict(d)
+        assert Source.from_dict(d).to_dict() == d
+    assert "Kidney Deficiency" in Source.from_dict(old_seed).citation()
+    assert Source.from_dict(old_ref).citation() == old_ref["reference"]
+    assert Source.from_dict({**old_ref, "added_later": "x"}) == Source(**old_ref)
 
 
 def _norm(text: str) -> str:
@@ -102,6 +144,18 @@ BAD_RULES = [
     ({"source": None}, "missing_source"),
     ({"source": {"seed": "000_ba67d9629a9ad6de.txt"}}, "bad_source"),
     ({"source": {"seed": "notes.txt", "passage": "a long enough passage"}}, "bad_source"),
+    ({"source": {"title": "A page", "url": "https://example.org/"}}, "bad_source"),
+    ({"source": {"title": "A page", "passage": "a long enough passage"}}, "bad_source"),
+    ({"source": {"passage": "a passage without its page"}}, "bad_source"),
+    (
+        {"source": {"title": "A page", "publisher": "X", "passage": "p" * 12, "url": "ftp://x"}},
+        "bad_source",
+    ),
+    ({"source": {"title": "", "publisher": "X", "passage": "p" * 12}}, "bad_source"),
+    (
+        {"source": {"title": "A page", "publisher": "X", "passage": "p" * 12, "isbn": "1"}},
+        "bad_source",
+    ),
     ({"outcome": "maybe"}, "unknown_decision"),
     ({"version": 0}, "bad_version"),
     ({"title": ""}, "missing_field"),

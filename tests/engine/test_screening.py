@@ -44,10 +44,10 @@ def test_most_severe_finding_decides_and_findings_are_sorted() -> None:
     severities = [f.severity for f in result.findings]
     assert severities == sorted(severities, reverse=True)
     assert not result.session_possible
-    first = result.findings[0]
-    assert first.rule_id == "KIDNEY-HEMATURIA"
-    assert first.matched == (("blood_in_urine", True),)
-    assert first.source.seed and first.source.passage
+    assert [f.rule_id for f in result.findings[:2]] == ["BACK-PAIN-FEVER", "KIDNEY-HEMATURIA"]
+    hematuria = result.findings[1]
+    assert hematuria.matched == (("blood_in_urine", True),)
+    assert hematuria.source.seed and hematuria.source.passage and hematuria.source.title
 
 
 def test_modify_only_findings_give_modify() -> None:
