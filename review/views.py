@@ -13,15 +13,12 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from review import pdf
 from review.forms import ClearanceForm, PlanForm, ReferralForm
+from review.presenters import intake_answers, plan_lines, review_view, today_rows
 from review.selectors import (
     client_history,
     get_screening_for,
-    intake_answers,
     latest_plan,
     latest_referral,
-    plan_lines,
-    review_view,
-    today_rows,
     valid_clearances,
 )
 from review.services import (
