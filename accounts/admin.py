@@ -15,10 +15,34 @@ class ClinicScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{self.clinic_field: request.user.clinic_id})
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices of a foreign key are the owner's clinic's rows only: no other clinic's
+        # staff, clients or screenings in a drop-down.
+        queryset = _clinic_choices(db_field.related_model, request.user)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        queryset = _clinic_choices(db_field.related_model, request.user)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser and self.clinic_field == "clinic":
             obj.clinic_id = request.user.clinic_id
         super().save_model(request, obj, form, change)
+
+
+def _clinic_choices(model, user):
+    if user.is_superuser:
+        return None
+    if model is Clinic:
+        return Clinic.objects.filter(pk=user.clinic_id)
+    if any(f.name == "clinic" for f in model._meta.get_fields()):
+        return model._default_manager.filter(clinic_id=user.clinic_id)
+    return None
 
 
 @admin.register(Clinic)

@@ -10,8 +10,13 @@ CHAIN_LOCK_NAMESPACE = 7_110_001
 
 
 @transaction.atomic
-def record_event(*, actor, clinic_id, action, target, detail="", request=None) -> AuditEvent:
-    """Append one audit event for `target` (any model instance with a clinic)."""
+def record_event(
+    *, actor, clinic_id, action, target, detail="", request=None, ip=None
+) -> AuditEvent:
+    """Append one audit event for `target` (any model instance with a clinic).
+
+    The address is `ip` when given (services get it from the view), else the request's.
+    """
     if connection.vendor == "postgresql":
         # Two writers must not both chain onto the same previous event.
         with connection.cursor() as cursor:
@@ -33,7 +38,7 @@ def record_event(*, actor, clinic_id, action, target, detail="", request=None) -
         object_type=target._meta.label,
         object_id=str(object_id),
         detail=detail[:500],
-        ip_address=client_ip(request),
+        ip_address=ip if ip is not None else client_ip(request),
         at=timezone.now(),
         prev_hash=prev_hash,
     )

@@ -116,7 +116,8 @@ def _fixture():
 
 def run(*, runs: int, write=print) -> list[tuple[str, list[float]]]:
     from review import pdf, views
-    from review.selectors import latest_plan, latest_referral, plan_lines, review_view
+    from review.presenters import plan_lines, review_view
+    from review.selectors import latest_plan, latest_referral
 
     screening, therapist = _fixture()
 

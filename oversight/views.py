@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import role_required
 from accounts.roles import Role
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.reads import record_read
 from oversight import charts, exports
 from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
@@ -125,25 +125,22 @@ def decision_detail(request, public_id):
         }
         for rule_id in decision.rule_ids
     ]
-    record_event(
-        actor=request.user,
-        clinic_id=decision.clinic_id,
-        action=AuditEvent.Action.VIEW,
+    record_read(
+        request,
         target=decision.client,
-        detail=f"referral decision (oversight, decision {decision.public_id})",
-        request=request,
+        what="referral decision",
+        note=f"oversight, decision {decision.public_id}",
     )
     return render(request, "oversight/decision_detail.html", {"decision": decision, "rules": rules})
 
 
 def _record_export(request, what, filters):
-    record_event(
-        actor=request.user,
-        clinic_id=request.user.clinic_id,
-        action=AuditEvent.Action.EXPORT,
+    record_read(
+        request,
         target=request.user.clinic,
-        detail=f"{what} ({urlencode(filters.as_query())})",
-        request=request,
+        what=what,
+        note=urlencode(filters.as_query()),
+        action=AuditEvent.Action.EXPORT,
     )
 
 
@@ -296,13 +293,11 @@ def ruleset_detail(request, version):
         except ValueError:
             raise Http404 from None
         result = replay(user=request.user, candidate=candidate, months=months)
-        record_event(
-            actor=request.user,
-            clinic_id=request.user.clinic_id,
-            action=AuditEvent.Action.VIEW,
+        record_read(
+            request,
             target=candidate,
-            detail=f"replay of {months} months of screenings against rule set {version}",
-            request=request,
+            what=f"replay of {months} months of screenings against rule set {version}",
+            clinic_id=request.user.clinic_id,
         )
     return render(
         request,

@@ -153,7 +153,8 @@ def _inputs(screening, *, plan=None, referral=None) -> dict:
 
 
 def summary_pdf(*, screening, paper: str = "a4") -> PdfDocument:
-    from review.selectors import latest_plan, latest_referral, plan_lines, review_view
+    from review.presenters import plan_lines, review_view
+    from review.selectors import latest_plan, latest_referral
 
     plan = latest_plan(screening)
     referral = latest_referral(screening)
@@ -182,7 +183,8 @@ def summary_pdf(*, screening, paper: str = "a4") -> PdfDocument:
 
 
 def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
-    from review.selectors import latest_referral, review_view
+    from review.presenters import review_view
+    from review.selectors import latest_referral
 
     referral = latest_referral(screening)
 

@@ -1,28 +1,17 @@
-"""Read-only queries and display structures shared by the review pages and the PDFs.
+"""Read-only queries shared by the review pages and the PDFs (display: review/presenters.py).
 
 Clinic scoping comes from clients.selectors: a screening is visible only through a client the
 user may see.
 """
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from contraindications.engine import (
-    ACUPOINTS,
-    ESSENTIAL_OILS,
-    MODALITIES,
-    POSITIONS,
-    PRESSURE_LEVELS,
-    REGIONS,
-    Decision,
-)
-from review.bodymap import body_map
+from contraindications.engine import Decision
 from review.models import PhysicianClearance, ReferralDecision, Screening, TreatmentPlan
-from rules.selectors import compiled
 
 # Decisions that need the therapist to record what was done (referral decision).
 ACTIONABLE = frozenset(
@@ -30,20 +19,7 @@ ACTIONABLE = frozenset(
 )
 CLEARABLE = frozenset({Decision.REFER.value, Decision.CLEARANCE_REQUIRED.value})
 
-# Colour (Bootstrap contextual name) and words for each decision, most severe first.
-DECISION_STYLE = {
-    "refer_urgent": ("danger", "Refer urgently: no massage today"),
-    "refer": ("danger", "Refer: no massage until assessed"),
-    "postpone": ("warning", "Postpone the session"),
-    "clearance_required": ("warning", "Physician clearance required before massage"),
-    "modify": ("info", "Massage with changes"),
-    "proceed": ("success", "Proceed"),
-}
 TODAY_WINDOW = timedelta(days=2)
-
-
-def decision_style(decision: str) -> tuple[str, str]:
-    return DECISION_STYLE.get(decision, ("danger", decision))
 
 
 def screenings_visible_to(user):
@@ -83,32 +59,6 @@ def screenings_for_review(user, *, now=None):
     )
 
 
-@dataclass(frozen=True)
-class TodayRow:
-    screening: Screening
-    colour: str
-    words: str
-    status: str
-
-
-def today_rows(user, *, now=None) -> list[TodayRow]:
-    rows = []
-    for s in screenings_for_review(user, now=now):
-        colour, words = decision_style(s.decision)
-        if s.decision in ACTIONABLE and not s.has_referral:
-            status = "Needs a referral decision"
-        elif s.decision in ("proceed", "modify") and not s.has_plan:
-            status = "Needs a plan"
-        elif s.decision == "postpone":
-            status = "Postponed"
-        else:
-            status = "Reviewed"
-        rows.append(TodayRow(s, colour, words, status))
-    order = list(DECISION_STYLE)
-    rows.sort(key=lambda r: (r.status == "Reviewed", order.index(r.screening.decision)))
-    return rows
-
-
 def valid_clearances(client, *, on: date | None = None):
     on = on or timezone.localdate()
     return PhysicianClearance.objects.filter(
@@ -122,199 +72,6 @@ def cleared_rule_ids_for(client, *, on: date | None = None) -> frozenset[str]:
     for rule_ids in valid_clearances(client, on=on).values_list("rule_ids", flat=True):
         ids.update(rule_ids)
     return frozenset(ids)
-
-
-# --- Display structures ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answer:
-    question_id: str
-    question: str
-    answer: str
-
-
-@dataclass(frozen=True)
-class FindingView:
-    rule_id: str
-    rule_version: int
-    title: str
-    decision: str
-    colour: str
-    decision_words: str
-    message: str
-    clinical_summary: str
-    answers: list[Answer]
-    source: str
-    source_passage: str
-    clearance_applied: bool
-    actionable: bool
-    clearable: bool
-
-
-@dataclass(frozen=True)
-class ConstraintLine:
-    label: str
-    value: str
-
-
-@dataclass
-class ReviewView:
-    screening: Screening
-    decision: str
-    colour: str
-    words: str
-    findings: list[FindingView]
-    constraints: list[ConstraintLine]
-    precautions: list[str]
-    avoid_regions: list[str]
-    shapes: list = field(default_factory=list)
-
-    @property
-    def actionable_findings(self) -> list[FindingView]:
-        return [f for f in self.findings if f.actionable]
-
-    @property
-    def clearable_findings(self) -> list[FindingView]:
-        return [f for f in self.findings if f.clearable]
-
-    @property
-    def has_urgent(self) -> bool:
-        return any(f.decision == Decision.REFER_URGENT.value for f in self.findings)
-
-    @property
-    def session_possible(self) -> bool:
-        return self.screening.result.get("session_possible", self.decision in ("proceed", "modify"))
-
-
-def _answer_text(question, value) -> str:
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    if question is None:
-        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    if question.type == "body_regions":
-        return ", ".join(REGIONS[v]["en"] if v in REGIONS else str(v) for v in value)
-    labels = {c.id: c.label.en for c in question.choices}
-    if isinstance(value, list):
-        return ", ".join(labels.get(v, str(v)) for v in value)
-    return labels.get(value, str(value))
-
-
-def _labels(codes, vocabulary) -> str:
-    return ", ".join(vocabulary[c]["en"] if c in vocabulary else c for c in codes)
-
-
-def constraint_lines(constraints: dict) -> list[ConstraintLine]:
-    c = constraints or {}
-    lines = []
-    if c.get("pressure_cap") is not None:
-        lines.append(
-            ConstraintLine("Maximum pressure", PRESSURE_LEVELS[str(c["pressure_cap"])]["en"])
-        )
-    for region, cap in (c.get("region_pressure_caps") or {}).items():
-        lines.append(ConstraintLine(f"Pressure over {REGIONS[region]['en']}", f"at most {cap}"))
-    if c.get("avoid_regions"):
-        lines.append(ConstraintLine("Avoid areas", _labels(c["avoid_regions"], REGIONS)))
-    if c.get("exclude_modalities"):
-        lines.append(ConstraintLine("No", _labels(c["exclude_modalities"], MODALITIES)))
-    if c.get("exclude_acupoints"):
-        names = ", ".join(
-            ACUPOINTS[p].name if p in ACUPOINTS else p for p in c["exclude_acupoints"]
-        )
-        lines.append(ConstraintLine("Acupoints to avoid", names))
-    if c.get("exclude_oils"):
-        lines.append(ConstraintLine("Oils to avoid", _labels(c["exclude_oils"], ESSENTIAL_OILS)))
-    if c.get("allowed_positions") is not None:
-        lines.append(ConstraintLine("Positions", _labels(c["allowed_positions"], POSITIONS)))
-    return lines
-
-
-def _source_text(source: dict) -> tuple[str, str]:
-    if source.get("reference"):
-        return source["reference"], ""
-    return (f"Source {source.get('seed', '')}".strip(), source.get("passage", ""))
-
-
-def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
-    """Everything the therapist reads about one screening, with wording from the catalogue."""
-    catalogue, ruleset = compiled(screening.ruleset)
-    findings = []
-    for f in screening.findings:
-        rule = ruleset.by_id.get(f["rule_id"])
-        colour, words = decision_style(f["decision"])
-        source, passage = _source_text(f.get("source") or {})
-        answers = [
-            Answer(
-                qid,
-                catalogue.by_id[qid].text.en if qid in catalogue.by_id else qid,
-                _answer_text(catalogue.by_id.get(qid), value),
-            )
-            for qid, value in sorted(f.get("matched", {}).items())
-        ]
-        findings.append(
-            FindingView(
-                rule_id=f["rule_id"],
-                rule_version=f["rule_version"],
-                title=f["title"],
-                decision=f["decision"],
-                colour=colour,
-                decision_words=words,
-                message=f["message"],
-                clinical_summary=rule.clinical_summary if rule else f["message"],
-                answers=answers,
-                source=source,
-                source_passage=passage,
-                clearance_applied=f.get("clearance_applied", False),
-                actionable=f["decision"] in ACTIONABLE,
-                clearable=f["decision"] in CLEARABLE,
-            )
-        )
-    constraints = screening.constraints
-    colour, words = decision_style(screening.decision)
-    avoid = constraints.get("avoid_regions", [])
-    return ReviewView(
-        screening=screening,
-        decision=screening.decision,
-        colour=colour,
-        words=words,
-        findings=findings,
-        constraints=constraint_lines(constraints),
-        precautions=list(constraints.get("precautions", [])),
-        avoid_regions=[REGIONS[r]["en"] for r in avoid if r in REGIONS],
-        shapes=body_map(
-            avoid=avoid,
-            capped=(constraints.get("region_pressure_caps") or {}).keys(),
-            planned=planned_regions,
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class AnswerSection:
-    title: str
-    answers: list[Answer]
-
-
-def intake_answers(screening: Screening) -> list[AnswerSection]:
-    """Everything the client answered, in the catalogue's order and wording, by section.
-
-    Read from the screening's own input snapshot, so it shows exactly what was screened.
-    """
-    catalogue, _ = compiled(screening.ruleset)
-    by_section: dict[str, list[Answer]] = {}
-    for question in catalogue.questions:
-        if question.id in screening.inputs:
-            value = screening.inputs[question.id]
-            by_section.setdefault(question.section, []).append(
-                Answer(question.id, question.text.en, _answer_text(question, value))
-            )
-    return [
-        AnswerSection(section.replace("_", " ").capitalize(), by_section[section])
-        for section in catalogue.sections
-        if section in by_section
-    ]
 
 
 def client_history(client):
@@ -340,19 +97,3 @@ def latest_referral(screening: Screening) -> ReferralDecision | None:
 
 def latest_plan(screening: Screening) -> TreatmentPlan | None:
     return screening.plans.select_related("created_by").order_by("-created_at", "-id").first()
-
-
-def plan_lines(plan: TreatmentPlan) -> list[ConstraintLine]:
-    lines = [
-        ConstraintLine("Techniques", _labels(plan.modalities, MODALITIES) or "—"),
-        ConstraintLine("Areas", _labels(plan.regions, REGIONS) or "—"),
-        ConstraintLine("Pressure", PRESSURE_LEVELS[str(plan.pressure)]["en"]),
-        ConstraintLine("Position", POSITIONS[plan.position]["en"] if plan.position else "—"),
-        ConstraintLine("Duration", f"{plan.duration_minutes} minutes"),
-    ]
-    if plan.acupoints:
-        names = ", ".join(ACUPOINTS[p].name for p in plan.acupoints if p in ACUPOINTS)
-        lines.append(ConstraintLine("Acupoints", names))
-    if plan.oils:
-        lines.append(ConstraintLine("Oils", _labels(plan.oils, ESSENTIAL_OILS)))
-    return lines

@@ -8,19 +8,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import CLINICAL_STAFF, role_required
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.reads import audited_read
 from config.jsonbody import BadJSONBody, parse_json_body
 from review import pdf
 from review.forms import ClearanceForm, PlanForm, ReferralForm
+from review.presenters import intake_answers, plan_lines, review_view, today_rows
 from review.selectors import (
     client_history,
     get_screening_for,
-    intake_answers,
     latest_plan,
     latest_referral,
-    plan_lines,
-    review_view,
-    today_rows,
     valid_clearances,
 )
 from review.services import (
@@ -36,15 +33,13 @@ from review.services import (
 DEFAULT_PLAN = {"modalities": ["swedish"], "pressure": 3, "duration_minutes": 60}
 
 
-def _audit_view(request, screening, detail):
-    record_event(
-        actor=request.user,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.VIEW,
-        target=screening.client,
-        detail=f"{detail} (screening {screening.public_id})",
-        request=request,
-    )
+def _screening_read(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    return screening.client, f"screening {screening.public_id}"
+
+
+def _screening_audited(what, **kwargs):
+    return audited_read(what, target=_screening_read, **kwargs)
 
 
 @role_required(*CLINICAL_STAFF)
@@ -55,11 +50,11 @@ def today(request):
 
 @role_required(*CLINICAL_STAFF)
 @require_GET
+@_screening_audited("clinical detail")
 def screening_detail(request, public_id):
     screening = get_screening_for(request.user, public_id)
     plan = latest_plan(screening)
     review = review_view(screening, planned_regions=plan.regions if plan else ())
-    _audit_view(request, screening, "clinical detail")
     return render(
         request,
         "review/screening_detail.html",
@@ -92,6 +87,7 @@ def _plan_context(screening, form, check=None):
 
 @role_required(*CLINICAL_STAFF)
 @require_http_methods(["GET", "POST"])
+@_screening_audited("plan editor", methods=("GET", "POST"))
 def plan_edit(request, public_id):
     screening = get_screening_for(request.user, public_id)
     check = None
@@ -133,12 +129,12 @@ def plan_edit(request, public_id):
         check = describe_check(
             screening=screening, check=check_plan_for(screening=screening, plan=parse_plan(initial))
         )
-    _audit_view(request, screening, "plan editor")
     return render(request, "review/plan_form.html", _plan_context(screening, form, check))
 
 
 @role_required(*CLINICAL_STAFF)
 @require_POST
+@_screening_audited("plan check", methods=("POST",))
 def plan_check(request, public_id):
     """JSON in (a plan), JSON out (violations with their rules, and the nearest compliant plan)."""
     screening = get_screening_for(request.user, public_id)
@@ -157,6 +153,7 @@ def plan_check(request, public_id):
 
 @role_required(*CLINICAL_STAFF)
 @require_http_methods(["GET", "POST"])
+@_screening_audited("referral decision form")
 def referral(request, public_id):
     screening = get_screening_for(request.user, public_id)
     review = review_view(screening)
@@ -177,8 +174,6 @@ def referral(request, public_id):
         else:
             messages.success(request, "The decision was recorded.")
             return redirect("review:screening", public_id=screening.public_id)
-    if request.method == "GET":
-        _audit_view(request, screening, "referral decision form")
     return render(
         request,
         "review/referral_form.html",
@@ -188,6 +183,7 @@ def referral(request, public_id):
 
 @role_required(*CLINICAL_STAFF)
 @require_http_methods(["GET", "POST"])
+@_screening_audited("clearance form")
 def clearance(request, public_id):
     screening = get_screening_for(request.user, public_id)
     review = review_view(screening)
@@ -215,15 +211,7 @@ def clearance(request, public_id):
     )
 
 
-def _pdf_response(request, screening, document, what):
-    record_event(
-        actor=request.user,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.EXPORT,
-        target=screening.client,
-        detail=f"{what} PDF (screening {screening.public_id})",
-        request=request,
-    )
+def _pdf_response(document):
     response = HttpResponse(document.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -237,15 +225,17 @@ def _paper(request, default):
 
 @role_required(*CLINICAL_STAFF)
 @require_GET
+@_screening_audited("session summary PDF", action=AuditEvent.Action.EXPORT)
 def summary_pdf(request, public_id):
     screening = get_screening_for(request.user, public_id)
     document = pdf.summary_pdf(screening=screening, paper=_paper(request, "a4"))
-    return _pdf_response(request, screening, document, "session summary")
+    return _pdf_response(document)
 
 
 @role_required(*CLINICAL_STAFF)
 @require_GET
+@_screening_audited("referral letter PDF", action=AuditEvent.Action.EXPORT)
 def letter_pdf(request, public_id):
     screening = get_screening_for(request.user, public_id)
     document = pdf.referral_letter_pdf(screening=screening, paper=_paper(request, "letter"))
-    return _pdf_response(request, screening, document, "referral letter")
+    return _pdf_response(document)

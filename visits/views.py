@@ -6,8 +6,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import ALL_STAFF, CLINICAL_STAFF, role_required
 from accounts.roles import has_role
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.reads import audited_read
 from clients.selectors import get_client_for
 from intake.services import needs_full_renewal
 from review.selectors import client_history
@@ -16,16 +15,11 @@ from visits.selectors import intake_history, todays_intakes
 
 @role_required(*ALL_STAFF)
 @require_GET
+@audited_read(
+    "client record", target=lambda request, public_id: get_client_for(request.user, public_id)
+)
 def client_page(request, public_id):
     client = get_client_for(request.user, public_id)
-    record_event(
-        actor=request.user,
-        clinic_id=client.clinic_id,
-        action=AuditEvent.Action.VIEW,
-        target=client,
-        detail="client record",
-        request=request,
-    )
     intakes = intake_history(client)
     submitted = [i for i in intakes if i.status == "submitted"]
     clinical = has_role(request.user, *CLINICAL_STAFF)

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from review.models import ReferralDecision, TreatmentPlan
-from review.selectors import screenings_for_review, today_rows
+from review.presenters import today_rows
+from review.selectors import screenings_for_review
 from tests.conftest import login
 from tests.factories import ClientFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
