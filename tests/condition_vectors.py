@@ -86,6 +86,10 @@ def catalogue_vectors() -> list[Vector]:
 
 
 def _show_and_hide(cond: dict, by_id) -> list[tuple[str, dict, bool]]:
+    if "any" in cond or "all" in cond:
+        return _compound(cond, by_id)
+    if "not" in cond:
+        return [(f"not {label}", a, not e) for label, a, e in _show_and_hide(cond["not"], by_id)]
     ops = set(cond) - {"q"}
     if "q" not in cond or len(ops) != 1:
         raise NotImplementedError(f"no vector generator for {cond!r}: add one here")
@@ -113,6 +117,24 @@ def _show_and_hide(cond: dict, by_id) -> list[tuple[str, dict, bool]]:
         cases.append(("empty list", {target.id: []}, False))
     else:
         raise NotImplementedError(f"no vector generator for {op} on {target.type}: add one here")
+    return cases
+
+
+def _compound(cond: dict, by_id) -> list[tuple[str, dict, bool]]:
+    """any: each part's own cases with the other parts unanswered (so false); all: each part's
+    cases with every other part shown. Parts read different questions in the catalogue."""
+    kind = "any" if "any" in cond else "all"
+    parts = [_show_and_hide(part, by_id) for part in cond[kind]]
+    cases = [("all unanswered", {}, False)]
+    for i, part_cases in enumerate(parts):
+        others = {}
+        if kind == "all":
+            for j, other in enumerate(parts):
+                if j != i:
+                    others.update(next(a for _, a, e in other if e))
+        for label, answers, expected in part_cases:
+            if answers or kind == "any":
+                cases.append((f"{kind}[{i}] {label}", {**others, **answers}, expected))
     return cases
 
 
