@@ -1,12 +1,6 @@
 """The audit trail's hash chains: each event's hash covers its content and the previous event's
 hash (per clinic), so an edited, removed or reordered row breaks every hash after it.
 
-The hashes are HMAC-SHA256 keyed by settings.AUDIT_HMAC_KEY, a secret the database never holds:
-whoever can write to the database (the app's role with its triggers switched off, a superuser,
-a restored dump) can change rows but cannot compute the hashes that would make the change pass
-`manage.py verify_audit`. Removing the newest rows breaks no hash; a signed checkpoint of each
-chain's head (`manage.py audit_checkpoint`, audit/checkpoint.py) catches that.
-
 The row-change history tables (audit/history.py) are chained the same way, one chain per table
 in history_id order: a history row's hash covers the table name and every stored value of the
 row except history_id and the hash fields (see `history_digest`).
@@ -16,7 +10,6 @@ import base64
 import datetime
 import decimal
 import hashlib
-import hmac
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -25,45 +18,9 @@ from datetime import UTC
 
 GENESIS = "0" * 64
 
-# Separate keys for separate uses, all derived from the one configured secret.
-CHAIN_PURPOSE = b"audit-chain-v1"
-CHECKPOINT_PURPOSE = b"audit-checkpoint-v1"
-
-# The chains before they were keyed (plain SHA-256): only the migration that re-chains existing
-# rows uses it, to check the old chain before replacing it.
-LEGACY_SHA256 = object()
-
-
-def derived_key(purpose: bytes, master: bytes | None = None) -> bytes:
-    if master is None:
-        from django.conf import settings
-
-        master = settings.AUDIT_HMAC_KEY
-    if isinstance(master, str):
-        master = master.encode("utf-8")
-    return hmac.new(master, purpose, hashlib.sha256).digest()
-
-
-def _mac(payload: str, key) -> str:
-    """HMAC-SHA256 of payload under the chain key (settings when key is None)."""
-    data = payload.encode("utf-8")
-    if key is LEGACY_SHA256:
-        return hashlib.sha256(data).hexdigest()
-    return hmac.new(key or derived_key(CHAIN_PURPOSE), data, hashlib.sha256).hexdigest()
-
 
 def event_digest(
-    *,
-    prev_hash,
-    clinic_id,
-    actor_id,
-    action,
-    object_type,
-    object_id,
-    detail,
-    ip_address,
-    at,
-    key=None,
+    *, prev_hash, clinic_id, actor_id, action, object_type, object_id, detail, ip_address, at
 ) -> str:
     payload = "\x1f".join(
         str(part)
@@ -79,10 +36,10 @@ def event_digest(
             at.astimezone(UTC).isoformat(timespec="microseconds"),
         )
     )
-    return _mac(payload, key)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def digest_of(event, prev_hash: str, key=None) -> str:
+def digest_of(event, prev_hash: str) -> str:
     return event_digest(
         prev_hash=prev_hash,
         clinic_id=event.clinic_id,
@@ -93,7 +50,6 @@ def digest_of(event, prev_hash: str, key=None) -> str:
         detail=event.detail,
         ip_address=event.ip_address,
         at=event.at,
-        key=key,
     )
 
 
@@ -119,16 +75,12 @@ def _walk(rows, *, prev_of: Callable, hash_of: Callable, digest: Callable):
         prev_hash = hash_of(row)
 
 
-def verify_chain(events, key=None) -> list[ChainBreak]:
+def verify_chain(events) -> list[ChainBreak]:
     """Check events (of one clinic, in id order); return every place the chain does not hold."""
-    key = key or derived_key(CHAIN_PURPOSE)
     return [
         ChainBreak(event.clinic_id, event.pk, reason)
         for event, reason in _walk(
-            events,
-            prev_of=lambda e: e.prev_hash,
-            hash_of=lambda e: e.hash,
-            digest=lambda e, prev: digest_of(e, prev, key),
+            events, prev_of=lambda e: e.prev_hash, hash_of=lambda e: e.hash, digest=digest_of
         )
     ]
 
@@ -168,7 +120,7 @@ def canonical_value(value):
     return str(value)
 
 
-def history_digest(*, prev_hash: str, table: str, values: dict, key=None) -> str:
+def history_digest(*, prev_hash: str, table: str, values: dict) -> str:
     """The hash of one history row: the previous row's hash, its table and its values (by
     column attribute name; canonicalised here, so callers pass what the model holds)."""
     body = json.dumps(
@@ -178,7 +130,7 @@ def history_digest(*, prev_hash: str, table: str, values: dict, key=None) -> str
         ensure_ascii=True,
     )
     payload = "\x1f".join((prev_hash, table, body))
-    return _mac(payload, key)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def history_values(row) -> dict:
@@ -200,10 +152,8 @@ def history_values(row) -> dict:
     return values
 
 
-def history_digest_of(row, prev_hash: str, key=None) -> str:
-    return history_digest(
-        prev_hash=prev_hash, table=row._meta.db_table, values=history_values(row), key=key
-    )
+def history_digest_of(row, prev_hash: str) -> str:
+    return history_digest(prev_hash=prev_hash, table=row._meta.db_table, values=history_values(row))
 
 
 @dataclass(frozen=True)
@@ -213,15 +163,14 @@ class HistoryBreak:
     reason: str
 
 
-def verify_history_chain(table: str, rows: Iterable, key=None) -> list[HistoryBreak]:
+def verify_history_chain(table: str, rows: Iterable) -> list[HistoryBreak]:
     """Check the rows of one history table (in history_id order); return every break."""
-    key = key or derived_key(CHAIN_PURPOSE)
     return [
         HistoryBreak(table, row.history_id, reason)
         for row, reason in _walk(
             rows,
             prev_of=lambda r: r.history_prev_hash,
             hash_of=lambda r: r.history_hash,
-            digest=lambda r, prev: history_digest_of(r, prev, key),
+            digest=history_digest_of,
         )
     ]

@@ -43,22 +43,6 @@ if not SECRET_KEY:
 if PRODUCTION and (problem := strong_secret_key_problem(SECRET_KEY)):
     raise ImproperlyConfigured(f"SECRET_KEY is too weak for DJANGO_ENV=production: {problem}")
 
-# The key of the audit trail's HMAC chains and checkpoints (audit/chain.py). It must never be
-# stored in the database or in a backup of it (docs/DEPLOY.md, "The audit key"): whoever holds
-# it and write access to the database can rewrite the trail undetected. Production refuses to
-# start without it. The laptop demo and the tests derive one from SECRET_KEY instead, which is
-# only as secret as SECRET_KEY and changes with it (then `manage.py verify_audit` fails until
-# the chains are re-chained: docs/DEPLOY.md, "Rotating the audit key").
-AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
-if not AUDIT_HMAC_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured(
-            "AUDIT_HMAC_KEY (or AUDIT_HMAC_KEY_FILE) is required when DJANGO_ENV=production"
-        )
-    AUDIT_HMAC_KEY = "development-audit-key:" + SECRET_KEY
-elif PRODUCTION and len(AUDIT_HMAC_KEY) < 32:
-    raise ImproperlyConfigured("AUDIT_HMAC_KEY must be at least 32 characters")
-
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DJANGO_ENV=production")

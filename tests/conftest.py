@@ -62,28 +62,19 @@ def ruleset(db):
 
 @pytest.fixture
 def app_role(transactional_db):
-    """A non-superuser PostgreSQL role with exactly the runtime role's privileges in production
-    (`manage.py grant_app_role`, docs/DEPLOY.md); tests switch to it with SET LOCAL ROLE."""
+    """A non-superuser PostgreSQL role with the privileges the application's role has in
+    production (docs/DEPLOY.md); tests switch to it with SET LOCAL ROLE."""
     import os
 
     from django.db import connection
 
-    from audit.grants import grant_app_role
-
     role = f"clinic_app_test_{os.getpid()}"
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP OWNED BY {role}" if _role_exists(cursor, role) else "SELECT 1")
         cursor.execute(f"DROP ROLE IF EXISTS {role}")
-        cursor.execute(f"CREATE ROLE {role} NOSUPERUSER NOINHERIT")
-        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-    grant_app_role(connection, role)
+        cursor.execute(f"CREATE ROLE {role}")
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
     yield role
     with connection.cursor() as cursor:
         cursor.execute("RESET ROLE")
-        cursor.execute(f"DROP OWNED BY {role}")
+        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
         cursor.execute(f"DROP ROLE IF EXISTS {role}")
-
-
-def _role_exists(cursor, role):
-    cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-    return cursor.fetchone() is not None

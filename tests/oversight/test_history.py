@@ -76,7 +76,7 @@ def test_the_application_role_cannot_change_audit_tables(history, app_role, tabl
         before = cursor.fetchone()[0]
     assert before > 0
     with (
-        pytest.raises(DatabaseError, match="append-only|permission denied"),
+        pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
