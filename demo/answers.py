@@ -21,6 +21,9 @@ BACK_PAIN_FOLLOW_UPS = {
     "night_pain": False,
     "massage_not_helping": False,
     "seen_doctor_about_pain": False,
+    "back_pain_new": False,
+    "back_pain_features": ["none"],
+    "weight_loss_unexplained": False,
 }
 PREGNANCY_FOLLOW_UPS = {
     "pregnant": "yes",

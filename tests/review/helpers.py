@@ -19,6 +19,9 @@ KIDNEY_RED_FLAG = complete_answers(
     night_pain=False,
     massage_not_helping=False,
     seen_doctor_about_pain=False,
+    back_pain_new=False,
+    back_pain_features=["none"],
+    weight_loss_unexplained=False,
 )
 PREGNANT_24_WEEKS = complete_answers(
     age=31,
