@@ -64,6 +64,7 @@ def fill_to_consent(page, *, blood=False, shoot=""):
         "calf_swelling_one_side", "belly_pain",
     ):  # fmt: skip
         yes_no(page, qid, blood and qid == "blood_in_urine")
+    page.check("#f-chest_breathing_symptoms-none")
     shoot and screenshot(page, f"{shoot}_3_symptoms")
     next_section(page)
     page.check("#f-medications-none")
@@ -75,6 +76,7 @@ def fill_to_consent(page, *, blood=False, shoot=""):
                 "cancer", "surgery"):  # fmt: skip
         page.check(f"#f-{qid}-no")
     page.check("#f-conditions-none")
+    page.check("#f-today_checks-none")
     shoot and screenshot(page, f"{shoot}_5_conditions")
     next_section(page)
     page.check("#f-pregnant-no")
