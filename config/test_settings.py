@@ -15,9 +15,10 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
-# A database per test process: parallel runs (xdist workers, two checkouts, a developer and CI)
-# never drop each other's test database.
-DATABASES["default"]["TEST"] = {"NAME": f"test_massage_screening_{os.getpid()}"}  # noqa: F405
+# The test database is named after the database in DATABASE_URL (pytest-django adds _gw0, _gw1
+# for xdist workers), so the name is fixed and `--reuse-db` works; two checkouts that must not
+# share one point DATABASE_URL at different databases.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}  # noqa: F405
 
 # Two-factor authentication is switched on by the tests that exercise it
 # (tests/foundation/test_security.py); other tests log staff in with force_login.
