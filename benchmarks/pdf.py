@@ -124,6 +124,7 @@ def run(*, runs: int, write=print) -> list[tuple[str, list[float]]]:
     # The exact HTML our summary renders, for WeasyPrint alone with its default fetcher (the
     # stylesheet pointed at the file on disk, since WeasyPrint cannot see our allow-list origin).
     plan = latest_plan(screening)
+    assert plan is not None  # _fixture saves one
     html = render_to_string(
         "review/pdf/summary.html",
         {

@@ -62,7 +62,7 @@ class ClientForm(forms.ModelForm):
                 widget=forms.HiddenInput, min_value=1, initial=self.instance.version
             )
         self.duplicates = []
-        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]
+        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]  # type: ignore[attr-defined]  # a DateField
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -127,7 +127,8 @@ class ClientForm(forms.ModelForm):
         return self._clean_phone("physician_fax")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         name, born = cleaned.get("legal_name"), cleaned.get("date_of_birth")
         if name and born:
             self.duplicates = list(

@@ -142,8 +142,8 @@ DATABASES = {
     )
 }
 # The password may be kept out of the URL (and out of `ps` and logs) in a secret file.
-if env("DATABASE_PASSWORD"):
-    DATABASES["default"]["PASSWORD"] = env("DATABASE_PASSWORD")
+if database_password := env("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = database_password
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -139,7 +139,8 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
         )
         .order_by("-created_at", "-id")
     )  # fmt: skip
-    transitions, rows, count = Counter(), [], 0
+    transitions: Counter[tuple[str, str]] = Counter()
+    rows, count = [], 0
     for screening in screenings.iterator(chunk_size=500):
         count += 1
         # Stored inputs the candidate's catalogue cannot read give "refer", as live screening does.

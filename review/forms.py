@@ -117,7 +117,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, findings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule_ids"].choices = [
+        self.fields["rule_ids"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             (f.rule_id, f"{f.title} ({f.decision_words})") for f in findings
         ]
         self.fields["rule_ids"].initial = [f.rule_id for f in findings]
@@ -140,5 +140,7 @@ class ClearanceForm(forms.Form):
 
     def __init__(self, *args, findings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule_ids"].choices = [(f.rule_id, f.title) for f in findings]
+        self.fields["rule_ids"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (f.rule_id, f.title) for f in findings
+        ]
         self.fields["cleared_on"].initial = timezone.localdate()

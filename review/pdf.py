@@ -81,15 +81,16 @@ _TEMPLATE_FILES = (
 def _files_digest() -> str:
     # Stylesheets and templates are part of the input: a change must not serve a stale PDF.
     digest = hashlib.sha256()
-    for root in settings.STATICFILES_DIRS:
-        path = Path(root) / "css" / "pdf.css"
-        if path.is_file():
-            digest.update(path.read_bytes())
+    for static_root in settings.STATICFILES_DIRS:
+        stylesheet = Path(static_root) / "css" / "pdf.css"
+        if stylesheet.is_file():
+            digest.update(stylesheet.read_bytes())
+    template_dirs: list[str] = settings.TEMPLATES[0]["DIRS"]  # type: ignore[assignment]
     for name in _TEMPLATE_FILES:
-        for root in settings.TEMPLATES[0]["DIRS"]:
-            path = Path(root) / name
-            if path.is_file():
-                digest.update(path.read_bytes())
+        for root in template_dirs:
+            template = Path(root) / name
+            if template.is_file():
+                digest.update(template.read_bytes())
     return digest.hexdigest()
 
 

@@ -255,7 +255,7 @@ SIGNATURE_FIELD_IDS = {
 def signature_errors(codes, *, typed: bool) -> dict[str, str]:
     """{field: message} for signature error codes, in the active language. `typed`: the client
     was signing by typing (a missing signature is then asked for in the name field)."""
-    errors = {}
+    errors: dict[str, str] = {}
     for code in codes:
         if code == "missing_signature" and typed:
             code = "typed_name_missing"

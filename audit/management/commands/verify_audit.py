@@ -32,7 +32,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        breaks, checked = [], 0
+        breaks: list[str] = []
+        checked = 0
         for clinic_id in Clinic.objects.values_list("pk", flat=True):
             events = AuditEvent.objects.filter(clinic_id=clinic_id).order_by("id").iterator(2000)
             clinic_events = list(events)
