@@ -131,6 +131,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the tablet's question markup (docs/ARCHITECTURE.md, "Templates").
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # SQLite is the embedded default so a newcomer needs no server; production uses PostgreSQL.
