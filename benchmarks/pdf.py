@@ -165,7 +165,7 @@ def run(*, runs: int, write=print) -> list[tuple[str, list[float]]]:
     weasy_alone()  # warm fonts and caches for both sides alike
     ours_uncached()
     rows = []
-    t_weasy, out_weasy = _timed(weasy_alone, runs)
+    t_weasy, _out_weasy = _timed(weasy_alone, runs)
     rows.append(("WeasyPrint alone, same HTML", t_weasy))
     t_ours, out_ours = _timed(ours_uncached, runs)
     rows.append(("summary_pdf, uncached (queries+template+render)", t_ours))

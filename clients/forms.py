@@ -1,8 +1,7 @@
-from datetime import date
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.utils import timezone
 
 from clients.models import Client
 from clients.phones import normalise_phone
@@ -102,7 +101,7 @@ class ClientForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        today = date.today()
+        today = timezone.localdate()  # the clinic's today, not the server's
         if born > today:
             raise forms.ValidationError("The date of birth cannot be in the future.")
         if born.year < today.year - OLDEST_PLAUSIBLE_AGE:

@@ -57,7 +57,8 @@ def test_pregnant_client_deep_tissue_prone_sanyinjiao() -> None:
     assert v[("position", "prone")] == ("PREGNANCY-POSITIONING",)
     assert v[("pressure", "5")] == ("PREGNANCY-DEEP-TISSUE",)
     assert ("region_pressure", "abdomen") in v
-    assert check.session_possible and not check.ok
+    assert check.session_possible
+    assert not check.ok
     near = check.nearest_plan
     assert near.modalities == ("swedish",)  # deep tissue excluded, nothing left
     assert near.acupoints == ("taixi",)
@@ -81,7 +82,8 @@ def test_flank_pain_plan() -> None:
     )
     check = check_plan(s, plan)
     v = kinds(check)
-    assert ("region", "lumbar_spine") in v and ("pressure", "4") in v
+    assert ("region", "lumbar_spine") in v
+    assert ("pressure", "4") in v
     assert ("acupoint", "mingmen") in v  # Mingmen sits on the spine, which is avoided
     near = check.nearest_plan
     assert near.regions == ("flank_right", "gluteal_right")
@@ -94,7 +96,8 @@ def test_flank_pain_plan() -> None:
 
 def test_no_session_when_referred() -> None:
     check = check_plan(screening(blood_in_urine=True), Plan(modalities=("swedish",)))
-    assert not check.session_possible and check.nearest_plan is None
+    assert not check.session_possible
+    assert check.nearest_plan is None
     assert check.decision is Decision.REFER_URGENT
     assert "No session today" in check.notes[0]
 
@@ -110,7 +113,8 @@ def test_fallback_not_used_when_swedish_excluded() -> None:
     c = make_constraints(exclude_modalities=["deep_tissue", "swedish"])
     check = check_plan(c, Plan(modalities=("deep_tissue",)))
     assert check.nearest_plan.modalities == ()
-    assert check.decision is None and check.session_possible
+    assert check.decision is None
+    assert check.session_possible
     assert check.violations[0].rule_ids == ()  # bare constraints carry no provenance
 
 
@@ -133,7 +137,8 @@ def test_plan_in_screen_call_and_round_trip() -> None:
         validate_answers(load_default_catalogue(), {**BASE, "bleeding_disorder": True}),
         plan=Plan(modalities=("cupping",)),
     )
-    assert s.plan_check is not None and not s.plan_check.ok
+    assert s.plan_check is not None
+    assert not s.plan_check.ok
     assert PlanCheck.from_dict(s.plan_check.to_dict()) == s.plan_check
 
 
@@ -181,7 +186,8 @@ def test_tcm_acupressure_plan_keeps_its_points_when_nothing_excludes_them() -> N
     assert s.rule_ids == ("TCM-KIDNEY-DEFICIENCY",)
     plan = Plan(modalities=("acupressure_tuina",), acupoints=TCM_POINTS, position="prone")
     check = check_plan(s, plan)
-    assert check.ok and check.nearest_plan.acupoints == TCM_POINTS
+    assert check.ok
+    assert check.nearest_plan.acupoints == TCM_POINTS
 
 
 def test_tcm_acupressure_plan_in_pregnancy_drops_excluded_points() -> None:

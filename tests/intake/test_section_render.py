@@ -4,9 +4,9 @@ cache), and a follow-up's body-region list sent once, not once per hidden questi
 import re
 
 import pytest
-from markupsafe import escape
 from django.urls import reverse
 from django.utils import translation
+from markupsafe import escape
 
 from contraindications.engine import REGIONS, load_default_catalogue
 from intake.answers import evaluate
@@ -72,9 +72,7 @@ def test_hidden_region_lists_come_from_one_shared_list():
 
 
 def test_a_shown_region_list_is_rendered_with_its_ticks():
-    html = _html(
-        "visit_and_pain", complete_answers(has_pain=True, pain_regions=["lumbar_spine"])
-    )
+    html = _html("visit_and_pain", complete_answers(has_pain=True, pain_regions=["lumbar_spine"]))
     assert 'data-fill="pain_regions"' not in html
     assert re.search(r'id="f-pain_regions-lumbar_spine" value="lumbar_spine" checked', html)
     assert 'id="f-pain_regions-neck" value="neck">' in html

@@ -90,7 +90,8 @@ def test_another_clinics_owner_cannot_change_this_clinics_screenings(
     assert active_version(clinic) == ruleset
 
     riverside = screened(ClientFactory(clinic=clinic), HEMATURIA_ONLY, therapist)
-    assert riverside.decision == "refer_urgent" and riverside.ruleset == ruleset
+    assert riverside.decision == "refer_urgent"
+    assert riverside.ruleset == ruleset
     assert screened(ClientFactory(clinic=other_clinic), HEMATURIA_ONLY).decision == "proceed"
     assert not AuditEvent.objects.filter(clinic=clinic, detail__contains="activated").exists()
     assert AuditEvent.objects.filter(clinic=other_clinic, detail__contains="activated").exists()
@@ -151,7 +152,8 @@ def test_replay_page_shows_each_transition(client, owner, ruleset, clinic, thera
     ).version
     login(client, owner)
     page = client.get(reverse("oversight:ruleset", args=[candidate.version]), {"months": 6})
-    assert 'data-from="refer_urgent"' in page.text and "Robert Chen" in page.text
+    assert 'data-from="refer_urgent"' in page.text
+    assert "Robert Chen" in page.text
 
 
 def test_activation_is_a_recorded_owner_only_post(client, owner, therapist, ruleset):

@@ -34,7 +34,8 @@ def test_front_desk_sees_no_decision_on_the_client_page(client, front_desk, kidn
     page = client.get(reverse("visits:client", args=[kidney_screening.client.public_id]))
     assert page.status_code == 200
     assert "Screenings" in page.text
-    assert "Refer" not in page.text and "KIDNEY" not in page.text
+    assert "Refer" not in page.text
+    assert "KIDNEY" not in page.text
 
 
 def test_another_clinic_gets_not_found(client, other_clinic_staff, kidney_screening):
@@ -123,7 +124,8 @@ def test_plan_check_endpoint_returns_violations_and_nearest_plan(
     assert {"PREGNANCY-DEEP-TISSUE", "PREGNANCY-ACUPOINTS", "PREGNANCY-POSITIONING"} <= rules
     assert data["nearest_plan"]["position"] == "side_lying"
     bad = client.post(url, json.dumps({"regions": ["tail"]}), content_type="application/json")
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "unknown_regions"
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "unknown_regions"
 
 
 def test_plan_form_refuses_a_violating_plan_then_saves_with_reason(

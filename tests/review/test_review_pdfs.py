@@ -153,7 +153,8 @@ def test_repeated_download_is_served_from_the_cache(client, therapist, referred,
     login(client, therapist)
     url = reverse("review:summary_pdf", args=[referred.public_id])
     first = client.get(url)
-    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert first.status_code == 200
+    assert first["Content-Type"] == "application/pdf"
 
     def no_render(*args, **kwargs):
         raise AssertionError("an unchanged document was rendered again")
@@ -167,7 +168,8 @@ def test_repeated_download_is_served_from_the_cache(client, therapist, referred,
 def test_any_change_to_the_content_makes_a_new_cache_key(referred, therapist):
     before = pdf.summary_pdf(screening=referred)
     again = pdf.summary_pdf(screening=referred)
-    assert again.from_cache and again.cache_key == before.cache_key
+    assert again.from_cache
+    assert again.cache_key == before.cache_key
     save_plan(
         screening=referred,
         plan=parse_plan({"pressure": 2}),
@@ -175,7 +177,8 @@ def test_any_change_to_the_content_makes_a_new_cache_key(referred, therapist):
         override_reason="x",
     )
     after = pdf.summary_pdf(screening=referred)
-    assert not after.from_cache and after.cache_key != before.cache_key
+    assert not after.from_cache
+    assert after.cache_key != before.cache_key
     assert pdf.summary_pdf(screening=referred, paper="letter").cache_key != after.cache_key
 
 
@@ -183,5 +186,6 @@ def test_pdf_export_is_audited_with_the_client(client, owner, referred):
     login(client, owner)
     client.get(reverse("review:letter_pdf", args=[referred.public_id]) + "?paper=a4")
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
-    assert event.actor == owner and event.object_id == str(referred.client.public_id)
+    assert event.actor == owner
+    assert event.object_id == str(referred.client.public_id)
     assert "referral letter" in event.detail

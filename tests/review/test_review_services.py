@@ -33,8 +33,10 @@ def test_pregnancy_plan_violations_name_their_rules(pregnant_screening):
     assert by_kind["acupoint"].rule_ids == ("PREGNANCY-ACUPOINTS",)
     assert by_kind["position"].rule_ids == ("PREGNANCY-POSITIONING",)
     nearest = check.nearest_plan
-    assert "deep_tissue" not in nearest.modalities and nearest.acupoints == ()
-    assert nearest.position == "side_lying" and nearest.pressure == 3
+    assert "deep_tissue" not in nearest.modalities
+    assert nearest.acupoints == ()
+    assert nearest.position == "side_lying"
+    assert nearest.pressure == 3
     assert check_plan_for(screening=pregnant_screening, plan=nearest).ok
 
 
@@ -52,7 +54,8 @@ def test_a_violating_plan_is_kept_with_the_override_reason(pregnant_screening, t
         created_by=therapist,
         override_reason="Midwife present and agreed prone with a pregnancy cushion.",
     )
-    assert not plan.compliant and plan.override_reason.startswith("Midwife")
+    assert not plan.compliant
+    assert plan.override_reason.startswith("Midwife")
     assert plan.check_result["violations"]
     assert plan.ruleset_id == pregnant_screening.ruleset_id
 
@@ -60,7 +63,8 @@ def test_a_violating_plan_is_kept_with_the_override_reason(pregnant_screening, t
 def test_a_compliant_plan_needs_no_reason(pregnant_screening, therapist):
     nearest = check_plan_for(screening=pregnant_screening, plan=parse_plan(VIOLATING)).nearest_plan
     plan = save_plan(screening=pregnant_screening, plan=nearest, created_by=therapist)
-    assert plan.compliant and plan.override_reason == ""
+    assert plan.compliant
+    assert plan.override_reason == ""
 
 
 def test_the_database_refuses_an_override_without_reason(pregnant_screening, therapist):
