@@ -1,13 +1,16 @@
+import os
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from review import pdf
+from review import pdf, pdf_fetcher
 from review.services import parse_plan, record_referral_decision, save_plan
 from tests.conftest import login
 
@@ -111,14 +114,14 @@ def test_hostile_client_text_fetches_nothing(referred, therapist, tmp_path, monk
         urllib.request.OpenerDirector, "open", lambda self, *a, **k: opened.append(a) or 1 / 0
     )
     fetchers = []
-    original = pdf.StaticOnlyFetcher
+    original = pdf_fetcher.StaticOnlyFetcher
 
     class Spy(original):
         def __init__(self):
             super().__init__()
             fetchers.append(self)
 
-    monkeypatch.setattr(pdf, "StaticOnlyFetcher", Spy)
+    monkeypatch.setattr(pdf_fetcher, "StaticOnlyFetcher", Spy)
     client = referred.client
     client.legal_name = HOSTILE_NAME
     client.physician_name = HOSTILE_NAME
@@ -189,3 +192,20 @@ def test_pdf_export_is_audited_with_the_client(client, owner, referred):
     assert event.actor == owner
     assert event.object_id == str(referred.client.public_id)
     assert "referral letter" in event.detail
+
+
+def test_weasyprint_is_imported_only_when_a_pdf_is_rendered():
+    # A worker's first request must not pay half a second for it (issue 16).
+    code = (
+        "import django, sys; django.setup(); import config.urls, review.views, oversight.views; "
+        "print('weasyprint' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"
