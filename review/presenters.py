@@ -257,6 +257,13 @@ def plan_lines(plan: TreatmentPlan) -> list[ConstraintLine]:
         ConstraintLine("Techniques", _labels(plan.modalities, MODALITIES) or "—"),
         ConstraintLine("Areas", _labels(plan.regions, REGIONS) or "—"),
         ConstraintLine("Pressure", PRESSURE_LEVELS[str(plan.pressure)]["en"]),
+        *(
+            ConstraintLine(
+                f"Pressure over {REGIONS[region]['en']}", PRESSURE_LEVELS[str(level)]["en"]
+            )
+            for region, level in sorted((plan.region_pressure or {}).items())
+            if region in REGIONS and str(level) in PRESSURE_LEVELS
+        ),
         ConstraintLine("Position", POSITIONS[plan.position]["en"] if plan.position else "—"),
         ConstraintLine("Duration", f"{plan.duration_minutes} minutes"),
     ]
