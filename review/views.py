@@ -56,6 +56,7 @@ def screening_detail(request, public_id):
     screening = get_screening_for(request.user, public_id)
     plan = latest_plan(screening)
     review = review_view(screening, planned_regions=plan.regions if plan else ())
+    referral = latest_referral(screening)
     clearances = list(valid_clearances(screening.client))
     cleared = frozenset(rid for c in clearances for rid in c.rule_ids)
     return render(
@@ -67,10 +68,12 @@ def screening_detail(request, public_id):
             "client": screening.client,
             "plan": plan,
             "plan_lines": plan_lines(plan) if plan else [],
-            "referral": latest_referral(screening),
+            "referral": referral,
             "clearances": clearances,
             "superseded": clearance_covers(screening.findings, cleared),
-            "letter_rule_ids": pdf.letter_rule_ids(screening=screening, cleared=cleared),
+            "letter_rule_ids": pdf.letter_rule_ids(
+                screening=screening, referral=referral, cleared=cleared
+            ),
             "history": client_history(screening.client),
             "intake_answers": intake_answers(screening),
         },
