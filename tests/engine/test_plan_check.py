@@ -67,7 +67,8 @@ def test_pregnant_client_deep_tissue_prone_sanyinjiao() -> None:
     # Moderate pressure overall; only the belly drops to light touch.
     assert near.pressure == 3
     assert near.region_pressure == (("abdomen", 1),)
-    assert near.pressure_over("lumbar_spine") == 3 and near.pressure_over("abdomen") == 1
+    assert near.pressure_over("lumbar_spine") == 3
+    assert near.pressure_over("abdomen") == 1
     assert near.regions == plan.regions
     # The nearest plan itself passes.
     assert check_plan(s, near).ok
@@ -189,7 +190,8 @@ def test_plan_round_trip() -> None:
 def test_plan_without_overrides_uses_the_default_pressure_everywhere() -> None:
     # Plans stored before regional pressure existed have no region_pressure key.
     old = Plan.from_dict({"regions": ["neck", "abdomen"], "pressure": 2})
-    assert old.region_pressure == () and old.pressure_over("abdomen") == 2
+    assert old.region_pressure == ()
+    assert old.pressure_over("abdomen") == 2
     assert Plan.from_dict({"region_pressure": None}).region_pressure == ()
     with_override = Plan.from_dict({"regions": ["abdomen"], "region_pressure": {"abdomen": 1}})
     assert with_override.to_dict()["region_pressure"] == {"abdomen": 1}

@@ -91,10 +91,12 @@ def test_the_screening_page_shows_the_clearance_first_and_offers_no_letter(
     url = reverse("review:screening", args=[high_risk_screening.public_id])
     letter = reverse("review:letter_pdf", args=[high_risk_screening.public_id])
     before = client.get(url).text
-    assert letter in before and "Physician clearance on file" not in before
+    assert letter in before
+    assert "Physician clearance on file" not in before
     _clear(high_risk_screening, therapist)
     page = client.get(url).text
-    assert "Physician clearance on file" in page and "no decision or letter is needed" in page
+    assert "Physician clearance on file" in page
+    assert "no decision or letter is needed" in page
     assert page.index("Physician clearance on file") < page.index('<h2 class="h5">Findings')
     assert page.index("Physician clearance on file") < page.index("review-actions")
     assert letter not in page
@@ -119,5 +121,6 @@ def test_a_letter_leaves_out_the_findings_already_cleared(therapist, a_client, r
     _clear(screening, therapist, rule_ids=["HEART-RECOVERING"])
     assert set(pdf.letter_rule_ids(screening=screening)) == needing - {"HEART-RECOVERING"}
     after = pdf.referral_letter_pdf(screening=screening)
-    assert after.cache_key != before.cache_key and not after.from_cache
+    assert after.cache_key != before.cache_key
+    assert not after.from_cache
     assert covered_by_clearance([screening]) == set()  # one finding still needs a decision

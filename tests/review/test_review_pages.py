@@ -167,11 +167,14 @@ def test_plan_form_offers_the_nearest_plan_with_light_touch_on_the_belly_only(
     saved = client.post(url, {**form, "pressure": "3", "pressure_over_abdomen": "1", "save": "1"})
     assert saved.status_code == 302
     plan = TreatmentPlan.objects.get()
-    assert plan.compliant and plan.pressure == 3 and plan.region_pressure == {"abdomen": 1}
+    assert plan.compliant
+    assert plan.pressure == 3
+    assert plan.region_pressure == {"abdomen": 1}
     detail = client.get(reverse("review:screening", args=[pregnant_screening.public_id]))
     assert "Pressure over Belly (abdomen)" in detail.text
     bad = client.post(url, {**form, "pressure_over_abdomen": "9", "save": "1"})
-    assert bad.status_code == 200 and TreatmentPlan.objects.count() == 1
+    assert bad.status_code == 200
+    assert TreatmentPlan.objects.count() == 1
 
 
 def test_plan_check_json_applies_regional_caps_to_their_regions_only(
@@ -191,7 +194,8 @@ def test_plan_check_json_applies_regional_caps_to_their_regions_only(
         url, json.dumps({**plan, "region_pressure": {"abdomen": "x"}}),
         content_type="application/json",
     )  # fmt: skip
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_pressure"
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "bad_pressure"
 
 
 def test_referral_form_records_a_referral(client, therapist, kidney_screening):

@@ -45,10 +45,13 @@ def test_a_plan_keeps_its_regional_pressure_and_old_plans_read_as_the_default(
 ):
     wanted = parse_plan({**VIOLATING, "regions": ["upper_back", "abdomen"]})
     nearest = check_plan_for(screening=pregnant_screening, plan=wanted).nearest_plan
-    assert nearest.pressure == 3 and nearest.region_pressure == (("abdomen", 1),)
+    assert nearest.pressure == 3
+    assert nearest.region_pressure == (("abdomen", 1),)
     saved = save_plan(screening=pregnant_screening, plan=nearest, created_by=therapist)
     saved.refresh_from_db()
-    assert saved.compliant and saved.pressure == 3 and saved.region_pressure == {"abdomen": 1}
+    assert saved.compliant
+    assert saved.pressure == 3
+    assert saved.region_pressure == {"abdomen": 1}
     assert parse_plan(saved.to_engine_dict()) == nearest
     assert saved.check_result["nearest_plan"]["region_pressure"] == {"abdomen": 1}
     # A row stored before regional pressure: the column default, the default pressure everywhere.
@@ -250,6 +253,7 @@ def test_demo_reviews_seed_every_kind_of_record(ruleset, clinic, therapist):
     assert TreatmentPlan.objects.filter(compliant=False).exclude(override_reason="").count() == 1
     assert TreatmentPlan.objects.filter(compliant=True).count() == 1
     lucia = screenings["Lucia Moreno"].plans.get()
-    assert lucia.pressure == 3 and lucia.region_pressure == {"abdomen": 1}
+    assert lucia.pressure == 3
+    assert lucia.region_pressure == {"abdomen": 1}
     assert screenings["Grace Okafor (cleared)"].decision == "modify"
     assert PhysicianClearance.objects.count() == 1
