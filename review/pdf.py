@@ -152,31 +152,56 @@ def summary_pdf(*, screening, paper: str = "a4") -> PdfDocument:
     )
 
 
+class NothingToAsk(Exception):
+    """Every finding the letter would be about is covered by a clearance already on file."""
+
+    code = "already_cleared"
+
+
+def letter_rule_ids(*, screening, referral=None, cleared=None) -> list[str]:
+    """The findings a referral letter is about: those of the latest referral decision (else every
+    finding that needs one), less those a valid clearance on file already covers."""
+    from review.selectors import ACTIONABLE, cleared_rule_ids_for, latest_referral
+
+    referral = referral or latest_referral(screening)
+    cleared = cleared_rule_ids_for(screening.client) if cleared is None else cleared
+    chosen = set(referral.rule_ids) if referral else None
+    return [
+        f["rule_id"]
+        for f in screening.findings
+        if (f["rule_id"] in chosen if chosen else f["decision"] in ACTIONABLE)
+        and f["rule_id"] not in cleared
+    ]
+
+
 def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
     from review.presenters import review_view
     from review.selectors import latest_referral
 
     referral = latest_referral(screening)
+    rule_ids = letter_rule_ids(screening=screening, referral=referral)
+    if not rule_ids:
+        raise NothingToAsk(
+            "A physician's clearance on file already covers these findings: there is nothing "
+            "to ask for in a letter."
+        )
 
     def context():
         review = review_view(screening)
-        covered = set(referral.rule_ids) if referral else None
         return {
             "review": review,
             "screening": screening,
             "client": screening.client,
             "referral": referral,
             "clinic": screening.client.clinic,
-            "letter_findings": [
-                f for f in review.findings if (f.rule_id in covered if covered else f.actionable)
-            ],
+            "letter_findings": [f for f in review.findings if f.rule_id in rule_ids],
             "letter_date": referral.decided_at if referral else screening.created_at,
         }
 
     name = f"referral-letter-{screening.created_at:%Y%m%d}-{str(screening.public_id)[:8]}.pdf"
     return render_pdf(
         template="review/pdf/referral_letter.html",
-        inputs=_inputs(screening, referral=referral),
+        inputs={**_inputs(screening, referral=referral), "letter_rule_ids": rule_ids},
         context=context,
         paper=paper,
         filename=name,

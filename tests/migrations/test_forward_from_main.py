@@ -75,10 +75,27 @@ def _tables(conn) -> set[str]:
     return {row[0] for row in rows}
 
 
+# Columns added since the dump, with the value every old row must get.
+ADDED_COLUMNS = {
+    ("contraindications_treatmentplan", "region_pressure"): "{}",  # default pressure everywhere
+}
+
+
+def _columns(conn, table: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [row[0] for row in rows if (table, row[0]) not in ADDED_COLUMNS]
+
+
 def _fingerprint(conn, table: str) -> tuple[int, str]:
-    # Every row, every column, in a stable order: equal fingerprints mean equal contents.
+    # Every row, every column it had before, in a stable order: equal fingerprints mean equal
+    # contents.
+    row = "ROW(" + ", ".join(f't."{c}"' for c in _columns(conn, table)) + ")::text"
     count, digest = conn.execute(
-        f'SELECT count(*), md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), \'\')) '  # noqa: S608
+        f"SELECT count(*), md5(coalesce(string_agg({row}, chr(10) ORDER BY {row}), '')) "  # noqa: S608
         f'FROM "{table}" t'
     ).fetchone()
     return count, digest
@@ -118,6 +135,9 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         for table, fingerprint in before.items():
             if table not in DROPPED:
                 assert _fingerprint(conn, table) == fingerprint, table
+        for (table, column), value in ADDED_COLUMNS.items():
+            values = conn.execute(f'SELECT DISTINCT "{column}"::text FROM "{table}"').fetchall()  # noqa: S608
+            assert values == [(value,)], (table, column)
         # Per-clinic rule sets: every clinic, and the installation default, keep the version
         # that was in use (the one activated last), as an append-only activation row.
         in_use = conn.execute(

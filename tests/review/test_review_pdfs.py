@@ -88,6 +88,18 @@ def test_summary_text_matches_the_screening(referred, tmp_path):
     assert "Page 1 of" in flat
 
 
+def test_summary_shows_the_pressure_over_single_areas(pregnant_screening, therapist, tmp_path):
+    wanted = parse_plan(
+        {"modalities": ["swedish"], "position": "side_lying", "pressure": 3,
+         "regions": ["upper_back", "abdomen"], "region_pressure": {"abdomen": 1}}
+    )  # fmt: skip
+    save_plan(screening=pregnant_screening, plan=wanted, created_by=therapist)
+    document = pdf.summary_pdf(screening=pregnant_screening)
+    flat = " ".join(pdf_text(document.content, tmp_path).split())
+    assert "Pressure 3 - moderate" in flat
+    assert "Pressure over Belly (abdomen) 1 - light touch" in flat
+
+
 def test_letter_uses_clinical_language_and_the_therapists_request(referred, tmp_path, ruleset):
     document = pdf.referral_letter_pdf(screening=referred)
     keep("review_referral_letter.pdf", document.content)

@@ -40,6 +40,30 @@ def test_pregnancy_plan_violations_name_their_rules(pregnant_screening):
     assert check_plan_for(screening=pregnant_screening, plan=nearest).ok
 
 
+def test_a_plan_keeps_its_regional_pressure_and_old_plans_read_as_the_default(
+    pregnant_screening, therapist
+):
+    wanted = parse_plan({**VIOLATING, "regions": ["upper_back", "abdomen"]})
+    nearest = check_plan_for(screening=pregnant_screening, plan=wanted).nearest_plan
+    assert nearest.pressure == 3
+    assert nearest.region_pressure == (("abdomen", 1),)
+    saved = save_plan(screening=pregnant_screening, plan=nearest, created_by=therapist)
+    saved.refresh_from_db()
+    assert saved.compliant
+    assert saved.pressure == 3
+    assert saved.region_pressure == {"abdomen": 1}
+    assert parse_plan(saved.to_engine_dict()) == nearest
+    assert saved.check_result["nearest_plan"]["region_pressure"] == {"abdomen": 1}
+    # A row stored before regional pressure: the column default, the default pressure everywhere.
+    old = save_plan(
+        screening=pregnant_screening,
+        plan=parse_plan({"modalities": ["swedish"], "regions": ["neck"], "pressure": 2}),
+        created_by=therapist,
+    )
+    assert old.region_pressure == {}
+    assert parse_plan(old.to_engine_dict()).pressure_over("neck") == 2
+
+
 def test_a_violating_plan_is_refused_without_a_reason(pregnant_screening, therapist):
     with pytest.raises(ReviewError) as excinfo:
         save_plan(screening=pregnant_screening, plan=parse_plan(VIOLATING), created_by=therapist)
@@ -228,5 +252,8 @@ def test_demo_reviews_seed_every_kind_of_record(ruleset, clinic, therapist):
     assert screenings["Robert Chen"].referrals.get().action == "referred"
     assert TreatmentPlan.objects.filter(compliant=False).exclude(override_reason="").count() == 1
     assert TreatmentPlan.objects.filter(compliant=True).count() == 1
+    lucia = screenings["Lucia Moreno"].plans.get()
+    assert lucia.pressure == 3
+    assert lucia.region_pressure == {"abdomen": 1}
     assert screenings["Grace Okafor (cleared)"].decision == "modify"
     assert PhysicianClearance.objects.count() == 1
