@@ -82,6 +82,10 @@ if not PRODUCTION:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML compressed (a kiosk section page: about a tenth of its size). BREACH: Django masks
+    # the CSRF token anew in every response and this middleware pads each gzip stream by a
+    # random length ("Heal the Breach"); docs/DEPLOY.md, "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     # Logs once when X-Forwarded-For arrives but TRUSTED_PROXY_COUNT=0 (the header is ignored).
     "config.client_ip.UntrustedForwardedForMiddleware",
     # A database outage is a 503 with a calm page (or JSON for the tablet), not a stack trace.
