@@ -24,3 +24,10 @@ def test_a_staff_page_is_sent_gzipped_and_reads_the_same(client, front_desk, a_c
 def test_a_browser_that_does_not_ask_gets_plain_html(client):
     response = client.get(reverse("accounts:login"))
     assert "Content-Encoding" not in response
+
+
+def test_each_compressed_response_is_padded_differently(client):
+    # "Heal the Breach": the gzip header carries a random-length filename, so lengths differ.
+    url = reverse("accounts:login")
+    sizes = {len(client.get(url, HTTP_ACCEPT_ENCODING="gzip").content) for _ in range(8)}
+    assert len(sizes) > 1
