@@ -14,6 +14,7 @@ from contraindications.engine import (
     PRESSURE_LEVELS,
     REGIONS,
     Decision,
+    Source,
 )
 from review.bodymap import body_map
 from review.models import Screening, TreatmentPlan
@@ -186,9 +187,10 @@ def constraint_lines(constraints: dict) -> list[ConstraintLine]:
 
 
 def _source_text(source: dict) -> tuple[str, str]:
-    if source.get("reference"):
-        return source["reference"], ""
-    return (f"Source {source.get('seed', '')}".strip(), source.get("passage", ""))
+    """The readable citation and the quoted passage. The seed file name a stored source
+    carries is for the machine record (the passage is checked against it), never shown."""
+    s = Source.from_dict(source)
+    return s.citation(), s.passage or ""
 
 
 def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:

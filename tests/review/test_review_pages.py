@@ -55,7 +55,9 @@ def test_therapist_reads_findings_with_question_wording_and_source(
     assert "Refer urgently: no massage today" in text
     assert "Blood in the urine" in text
     assert "Have you seen blood in your urine, or urine that looks pink, red or brown?" in text
-    assert "000_ba67d9629a9ad6de.txt" in text
+    # The readable citation, never the seed file name (issue 17).
+    assert "The question of whether a massage can ease pain felt in the flank" in text
+    assert ".txt" not in text
     assert "serious indicator that necessitates urgent medical attention" in text
     assert 'data-region="lumbar_spine" data-state="avoid"' in text
     assert 'data-region="flank_left" data-state="capped"' in text

@@ -80,7 +80,10 @@ def test_summary_text_matches_the_screening(referred, tmp_path):
     for finding in referred.findings:
         assert finding["title"] in flat
         assert finding["rule_id"] in flat
-        assert finding["source"].get("seed", "") in flat  # non-seed sources: see issue 17
+    # Readable citations with the quoted passage; the seed file name stays in the record.
+    assert 'Source: "The question of whether a massage can ease pain felt in the flank' in flat
+    assert "serious indicator that necessitates urgent medical attention" in flat
+    assert ".txt" not in flat
     assert "Have you seen blood in your urine" in flat
     assert "Maximum pressure 3 - moderate" in flat
     assert "Avoid areas Lowest ribs (back), Lower back, on the spine" in flat
