@@ -267,12 +267,15 @@ def screen(
         positions = index.candidates(d)
     except Exception:
         positions = range(len(rules))
+    fixed = () if cleared_rule_ids else index.fixed_hits  # a clearance may change a hit
     for pos in positions:
         rule = rules[pos]
         try:
             if rule.when.test(d):
-                hit = _hit(rule, d, cleared_rule_ids)
-                resort = resort or hit[4]
+                hit = fixed[pos] if fixed and fixed[pos] is not None else None
+                if hit is None:
+                    hit = _hit(rule, d, cleared_rule_ids)
+                    resort = resort or hit[4]
                 hits.append(hit)
         except Exception as exc:
             hits.append(_error_hit(rule, exc))
