@@ -15,6 +15,7 @@ from contraindications.engine import (
     REGIONS,
     Decision,
     Source,
+    group_by_cause,
 )
 from review.bodymap import body_map
 from review.models import Screening, TreatmentPlan
@@ -105,6 +106,21 @@ class FindingView:
     clearance_applied: bool
     actionable: bool
     clearable: bool
+    constraints: list = field(default_factory=list)  # ConstraintLine, this rule's own
+    precautions: list = field(default_factory=list)
+    matched: dict = field(default_factory=dict)  # the stored answers behind it, by question id
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings triggered by the same answers: the answers once, then every rule."""
+
+    answers: list[Answer]
+    findings: list[FindingView]
+
+    @property
+    def colour(self) -> str:
+        return self.findings[0].colour  # findings come most severe first
 
 
 @dataclass(frozen=True)
@@ -124,6 +140,7 @@ class ReviewView:
     precautions: list[str]
     avoid_regions: list[str]
     shapes: list = field(default_factory=list)
+    groups: list[FindingGroup] = field(default_factory=list)
 
     @property
     def actionable_findings(self) -> list[FindingView]:
@@ -193,6 +210,14 @@ def _source_text(source: dict) -> tuple[str, str]:
     return s.citation(), s.passage or ""
 
 
+def finding_groups(findings: list[FindingView]) -> list[FindingGroup]:
+    """Findings triggered by the same answers, as one block each (the engine's grouping)."""
+    return [
+        FindingGroup(answers=group[0].answers, findings=list(group))
+        for group in group_by_cause(findings, lambda v: v.matched)
+    ]
+
+
 def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
     """Everything the therapist reads about one screening, with wording from the catalogue."""
     catalogue, ruleset = compiled(screening.ruleset)
@@ -225,6 +250,9 @@ def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
                 clearance_applied=f.get("clearance_applied", False),
                 actionable=f["decision"] in ACTIONABLE,
                 clearable=f["decision"] in CLEARABLE,
+                constraints=constraint_lines(f.get("constraints") or {}),
+                precautions=list((f.get("constraints") or {}).get("precautions", [])),
+                matched=f.get("matched") or {},
             )
         )
     constraints = screening.constraints
@@ -236,6 +264,7 @@ def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
         colour=colour,
         words=words,
         findings=findings,
+        groups=finding_groups(findings),
         constraints=constraint_lines(constraints),
         precautions=list(constraints.get("precautions", [])),
         avoid_regions=[REGIONS[r]["en"] for r in avoid if r in REGIONS],

@@ -23,6 +23,7 @@ from .defaults import (
     load_default_ruleset,
 )
 from .errors import AnswerError, CatalogueError, EngineError, LogicError, PlanError, RuleSetError
+from .grouping import group_by_cause, grouped_findings
 from .logic import Condition, compile_condition
 from .plan_check import Plan, PlanCheck, Violation, check_plan
 from .rules import Rule, RuleSet, Source, load_ruleset, ruleset_checksum
@@ -75,6 +76,8 @@ __all__ = [
     "Violation",
     "check_plan",
     "compile_condition",
+    "group_by_cause",
+    "grouped_findings",
     "load_catalogue",
     "load_default_catalogue",
     "load_default_ruleset",
