@@ -28,9 +28,11 @@ from oversight.rulesets import (
     replay,
 )
 from oversight.selectors import clinic_staff, dashboard, decision_page, get_decision_for
+from oversight.signoff import reviewed_counts, sign_off
 from oversight.trail import ACTION_CHOICES, TrailFilters, trail_page
 from rules.models import RuleSetActivation, RuleSetVersion
-from rules.selectors import active_or_none, compiled, latest_activation
+from rules.selectors import active_or_none, compiled, latest_activation, requires_review
+from rules.services import ActivationRefused, set_review_requirement
 
 owner_only = role_required(Role.OWNER)
 
@@ -262,13 +264,36 @@ def rulesets_view(request):
     activated = {}
     for activation in RuleSetActivation.objects.filter(clinic=clinic).order_by("activated_at"):
         activated[activation.version_id] = activation.activated_at
+    reviewed = reviewed_counts()
     for v in versions:
         v.activated_here = activated.get(v.pk)  # type: ignore[attr-defined]  # for the template
+        v.reviewed_count = reviewed.get(v.pk, 0)  # type: ignore[attr-defined]
     return render(
         request,
         "oversight/rulesets.html",
-        {"versions": versions, "active": latest_activation(clinic)},
+        {
+            "versions": versions,
+            "active": latest_activation(clinic),
+            "require_review": requires_review(clinic),
+        },
     )
+
+
+@owner_only
+@require_POST
+def ruleset_policy(request):
+    """Turn on or off: only rule sets with every rule reviewed by a clinician may be activated."""
+    required = request.POST.get("require_review") == "on"
+    set_review_requirement(
+        clinic=request.user.clinic, required=required, user=request.user, request=request
+    )
+    messages.success(
+        request,
+        "Only rule sets whose every rule a clinician has reviewed can now be activated."
+        if required
+        else "Rule sets can now be activated without a clinician's review of every rule.",
+    )
+    return redirect("oversight:rulesets")
 
 
 @owner_only
@@ -312,6 +337,7 @@ def ruleset_detail(request, version):
             "diff": diff_versions(active, candidate) if active else None,
             "replay": result,
             "months": months,
+            "signoff": sign_off(candidate, request.user.clinic),
         },
     )
 
@@ -320,7 +346,11 @@ def ruleset_detail(request, version):
 @require_POST
 def ruleset_activate(request, version):
     candidate = _version(version)
-    activate_version(version=candidate, user=request.user, request=request)
+    try:
+        activate_version(version=candidate, user=request.user, request=request)
+    except ActivationRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("oversight:ruleset", candidate.version)
     messages.success(
         request, f"Rule set {candidate.version} is now in use for this clinic's new screenings."
     )

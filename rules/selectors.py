@@ -7,7 +7,7 @@ from contraindications.engine import (
     load_catalogue,
     load_ruleset,
 )
-from rules.models import RuleSetActivation, RuleSetVersion
+from rules.models import ClinicRulePolicy, RuleReview, RuleSetActivation, RuleSetVersion
 
 _COMPILED: dict[str, tuple[Catalogue, RuleSet]] = {}
 
@@ -69,3 +69,29 @@ def active_or_none(clinic=None) -> RuleSetVersion | None:
         return active_version(clinic)
     except NoActiveRuleSet:
         return None
+
+
+# --- Clinical review ----------------------------------------------------------------------------
+
+
+def reviews_by_rule(version: RuleSetVersion) -> dict[str, list[RuleReview]]:
+    """Every clinician's review of `version`'s rules, by rule id (one query)."""
+    by_rule: dict[str, list[RuleReview]] = {}
+    for review in RuleReview.objects.filter(version=version).order_by("reviewed_on", "id"):
+        by_rule.setdefault(review.rule_id, []).append(review)
+    return by_rule
+
+
+def unreviewed_rule_ids(version: RuleSetVersion) -> list[str]:
+    """The rules of `version` no clinician has reviewed, in rule-set order."""
+    reviewed = set(
+        RuleReview.objects.filter(version=version).values_list("rule_id", flat=True).distinct()
+    )
+    return [r["id"] for r in version.rules.get("rules", []) if r["id"] not in reviewed]
+
+
+def requires_review(clinic) -> bool:
+    """Whether `clinic` only activates rule sets whose every rule has a clinician's review."""
+    return ClinicRulePolicy.objects.filter(
+        clinic_id=_clinic_id(clinic), require_review=True
+    ).exists()
