@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from review.models import ReferralDecision, ReferralDecisionRule, Screening
+from review.models import ReferralDecision, ReferralDecisionRule, Screening, ScreeningFinding
 from tests.conftest import login
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import ClientFactory, UserFactory, complete_answers
 from tests.review.helpers import signed_intake
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
@@ -51,7 +51,9 @@ def _generate(clinic, ruleset):
         UserFactory.create(clinic=clinic, role=Role.THERAPIST, username=f"bench{i}")
         for i in range(THERAPISTS)
     ]
-    intakes = [signed_intake(ClientFactory(clinic=clinic), {}) for _ in range(CLIENTS)]
+    intakes = [
+        signed_intake(ClientFactory(clinic=clinic), complete_answers()) for _ in range(CLIENTS)
+    ]
     rules = [(r["id"], r["category"]) for r in ruleset.rules["rules"]]
     now = timezone.now()
     screenings = []
@@ -104,6 +106,10 @@ def _generate(clinic, ruleset):
             )
         )  # fmt: skip
     ReferralDecisionRule.objects.bulk_create(links, batch_size=5000)
+    # The per-finding rows screen_intake writes beside each screening (alert-fatigue figures).
+    ScreeningFinding.objects.bulk_create(
+        [row for s in screenings for row in ScreeningFinding.rows_for(s)], batch_size=5000
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return staff, len(decisions)

@@ -18,7 +18,7 @@ from accounts.access import role_required
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.reads import record_read
-from oversight import charts, exports
+from oversight import charts, exports, fatigue
 from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
 from oversight.rulesets import (
@@ -86,6 +86,8 @@ def dashboard_view(request):
         "category_chart": charts.stacked_rows(data.categories, title="Decisions by category"),
         "decisions_url": _decisions_url(filters),
         "export_query": urlencode(filters.as_query()),
+        "fatigue_min_fires": fatigue.FLAG_MIN_FIRES,
+        "fatigue_rate": round(fatigue.FLAG_RATE * 100),
     }
     return render(request, "oversight/dashboard.html", context)
 

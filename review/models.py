@@ -284,3 +284,44 @@ class PhysicianClearance(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Clearance by {self.physician_name} for {self.client} until {self.expires_on}"
+
+
+class ScreeningFinding(AppendOnlyModel):
+    """One row per finding of a screening, copied from its result when it is stored.
+
+    Denormalised for the owners' alert-fatigue figures (oversight/fatigue.py): counting how
+    often each rule fired is an indexed GROUP BY instead of unnesting the JSON of every
+    screening. The screening's result stays the record; these rows only repeat it.
+    """
+
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="finding_rows")
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    rule_id = models.CharField(max_length=64)
+    category = models.CharField(max_length=40, blank=True)
+    decision = models.CharField(max_length=24, choices=DECISION_CHOICES)
+    created_at = models.DateTimeField()  # the screening's
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["clinic", "created_at"], name="finding_clinic_at_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["screening", "rule_id"], name="finding_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} ({self.decision})"
+
+    @classmethod
+    def rows_for(cls, screening: Screening) -> list["ScreeningFinding"]:
+        return [
+            cls(
+                screening=screening,
+                clinic_id=screening.clinic_id,
+                rule_id=f["rule_id"][:64],
+                category=(f.get("category") or "")[:40],
+                decision=f["decision"],
+                created_at=screening.created_at,
+            )
+            for f in screening.findings
+        ]

@@ -9,7 +9,7 @@ from contraindications.engine import (
     validate_answers,
     visible_questions,
 )
-from review.models import Screening
+from review.models import Screening, ScreeningFinding
 from rules.selectors import active_version, compiled
 
 INVALID_ANSWERS = "invalid_answers"
@@ -106,7 +106,7 @@ def screen_intake(*, intake, performed_by=None, cleared_rule_ids=frozenset()) ->
     """Screen a submitted intake with its clinic's rule set and store the result."""
     version = active_version(intake.clinic_id)
     inputs, result = evaluate_stored_answers(version, intake.answers, cleared_rule_ids)
-    return Screening.objects.create(
+    screening = Screening.objects.create(
         clinic_id=intake.clinic_id,
         client_id=intake.client_id,
         intake=intake,
@@ -117,6 +117,9 @@ def screen_intake(*, intake, performed_by=None, cleared_rule_ids=frozenset()) ->
         cleared_rule_ids=sorted(cleared_rule_ids),
         performed_by=performed_by,
     )
+    # One row per finding, for the owners' per-rule figures (oversight/fatigue.py).
+    ScreeningFinding.objects.bulk_create(ScreeningFinding.rows_for(screening))
+    return screening
 
 
 def reproduce(screening: Screening) -> dict:
