@@ -3,6 +3,7 @@ version in use, for the whole installation (`load_rules`) or for one clinic (its
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ class ActivationRefused(Exception):
 
     code = "rules_not_reviewed"
 
-    def __init__(self, version, unreviewed: list[str]):
+    def __init__(self, version: RuleSetVersion, unreviewed: list[str]) -> None:
         self.version, self.unreviewed = version, unreviewed
         shown = ", ".join(unreviewed[:5]) + (" …" if len(unreviewed) > 5 else "")
         super().__init__(
@@ -44,7 +45,9 @@ class StoredRuleSet:
     activated: bool
 
 
-def check_activation(*, clinic, version, user=None, request=None) -> None:
+def check_activation(
+    *, clinic: Clinic, version: RuleSetVersion, user: Any = None, request: Any = None
+) -> None:
     """Refuse (ActivationRefused) a version with unreviewed rules for a clinic that requires
     reviews. The refusal is recorded in the clinic's chain before the exception is raised, so
     a caller must not wrap this in a transaction that the exception rolls back."""
@@ -77,7 +80,9 @@ def activate_for_clinic(*, clinic, version, user=None, request=None, now=None):
         return _activate(clinic=clinic, version=version, user=user, request=request, now=now)
 
 
-def _activate(*, clinic, version, user, request, now):
+def _activate(
+    *, clinic: Clinic, version: RuleSetVersion, user: Any, request: Any, now: Any
+) -> RuleSetActivation:
     previous = active_or_none(clinic)
     activation = RuleSetActivation.objects.create(
         clinic=clinic,
@@ -115,7 +120,9 @@ def _put_in_use_everywhere(version, loaded_by):
         _activate(clinic=clinic, version=version, user=loaded_by, request=None, now=now)
 
 
-def set_review_requirement(*, clinic, required: bool, user, request=None) -> ClinicRulePolicy:
+def set_review_requirement(
+    *, clinic: Clinic, required: bool, user: Any, request: Any = None
+) -> ClinicRulePolicy:
     """Turn on or off the clinic's rule that only fully reviewed rule sets may be activated."""
     policy, _ = ClinicRulePolicy.objects.get_or_create(clinic=clinic)
     if policy.require_review != required:
@@ -138,7 +145,14 @@ def set_review_requirement(*, clinic, required: bool, user, request=None) -> Cli
 
 @transaction.atomic
 def record_rule_review(
-    *, version, rule_id, reviewer, credential, reviewed_on, note="", recorded_by=None
+    *,
+    version: RuleSetVersion,
+    rule_id: str,
+    reviewer: str,
+    credential: str,
+    reviewed_on: date,
+    note: str = "",
+    recorded_by: Any = None,
 ) -> RuleReview:
     """Append a clinician's review of one rule of `version`; recorded in every clinic's chain,
     since every clinic reads the library."""
@@ -172,7 +186,7 @@ def record_rule_review(
     return review
 
 
-def import_reviews(*, version, data: dict) -> int:
+def import_reviews(*, version: RuleSetVersion, data: dict[str, Any]) -> int:
     """Add the reviews a rule set's fixture carries (fixtures/rules/reviews.json) that are not
     stored yet; returns how many were added. The file names the rule-set version it reviews."""
     if data.get("ruleset_version") != version.version:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def _key(matched: Mapping[str, Any]) -> tuple:
+def _key(matched: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(
         sorted((q, tuple(v) if isinstance(v, list | tuple) else v) for q, v in matched.items())
     )

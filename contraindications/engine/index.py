@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .rules import Rule
 
@@ -26,12 +27,12 @@ class RuleIndex:
     by_item: tuple[tuple[str, dict[str, tuple[int, ...]], frozenset[str]], ...]
     by_answered: dict[str, tuple[int, ...]]  # qid answered at all -> rules
     # The keys of by_answer and by_answered, to intersect with the answers in C.
-    answer_keys: frozenset = frozenset()
-    answered_keys: frozenset = frozenset()
+    answer_keys: frozenset[tuple[str, object]] = frozenset()
+    answered_keys: frozenset[str] = frozenset()
     # Per position, the screening hit (screening.Hit) of a rule whose finding does not
     # depend on the answers (no regions taken from them), built once; None otherwise.
     # Screening uses it when no clearance is on file.
-    fixed_hits: tuple = ()
+    fixed_hits: tuple[tuple[Any, ...] | None, ...] = ()
 
     @classmethod
     def build(cls, rules: Iterable[Rule], *, use_gates: bool = True) -> RuleIndex:
@@ -75,7 +76,7 @@ class RuleIndex:
             ),
         )
 
-    def candidates(self, d: dict) -> list[int]:
+    def candidates(self, d: dict[str, Any]) -> list[int]:
         """Positions of rules whose gate passes for answers ``d``, in order."""
         # This lookup is most of a screening's cost: the loops over the answers run in C
         # (set intersections); Python only touches the few gates that pass.

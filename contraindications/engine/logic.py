@@ -140,15 +140,17 @@ def _gate_any(children: list[Condition]) -> Gates:
     # the branches' gates, merged per question. Only when every branch has gates.
     if any(c.gates is None for c in children):
         return None
-    merged: dict[tuple[str, bool], frozenset | None] = {}
-    for gate in (g for c in children for g in c.gates):  # type: ignore[union-attr]
-        key = (gate.qid, gate.multi)
-        if key not in merged:
-            merged[key] = gate.values
-        elif merged[key] is not None and gate.values is not None:
-            merged[key] = merged[key] | gate.values
-        else:
-            merged[key] = None  # "answered at all" covers any value
+    merged: dict[tuple[str, bool], frozenset[Any] | None] = {}
+    for child in children:
+        for gate in child.gates or ():
+            key = (gate.qid, gate.multi)
+            before = merged.get(key, frozenset())
+            if key in merged and (before is None or gate.values is None):
+                merged[key] = None  # "answered at all" covers any value
+            elif before is not None and gate.values is not None:
+                merged[key] = before | gate.values
+            else:
+                merged[key] = gate.values
     return tuple(Gate(qid, values, multi) for (qid, multi), values in merged.items())
 
 

@@ -112,4 +112,5 @@ def test_output_groups_findings_by_the_answers_that_triggered_them(ruleset):
         f["rule_id"] for f in result["findings"]
     )
     pregnant = [g for g in groups if g["matched"] == {"pregnant": "yes"}]
-    assert len(pregnant) == 1 and len(pregnant[0]["rule_ids"]) >= 3
+    assert len(pregnant) == 1
+    assert len(pregnant[0]["rule_ids"]) >= 3

@@ -45,8 +45,10 @@ def test_fired_overridden_and_plan_kept_against_per_rule(owner, history, monkeyp
     rows = {r.rule_id: r for r in dashboard(owner, default_filters()).fatigue}
     hematuria = rows["KIDNEY-HEMATURIA"]
     assert (hematuria.fired, hematuria.overridden, hematuria.plan_against) == (4, 2, 0)
-    assert hematuria.screenings == 7 and hematuria.category == "kidney"
-    assert hematuria.against_rate == 0.5 and hematuria.flagged
+    assert hematuria.screenings == 7
+    assert hematuria.category == "kidney"
+    assert hematuria.against_rate == 0.5
+    assert hematuria.flagged
     deep = rows["PREGNANCY-DEEP-TISSUE"]
     assert (deep.fired, deep.overridden, deep.plan_against) == (3, 0, 2)
     assert deep.flagged
@@ -65,7 +67,8 @@ def test_flagged_rules_come_first_on_the_dashboard(client, owner, history, monke
     page = client.get(reverse("oversight:dashboard"))
     assert page.status_code == 200
     rows = page.context["data"].fatigue
-    assert rows[0].flagged and not rows[-1].flagged
+    assert rows[0].flagged
+    assert not rows[-1].flagged
     text = page.text
     assert 'data-rule-id="KIDNEY-HEMATURIA" data-fired="4" data-overridden="2"' in text
     assert "flagged for clinical review" in text

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from rules.models import RuleReview, RuleSetActivation
@@ -67,7 +68,7 @@ def test_a_review_names_reviewer_credential_date_and_an_existing_rule(ruleset, c
     bad = [
         ({"rule_id": "NO-SUCH-RULE"}, "unknown_rule"),
         ({"credential": " "}, "reviewer_missing"),
-        ({"reviewed_on": dt.date.today() + dt.timedelta(days=2)}, "review_in_future"),
+        ({"reviewed_on": timezone.localdate() + dt.timedelta(days=2)}, "review_in_future"),
     ]
     for change, code in bad:
         fields = {"version": ruleset, "rule_id": "KIDNEY-HEMATURIA", "reviewer": "X",
@@ -114,7 +115,8 @@ def test_without_the_requirement_unreviewed_rules_can_be_activated(candidate, cl
 def test_owner_sets_the_requirement_and_sees_the_refusal(client, owner, clinic, candidate):
     login(client, owner)
     page = client.get(reverse("oversight:rulesets"))
-    assert 'data-reviewed="0"' in page.text and "0 of 93" in page.text
+    assert 'data-reviewed="0"' in page.text
+    assert "0 of 93" in page.text
     client.post(reverse("oversight:ruleset_policy"), {"require_review": "on"})
     assert AuditEvent.objects.filter(clinic=clinic, detail__contains="now need every rule").exists()
     response = client.post(reverse("oversight:ruleset_activate", args=[candidate.version]))

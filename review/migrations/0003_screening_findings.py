@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('review', '0001_initial'),
+        ('review', '0002_plan_region_pressure'),
     ]
 
     operations = [
