@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from contraindications.engine import Decision
 from demo.answers import demo_answers
 from demo.review import screened_client
 from review.services import record_referral_decision
@@ -47,9 +48,7 @@ def seed_demo_oversight(clinic) -> list:
     for name, answers, action, reason in DEMO_CASES:
         screening = screened_client(clinic, name, answers, tara)
         actionable = [
-            f["rule_id"]
-            for f in screening.findings
-            if f["decision"] in ("refer_urgent", "refer", "clearance_required")
+            f["rule_id"] for f in screening.findings if Decision(f["decision"]).actionable
         ]
         if not actionable:
             continue

@@ -5,14 +5,7 @@ from django.db import models
 
 from contraindications.engine import Decision
 
-DECISION_CHOICES = [
-    (Decision.REFER_URGENT.value, "Refer urgently"),
-    (Decision.REFER.value, "Refer"),
-    (Decision.POSTPONE.value, "Postpone"),
-    (Decision.CLEARANCE_REQUIRED.value, "Physician clearance required"),
-    (Decision.MODIFY.value, "Modify"),
-    (Decision.PROCEED.value, "Proceed"),
-]
+DECISION_CHOICES = [(d.value, d.label_en) for d in Decision]
 
 
 class Screening(models.Model):

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .catalogue import Answers, json_value
 from .constraints import EMPTY, Constraints, merge_constraints
+from .plan_check import Plan, PlanCheck, check_plan
 from .rules import Rule, RuleSet, Source
-from .vocabulary import NO_SESSION, SEVERITY, Decision
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .plan_check import Plan, PlanCheck
+from .vocabulary import CLEARABLE, NO_SESSION, SEVERITY, Decision
 
 EVALUATION_ERROR = "evaluation_error"
-_CLEARABLE = frozenset({Decision.CLEARANCE_REQUIRED, Decision.REFER})
+_CLEARABLE = CLEARABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +150,6 @@ class Screening:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Screening:
-        from .plan_check import PlanCheck
-
         pc = d.get("plan_check")
         return cls(
             decision=Decision(d["decision"]),
@@ -297,8 +293,6 @@ def screen(
         (lambda: _build_findings(hits, d)) if hits else (),
     )
     if plan is not None:
-        from .plan_check import check_plan
-
         # The check needs the finished screening; we are still building it here.
         object.__setattr__(result, "plan_check", check_plan(result, plan))
     return result
