@@ -92,7 +92,7 @@ def _fixture():
     intake = submitted_intake(client=client, answers=ANSWERS, screened_by=therapist)
     screening = intake.screenings.get()
     actionable = [
-        f["rule_id"] for f in screening.findings if f["decision"] == Decision.REFER_URGENT
+        f.rule_id for f in screening.outcome.findings if f.decision is Decision.REFER_URGENT
     ]
     record_referral_decision(
         screening=screening,

@@ -8,7 +8,6 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from contraindications.engine import Decision
 from demo.answers import demo_answers
 from demo.review import screened_client
 from review.services import record_referral_decision
@@ -47,9 +46,7 @@ def seed_demo_oversight(clinic) -> list:
     made = []
     for name, answers, action, reason in DEMO_CASES:
         screening = screened_client(clinic, name, answers, tara)
-        actionable = [
-            f["rule_id"] for f in screening.findings if Decision(f["decision"]).actionable
-        ]
+        actionable = [f.rule_id for f in screening.outcome.findings if f.decision.actionable]
         if not actionable:
             continue
         made.append(

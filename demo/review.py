@@ -65,7 +65,9 @@ def seed_demo_reviews(clinic, therapist) -> dict:
     kidney = screenings["Robert Chen"]
     record_referral_decision(
         screening=kidney,
-        rule_ids=[f["rule_id"] for f in kidney.findings if f["decision"] == Decision.REFER_URGENT],
+        rule_ids=[
+            f.rule_id for f in kidney.outcome.findings if f.decision is Decision.REFER_URGENT
+        ],
         action="referred",
         referred_to="Dr. Rebecca Lang, Harbor Family Practice",
         method="phone",

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_event
 from clients.models import Client
@@ -25,11 +26,9 @@ from rules.catalogues import catalogue_for, current_catalogue
 LANGUAGES = ("en", "es")
 
 
-class IntakeError(Exception):
-    def __init__(self, message: str, code: str, codes=()):
-        super().__init__(message)
-        self.code = code
-        self.codes = tuple(codes) or (code,)  # every problem found, for one message each
+class IntakeError(DomainError):
+    def __init__(self, message: str, code: str, codes=(), field: str | None = None):
+        super().__init__(message, code, field, codes)
 
 
 class IntakeIncomplete(IntakeError):

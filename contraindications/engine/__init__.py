@@ -25,6 +25,7 @@ from .defaults import (
 from .errors import AnswerError, CatalogueError, EngineError, LogicError, PlanError, RuleSetError
 from .logic import Condition, compile_condition
 from .plan_check import Plan, PlanCheck, Violation, check_plan
+from .policy import INCOMPLETE_INTAKE, INVALID_ANSWERS, screen_answers
 from .rules import Rule, RuleSet, Source, load_ruleset, ruleset_checksum
 from .screening import EVALUATION_ERROR, Finding, Screening, screen
 from .vocabulary import (
@@ -44,6 +45,8 @@ __all__ = [
     "ESSENTIAL_OILS",
     "EVALUATION_ERROR",
     "FIXTURES_DIR",
+    "INCOMPLETE_INTAKE",
+    "INVALID_ANSWERS",
     "MODALITIES",
     "POSITIONS",
     "PRESSURE_LEVELS",
@@ -83,6 +86,7 @@ __all__ = [
     "merge_constraints",
     "ruleset_checksum",
     "screen",
+    "screen_answers",
     "validate_answers",
     "visible_questions",
 ]

@@ -17,6 +17,10 @@ from .rules import Rule, RuleSet, Source
 from .vocabulary import CLEARABLE, NO_SESSION, SEVERITY, Decision
 
 EVALUATION_ERROR = "evaluation_error"
+# Findings the fail-safe policy adds (policy.py): no rule behind them, so no constraints
+# and no clinical summary; they are stored in that short form.
+SYSTEM_CATEGORY = "system"
+UNREADABLE_RULE_ID = "INTAKE-UNREADABLE"  # answers could not be screened at all
 _CLEARABLE = CLEARABLE
 
 
@@ -59,6 +63,20 @@ class Finding:
     __hash__ = None  # type: ignore[assignment]  # equality uses the lazy explanation
 
     def to_dict(self) -> dict[str, Any]:
+        if self.category == SYSTEM_CATEGORY:
+            return {
+                "rule_id": self.rule_id,
+                "rule_version": self.rule_version,
+                "title": self.title,
+                "category": self.category,
+                "decision": self.decision.value,
+                "message": self.message,
+                "matched": {},
+                "constraints": {},
+                "source": self.source.to_dict(),
+                "clearance_applied": self.clearance_applied,
+                "code": self.code,
+            }
         return {
             "rule_id": self.rule_id,
             "rule_version": self.rule_version,
@@ -140,7 +158,8 @@ class Screening:
             "decision": self.decision.value,
             "session_possible": self.session_possible,
             "findings": [f.to_dict() for f in self.findings],
-            "constraints": self.constraints.to_dict(),
+            # Unscreenable answers: no rule ran, so there are no constraints at all.
+            "constraints": ({} if self.finding(UNREADABLE_RULE_ID) else self.constraints.to_dict()),
             "ruleset_version": self.ruleset_version,
             "ruleset_checksum": self.ruleset_checksum,
             "catalogue_version": self.catalogue_version,
