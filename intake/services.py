@@ -63,7 +63,7 @@ def needs_full_renewal(*, last: Intake | None, renewal_months: int, now=None) ->
 
 
 @transaction.atomic
-def start_intake(*, client: Client, started_by, request=None) -> Intake:
+def start_intake(*, client: Client, started_by, ip: str | None = None) -> Intake:
     """The client's open draft with a fresh kiosk token, or a new intake.
 
     A new intake is an update of the last submitted one (carrying over everything that does
@@ -105,7 +105,7 @@ def start_intake(*, client: Client, started_by, request=None) -> Intake:
         action=AuditEvent.Action.CREATE,
         target=intake,
         detail=f"intake started ({intake.kind})",
-        request=request,
+        ip=ip,
     )
     return intake
 

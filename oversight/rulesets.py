@@ -355,7 +355,7 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
 
 
 @transaction.atomic
-def activate_version(*, version: RuleSetVersion, user, request=None):
+def activate_version(*, version: RuleSetVersion, user, ip: str | None = None):
     """Make `version` the rule set the owner's clinic uses from now on (new screenings only);
     no other clinic is affected."""
-    return activate_for_clinic(clinic=user.clinic, version=version, user=user, request=request)
+    return activate_for_clinic(clinic=user.clinic, version=version, user=user, ip=ip)

@@ -18,6 +18,7 @@ from accounts.access import role_required
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.reads import record_read
+from config.client_ip import client_ip
 from oversight import charts, exports
 from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
@@ -320,7 +321,7 @@ def ruleset_detail(request, version):
 @require_POST
 def ruleset_activate(request, version):
     candidate = _version(version)
-    activate_version(version=candidate, user=request.user, request=request)
+    activate_version(version=candidate, user=request.user, ip=client_ip(request))
     messages.success(
         request, f"Rule set {candidate.version} is now in use for this clinic's new screenings."
     )
@@ -336,7 +337,9 @@ def lockouts(request):
     if request.method == "POST":
         try:
             user = lockout_services.lift_lockout(
-                owner=request.user, username=request.POST.get("username", "")[:150], request=request
+                owner=request.user,
+                username=request.POST.get("username", "")[:150],
+                ip=client_ip(request),
             )
         except lockout_services.LockoutNotFound as missing:
             raise Http404 from missing

@@ -74,7 +74,12 @@ def describe_check(*, screening: Screening, check: PlanCheck) -> dict:
 
 @transaction.atomic
 def save_plan(
-    *, screening: Screening, plan: Plan, created_by, override_reason: str = "", request=None
+    *,
+    screening: Screening,
+    plan: Plan,
+    created_by,
+    override_reason: str = "",
+    ip: str | None = None,
 ) -> TreatmentPlan:
     """Keep a plan. One that breaks a constraint needs the therapist's written reason."""
     check = check_plan_for(screening=screening, plan=plan)
@@ -111,7 +116,7 @@ def save_plan(
         action=AuditEvent.Action.CREATE,
         target=saved,
         detail="treatment plan" + (" (override)" if not check.ok else ""),
-        request=request,
+        ip=ip,
     )
     return saved
 
@@ -136,7 +141,7 @@ def record_referral_decision(
     request_text: str = "",
     reason: str = "",
     urgent_override_confirmed: bool = False,
-    request=None,
+    ip: str | None = None,
 ) -> ReferralDecision:
     """Record what the therapist did about refer / refer_urgent / clearance findings."""
     findings = _findings_by_id(screening)
@@ -207,7 +212,7 @@ def record_referral_decision(
         action=AuditEvent.Action.CREATE,
         target=decision,
         detail=f"referral decision: {action}",
-        request=request,
+        ip=ip,
     )
     return decision
 
@@ -231,7 +236,7 @@ def record_clearance(
     rule_ids,
     recorded_by,
     notes: str = "",
-    request=None,
+    ip: str | None = None,
 ) -> ClearanceResult:
     """Keep a physician's clearance and re-screen the intake with every valid clearance applied.
 
@@ -282,7 +287,7 @@ def record_clearance(
         action=AuditEvent.Action.CREATE,
         target=clearance,
         detail="physician clearance",
-        request=request,
+        ip=ip,
     )
     rescreened = rescreen_with_clearances(screening=screening, performed_by=recorded_by)
     return ClearanceResult(clearance=clearance, screening=rescreened)

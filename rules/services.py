@@ -21,7 +21,7 @@ class StoredRuleSet:
     activated: bool
 
 
-def activate_for_clinic(*, clinic, version, user=None, request=None, now=None):
+def activate_for_clinic(*, clinic, version, user=None, ip: str | None = None, now=None):
     """Put `version` in use for new screenings of `clinic` only; recorded in its chain."""
     previous = active_or_none(clinic)
     activation = RuleSetActivation.objects.create(
@@ -39,7 +39,7 @@ def activate_for_clinic(*, clinic, version, user=None, request=None, now=None):
             f"rule set {version.version} activated for this clinic"
             + (f" (replacing {previous.version})" if previous and previous != version else "")
         ),
-        request=request,
+        ip=ip,
     )
     return activation
 
