@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from contraindications.engine import Decision
 from review.models import ReferralDecision, ReferralDecisionRule, Screening, ScreeningFinding
 from tests.conftest import login
 from tests.factories import ClientFactory, UserFactory, complete_answers
@@ -28,7 +29,7 @@ THERAPISTS = 8
 CLIENTS = 200
 RUNS = 7
 BUDGET_MS = 300
-DECISIONS = ["refer_urgent", "refer", "clearance_required", "postpone", "modify", "proceed"]
+DECISIONS = [d.value for d in Decision]
 WEIGHTS = [8, 12, 10, 5, 25, 40]
 
 
@@ -77,11 +78,11 @@ def _generate(clinic, ruleset):
         Screening.objects.bulk_create(screenings, batch_size=5000)
         decisions, links = [], []
         for s in screenings:
-            if s.decision not in ("refer_urgent", "refer", "clearance_required"):
+            if not Decision(s.decision).actionable:
                 continue
             finding = s.result["findings"][0]
             action = rng.choices(["referred", "postponed", "overridden"], [70, 20, 10])[0]
-            urgent = s.decision == "refer_urgent"
+            urgent = s.decision == Decision.REFER_URGENT
             decisions.append(
                 ReferralDecision(
                     clinic=clinic, client_id=s.client_id, screening=s, ruleset=ruleset,

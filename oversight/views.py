@@ -18,6 +18,7 @@ from accounts.access import role_required
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.reads import record_read
+from config.client_ip import client_ip
 from oversight import charts, exports, fatigue
 from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
@@ -287,7 +288,7 @@ def ruleset_policy(request):
     """Turn on or off: only rule sets with every rule reviewed by a clinician may be activated."""
     required = request.POST.get("require_review") == "on"
     set_review_requirement(
-        clinic=request.user.clinic, required=required, user=request.user, request=request
+        clinic=request.user.clinic, required=required, user=request.user, ip=client_ip(request)
     )
     messages.success(
         request,
@@ -349,7 +350,7 @@ def ruleset_detail(request, version):
 def ruleset_activate(request, version):
     candidate = _version(version)
     try:
-        activate_version(version=candidate, user=request.user, request=request)
+        activate_version(version=candidate, user=request.user, ip=client_ip(request))
     except ActivationRefused as refused:
         messages.error(request, str(refused))
         return redirect("oversight:ruleset", candidate.version)
@@ -368,7 +369,9 @@ def lockouts(request):
     if request.method == "POST":
         try:
             user = lockout_services.lift_lockout(
-                owner=request.user, username=request.POST.get("username", "")[:150], request=request
+                owner=request.user,
+                username=request.POST.get("username", "")[:150],
+                ip=client_ip(request),
             )
         except lockout_services.LockoutNotFound as missing:
             raise Http404 from missing

@@ -1,18 +1,13 @@
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
 
 from contraindications.engine import Decision
+from contraindications.engine import Screening as EngineScreening
 
-DECISION_CHOICES = [
-    (Decision.REFER_URGENT.value, "Refer urgently"),
-    (Decision.REFER.value, "Refer"),
-    (Decision.POSTPONE.value, "Postpone"),
-    (Decision.CLEARANCE_REQUIRED.value, "Physician clearance required"),
-    (Decision.MODIFY.value, "Modify"),
-    (Decision.PROCEED.value, "Proceed"),
-]
+DECISION_CHOICES = [(d.value, d.label_en) for d in Decision]
 
 
 class Screening(models.Model):
@@ -47,6 +42,13 @@ class Screening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} for {self.client} ({self.created_at:%Y-%m-%d})"
+
+    @cached_property
+    def outcome(self) -> EngineScreening:
+        """The stored result as the engine's typed Screening (findings, constraints, decision).
+
+        ``outcome.to_dict()`` is exactly ``result``: the stored shape is the engine's."""
+        return EngineScreening.from_dict(self.result)
 
     @property
     def findings(self) -> list[dict]:

@@ -28,14 +28,7 @@ from review.selectors import (
 from rules.selectors import compiled
 
 # Colour (Bootstrap contextual name) and words for each decision, most severe first.
-DECISION_STYLE = {
-    "refer_urgent": ("danger", "Refer urgently: no massage today"),
-    "refer": ("danger", "Refer: no massage until assessed"),
-    "postpone": ("warning", "Postpone the session"),
-    "clearance_required": ("warning", "Physician clearance required before massage"),
-    "modify": ("info", "Massage with changes"),
-    "proceed": ("success", "Proceed"),
-}
+DECISION_STYLE = {d.value: (d.colour, d.advice()) for d in Decision}
 
 
 def decision_style(decision: str) -> tuple[str, str]:
@@ -68,9 +61,9 @@ def today_rows(user, *, now=None) -> list[TodayRow]:
             status = CLEARED_STATUS  # a valid clearance covers what needed a decision
         elif s.decision in ACTIONABLE and not s.has_referral:
             status = "Needs a referral decision"
-        elif s.decision in ("proceed", "modify") and not s.has_plan:
+        elif getattr(Decision.parse(s.decision), "may_proceed", False) and not s.has_plan:
             status = "Needs a plan"
-        elif s.decision == "postpone":
+        elif s.decision == Decision.POSTPONE:
             status = "Postponed"
         else:
             status = "Reviewed"
@@ -156,7 +149,9 @@ class ReviewView:
 
     @property
     def session_possible(self) -> bool:
-        return self.screening.result.get("session_possible", self.decision in ("proceed", "modify"))
+        return self.screening.result.get(
+            "session_possible", getattr(Decision.parse(self.decision), "may_proceed", False)
+        )
 
 
 def _answer_text(question, value) -> str:

@@ -12,17 +12,18 @@ import json
 import sys
 from collections import defaultdict
 
-from contraindications.engine import RULESET_PATH
+from contraindications.engine import RULESET_PATH, Decision
 from contraindications.engine.rules import Source
 
-DECISION_WORDS = {
-    "refer_urgent": "**refer urgently**",
-    "refer": "**refer**",
-    "postpone": "postpone",
-    "clearance_required": "physician clearance required",
-    "modify": "modify",
-    "proceed": "proceed (note only)",
-}
+
+def _decision_words(d: Decision) -> str:
+    words = d.label_en.lower()
+    if d.severity >= Decision.REFER.severity:
+        return f"**{words}**"
+    return f"{words} (note only)" if d is Decision.PROCEED else words
+
+
+DECISION_WORDS = {d.value: _decision_words(d) for d in Decision}
 
 
 def _constraints(c: dict) -> str:

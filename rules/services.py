@@ -46,7 +46,7 @@ class StoredRuleSet:
 
 
 def check_activation(
-    *, clinic: Clinic, version: RuleSetVersion, user: Any = None, request: Any = None
+    *, clinic: Clinic, version: RuleSetVersion, user: Any = None, ip: str | None = None
 ) -> None:
     """Refuse (ActivationRefused) a version with unreviewed rules for a clinic that requires
     reviews. The refusal is recorded in the clinic's chain before the exception is raised, so
@@ -64,24 +64,24 @@ def check_activation(
                 f"activation of rule set {version.version} refused: {len(missing)} rules "
                 "without a clinician's review, and this clinic requires every rule reviewed"
             ),
-            request=request,
+            ip=ip,
         )
         raise ActivationRefused(version, missing)
 
 
-def activate_for_clinic(*, clinic, version, user=None, request=None, now=None):
+def activate_for_clinic(*, clinic, version, user=None, ip: str | None = None, now=None):
     """Put `version` in use for new screenings of `clinic` only; recorded in its chain.
 
     Raises ActivationRefused (recorded) when the clinic requires every rule reviewed and some
     rule of `version` is not. Call it outside a transaction that the refusal would roll back.
     """
-    check_activation(clinic=clinic, version=version, user=user, request=request)
+    check_activation(clinic=clinic, version=version, user=user, ip=ip)
     with transaction.atomic():
-        return _activate(clinic=clinic, version=version, user=user, request=request, now=now)
+        return _activate(clinic=clinic, version=version, user=user, ip=ip, now=now)
 
 
 def _activate(
-    *, clinic: Clinic, version: RuleSetVersion, user: Any, request: Any, now: Any
+    *, clinic: Clinic, version: RuleSetVersion, user: Any, ip: str | None, now: Any
 ) -> RuleSetActivation:
     previous = active_or_none(clinic)
     activation = RuleSetActivation.objects.create(
@@ -99,7 +99,7 @@ def _activate(
             f"rule set {version.version} activated for this clinic"
             + (f" (replacing {previous.version})" if previous and previous != version else "")
         ),
-        request=request,
+        ip=ip,
     )
     return activation
 
@@ -115,13 +115,13 @@ def _put_in_use_everywhere(version, loaded_by):
             # The clinic keeps the version it used (the refusal is in its chain), also when
             # that was the installation default, which has just changed.
             if previous is not None and active_or_none(clinic) != previous:
-                _activate(clinic=clinic, version=previous, user=loaded_by, request=None, now=now)
+                _activate(clinic=clinic, version=previous, user=loaded_by, ip=None, now=now)
             continue
-        _activate(clinic=clinic, version=version, user=loaded_by, request=None, now=now)
+        _activate(clinic=clinic, version=version, user=loaded_by, ip=None, now=now)
 
 
 def set_review_requirement(
-    *, clinic: Clinic, required: bool, user: Any, request: Any = None
+    *, clinic: Clinic, required: bool, user: Any, ip: str | None = None
 ) -> ClinicRulePolicy:
     """Turn on or off the clinic's rule that only fully reviewed rule sets may be activated."""
     policy, _ = ClinicRulePolicy.objects.get_or_create(clinic=clinic)
@@ -138,7 +138,7 @@ def set_review_requirement(
                 if required
                 else "rule sets no longer need a clinician's review of every rule to be activated"
             ),
-            request=request,
+            ip=ip,
         )
     return policy
 

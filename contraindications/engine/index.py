@@ -11,9 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from .rules import Rule
+
+class Rule(Protocol):
+    """What the index reads from a rule (rules.Rule; not imported: rules.py builds the index)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def severity(self) -> int: ...
+    @property
+    def when(self) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
