@@ -1,6 +1,11 @@
 """The audit trail's hash chains: each event's hash covers its content and the previous event's
 hash (per clinic), so an edited, removed or reordered row breaks every hash after it.
 
+An event's hash is an HMAC-SHA256 keyed by settings.AUDIT_HMAC_KEY, a secret the database never
+holds: whoever can rewrite the table (its owner, a superuser, the disk) cannot recompute valid
+hashes without the key. What a chain cannot show by itself, the newest events removed, a signed
+checkpoint kept off the host shows (`checkpoint_signature`, `manage.py audit_checkpoint`).
+
 The row-change history tables (audit/history.py) are chained the same way, one chain per table
 in history_id order: a history row's hash covers the table name and every stored value of the
 row except history_id and the hash fields (see `history_digest`).
@@ -10,6 +15,7 @@ import base64
 import datetime
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -19,8 +25,24 @@ from datetime import UTC
 GENESIS = "0" * 64
 
 
+def chain_key() -> bytes:
+    from django.conf import settings
+
+    return settings.AUDIT_HMAC_KEY.encode("utf-8")
+
+
 def event_digest(
-    *, prev_hash, clinic_id, actor_id, action, object_type, object_id, detail, ip_address, at
+    *,
+    prev_hash,
+    clinic_id,
+    actor_id,
+    action,
+    object_type,
+    object_id,
+    detail,
+    ip_address,
+    at,
+    key: bytes | None = None,
 ) -> str:
     payload = "\x1f".join(
         str(part)
@@ -36,10 +58,10 @@ def event_digest(
             at.astimezone(UTC).isoformat(timespec="microseconds"),
         )
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(key or chain_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def digest_of(event, prev_hash: str) -> str:
+def digest_of(event, prev_hash: str, *, key: bytes | None = None) -> str:
     return event_digest(
         prev_hash=prev_hash,
         clinic_id=event.clinic_id,
@@ -50,7 +72,14 @@ def digest_of(event, prev_hash: str) -> str:
         detail=event.detail,
         ip_address=event.ip_address,
         at=event.at,
+        key=key,
     )
+
+
+def checkpoint_signature(*, clinic_id: int, count: int, head_hash: str) -> str:
+    """The HMAC that makes a checkpoint (a chain's length and head) unforgeable off the host."""
+    payload = "\x1f".join(("audit-checkpoint", str(clinic_id), str(count), head_hash))
+    return hmac.new(chain_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,10 +106,14 @@ def _walk(rows, *, prev_of: Callable, hash_of: Callable, digest: Callable):
 
 def verify_chain(events) -> list[ChainBreak]:
     """Check events (of one clinic, in id order); return every place the chain does not hold."""
+    key = chain_key()
     return [
         ChainBreak(event.clinic_id, event.pk, reason)
         for event, reason in _walk(
-            events, prev_of=lambda e: e.prev_hash, hash_of=lambda e: e.hash, digest=digest_of
+            events,
+            prev_of=lambda e: e.prev_hash,
+            hash_of=lambda e: e.hash,
+            digest=lambda e, prev: digest_of(e, prev, key=key),
         )
     ]
 

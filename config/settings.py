@@ -5,6 +5,8 @@ and production (DJANGO_ENV=production: secret key, hosts and database are requir
 transport protection on). See docs/DEPLOY.md and the README.
 """
 
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +44,24 @@ if not SECRET_KEY:
     SECRET_KEY = _local_secret_key()
 if PRODUCTION and (problem := strong_secret_key_problem(SECRET_KEY)):
     raise ImproperlyConfigured(f"SECRET_KEY is too weak for DJANGO_ENV=production: {problem}")
+
+# The key of the audit trail's HMAC chain (audit/chain.py). The database never holds it, so
+# whoever can rewrite the audit table (its owner, a superuser, the disk) still cannot recompute
+# valid hashes. Production requires its own strong key (AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE),
+# never the SECRET_KEY; changing it later breaks verification of every existing event.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
+if not AUDIT_HMAC_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY is required when DJANGO_ENV=production")
+    # Development and tests: derived from the secret key, stable across restarts.
+    AUDIT_HMAC_KEY = hmac.new(SECRET_KEY.encode(), b"audit-hmac-chain", hashlib.sha256).hexdigest()
+elif PRODUCTION:
+    if AUDIT_HMAC_KEY == SECRET_KEY:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY must not be the SECRET_KEY")
+    if problem := strong_secret_key_problem(AUDIT_HMAC_KEY):
+        raise ImproperlyConfigured(
+            f"AUDIT_HMAC_KEY is too weak for DJANGO_ENV=production: {problem}"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1"])
 if PRODUCTION and not ALLOWED_HOSTS:

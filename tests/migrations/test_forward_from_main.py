@@ -75,13 +75,25 @@ def _tables(conn) -> set[str]:
     return {row[0] for row in rows}
 
 
+# Columns a migration rewrites on purpose: audit/migrations/0005 re-chains the audit trail with
+# an HMAC (after verifying the old SHA-256 chain); the test checks the new chain verifies.
+RECHAINED = {"audit_auditevent": ("prev_hash", "hash")}
+
+
 def _fingerprint(conn, table: str) -> tuple[int, str]:
     # Every row, every column, in a stable order: equal fingerprints mean equal contents.
+    row = "t::text"
+    if table in RECHAINED:
+        row = "(to_jsonb(t)" + "".join(f" - '{c}'" for c in RECHAINED[table]) + ")::text"
     count, digest = conn.execute(
-        f'SELECT count(*), md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), \'\')) '  # noqa: S608
+        f'SELECT count(*), md5(coalesce(string_agg({row}, chr(10) ORDER BY {row}), \'\')) '  # noqa: S608
         f'FROM "{table}" t'
     ).fetchone()
     return count, digest
+
+
+def _hashes(conn) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT hash FROM audit_auditevent").fetchall()}
 
 
 def _manage(*args: str, database: str) -> subprocess.CompletedProcess:
@@ -108,6 +120,8 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         before = {t: _fingerprint(conn, t) for t in before_tables - DJANGO_BOOKKEEPING}
     assert before["contraindications_screening"][0] > 0
     assert before["audit_auditevent"][0] > 0
+    with psycopg.connect(_server_dsn(legacy_database), autocommit=True) as conn:
+        sha256_hashes = _hashes(conn)
 
     migrated = _manage("migrate", "--no-input", database=legacy_database)
     assert migrated.returncode == 0, migrated.stderr
@@ -118,6 +132,8 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         for table, fingerprint in before.items():
             if table not in DROPPED:
                 assert _fingerprint(conn, table) == fingerprint, table
+        # Every event was re-chained with the keyed hash (none keeps its plain SHA-256).
+        assert not _hashes(conn) & sha256_hashes
         # Per-clinic rule sets: every clinic, and the installation default, keep the version
         # that was in use (the one activated last), as an append-only activation row.
         in_use = conn.execute(
