@@ -164,6 +164,9 @@ DATABASES = {
 # The password may be kept out of the URL (and out of `ps` and logs) in a secret file.
 if env("DATABASE_PASSWORD"):
     DATABASES["default"]["PASSWORD"] = env("DATABASE_PASSWORD")
+# The runtime role the web app logs in as (DATABASE_URL); `manage.py grant_app_role`, run by the
+# schema owner after migrate, gives it its privileges (docs/DEPLOY.md, "The database roles").
+APP_DB_ROLE = env("APP_DB_ROLE", "clinic_app")
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

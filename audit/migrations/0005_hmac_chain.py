@@ -66,6 +66,8 @@ def rechain(apps, schema_editor):
             prev = event.hash
         AuditEvent.objects.bulk_update(events, ["prev_hash", "hash"], batch_size=1000)
     if postgres and AuditEvent.objects.exists():
+        # Deferred foreign-key checks queued by the updates must run before the ALTER TABLE.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute(f"ALTER TABLE audit_auditevent ENABLE TRIGGER {TRIGGER}")
 
 
