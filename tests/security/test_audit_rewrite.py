@@ -78,6 +78,12 @@ def test_an_intact_trail_extends_its_checkpoint(events, checkpoint_file, capsys,
     assert "Extends the checkpoint" in capsys.readouterr().out
 
 
+def test_the_checkpoint_can_be_piped_in(events, checkpoint_file, capsys):
+    with checkpoint_file.open() as piped:
+        call_command("verify_audit", checkpoint="-", stdin=piped)
+    assert "Extends the checkpoint of" in capsys.readouterr().out
+
+
 def test_the_checkpoint_lists_every_clinic_with_a_valid_signature(events, checkpoint_file):
     entries = {e["clinic"]: e for e in json.loads(checkpoint_file.read_text())["checkpoints"]}
     entry = entries[events[0].clinic_id]

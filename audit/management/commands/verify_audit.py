@@ -1,5 +1,6 @@
 import hmac
 import json
+import sys
 from pathlib import Path
 
 from django.apps import apps
@@ -29,9 +30,11 @@ class _counting:
             yield row
 
 
-def load_checkpoint(path: str) -> list[dict]:
+def load_checkpoint(path: str, stdin=None) -> list[dict]:
+    """The entries of a checkpoint file (`-`: standard input, e.g. piped in from off the host)."""
     try:
-        document = json.loads(Path(path).read_text())
+        text = (stdin or sys.stdin).read() if path == "-" else Path(path).read_text()
+        document = json.loads(text)
         entries = document["checkpoints"]
         return [
             {
@@ -73,16 +76,20 @@ class Command(BaseCommand):
         "table; exit 1 if either was tampered with."
     )
 
+    stealth_options = ("stdin",)
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--checkpoint",
             metavar="FILE",
-            help="a file printed earlier by `manage.py audit_checkpoint`: also fail if any "
-            "clinic's chain no longer extends it (events removed or rewritten since)",
+            help="a file printed earlier by `manage.py audit_checkpoint` (`-`: read it from "
+            "standard input): also fail if any clinic's chain no longer extends it (events "
+            "removed or rewritten since)",
         )
 
     def handle(self, *args, **options):
-        checkpoints = load_checkpoint(options["checkpoint"]) if options["checkpoint"] else []
+        path = options["checkpoint"]
+        checkpoints = load_checkpoint(path, options.get("stdin")) if path else []
         breaks, checked, hashes_by_clinic = [], 0, {}
         for clinic_id in Clinic.objects.values_list("pk", flat=True):
             events = AuditEvent.objects.filter(clinic_id=clinic_id).order_by("id").iterator(2000)
