@@ -6,9 +6,9 @@ holds: whoever can rewrite the table (its owner, a superuser, the disk) cannot r
 hashes without the key. What a chain cannot show by itself, the newest events removed, a signed
 checkpoint kept off the host shows (`checkpoint_signature`, `manage.py audit_checkpoint`).
 
-The row-change history tables (audit/history.py) are chained the same way, one chain per table
-in history_id order: a history row's hash covers the table name and every stored value of the
-row except history_id and the hash fields (see `history_digest`).
+The row-change history tables (audit/history.py) are chained the same way (keyed by the same
+secret), one chain per table in history_id order: a history row's hash covers the table name and
+every stored value of the row except history_id and the hash fields (see `history_digest`).
 """
 
 import base64
@@ -153,7 +153,7 @@ def canonical_value(value):
     return str(value)
 
 
-def history_digest(*, prev_hash: str, table: str, values: dict) -> str:
+def history_digest(*, prev_hash: str, table: str, values: dict, key: bytes | None = None) -> str:
     """The hash of one history row: the previous row's hash, its table and its values (by
     column attribute name; canonicalised here, so callers pass what the model holds)."""
     body = json.dumps(
@@ -163,7 +163,7 @@ def history_digest(*, prev_hash: str, table: str, values: dict) -> str:
         ensure_ascii=True,
     )
     payload = "\x1f".join((prev_hash, table, body))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(key or chain_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def history_values(row) -> dict:
@@ -185,8 +185,10 @@ def history_values(row) -> dict:
     return values
 
 
-def history_digest_of(row, prev_hash: str) -> str:
-    return history_digest(prev_hash=prev_hash, table=row._meta.db_table, values=history_values(row))
+def history_digest_of(row, prev_hash: str, *, key: bytes | None = None) -> str:
+    return history_digest(
+        prev_hash=prev_hash, table=row._meta.db_table, values=history_values(row), key=key
+    )
 
 
 @dataclass(frozen=True)
@@ -198,12 +200,13 @@ class HistoryBreak:
 
 def verify_history_chain(table: str, rows: Iterable) -> list[HistoryBreak]:
     """Check the rows of one history table (in history_id order); return every break."""
+    key = chain_key()
     return [
         HistoryBreak(table, row.history_id, reason)
         for row, reason in _walk(
             rows,
             prev_of=lambda r: r.history_prev_hash,
             hash_of=lambda r: r.history_hash,
-            digest=history_digest_of,
+            digest=lambda row, prev: history_digest_of(row, prev, key=key),
         )
     ]

@@ -1,9 +1,12 @@
-"""What an attacker who can rewrite the audit table does after editing it: recompute every
-prev_hash/hash of a clinic's chain with plain SHA-256 (the pre-HMAC digest), as the original
-attack did, so the chain is self-consistent again."""
+"""What an attacker who can rewrite the audit tables does after editing them: recompute every
+hash of a chain with plain SHA-256 (the pre-HMAC digest), as the original attack did, so the
+chain is self-consistent again."""
 
 import hashlib
+import json
 from datetime import UTC
+
+from audit.chain import canonical_value, history_values
 
 GENESIS = "0" * 64
 
@@ -36,4 +39,21 @@ def recompute_with_sha256(cursor, clinic_id: int) -> None:
             "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
             [prev, digest, event_id],
         )
+        prev = digest
+
+
+def recompute_history_with_sha256(model) -> None:
+    """Rewrite the whole chain of one history table with plain SHA-256 (triggers must be off).
+    `model`: the historical model (e.g. Client.history.model)."""
+    prev = GENESIS
+    for row in model._base_manager.order_by("history_id"):
+        body = json.dumps(
+            {name: canonical_value(value) for name, value in history_values(row).items()},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=True,
+        )
+        payload = "\x1f".join((prev, model._meta.db_table, body))
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        model._base_manager.filter(pk=row.pk).update(history_prev_hash=prev, history_hash=digest)
         prev = digest

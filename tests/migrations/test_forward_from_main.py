@@ -75,9 +75,16 @@ def _tables(conn) -> set[str]:
     return {row[0] for row in rows}
 
 
-# Columns a migration rewrites on purpose: audit/migrations/0005 re-chains the audit trail with
-# an HMAC (after verifying the old SHA-256 chain); the test checks the new chain verifies.
-RECHAINED = {"audit_auditevent": ("prev_hash", "hash")}
+# Columns a migration rewrites on purpose: audit/migrations/0005 and 0006 re-chain the audit
+# trail and the history tables with an HMAC (after verifying the old SHA-256 chains); the test
+# checks the new chains verify.
+HISTORY_HASHES = ("history_prev_hash", "history_hash")
+RECHAINED = {
+    "audit_auditevent": ("prev_hash", "hash"),
+    "clients_historicalclient": HISTORY_HASHES,
+    "intake_historicalintake": HISTORY_HASHES,
+    "contraindications_historicalrulesetversion": HISTORY_HASHES,
+}
 
 
 def _fingerprint(conn, table: str) -> tuple[int, str]:
@@ -93,7 +100,10 @@ def _fingerprint(conn, table: str) -> tuple[int, str]:
 
 
 def _hashes(conn) -> set[str]:
-    return {row[0] for row in conn.execute("SELECT hash FROM audit_auditevent").fetchall()}
+    found = set()
+    for table, (_, column) in RECHAINED.items():
+        found |= {row[0] for row in conn.execute(f"SELECT {column} FROM {table}").fetchall()}  # noqa: S608
+    return found
 
 
 def _manage(*args: str, database: str) -> subprocess.CompletedProcess:
@@ -132,7 +142,8 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         for table, fingerprint in before.items():
             if table not in DROPPED:
                 assert _fingerprint(conn, table) == fingerprint, table
-        # Every event was re-chained with the keyed hash (none keeps its plain SHA-256).
+        # Every event and history row was re-chained with the keyed hash (none keeps its plain
+        # SHA-256).
         assert not _hashes(conn) & sha256_hashes
         # Per-clinic rule sets: every clinic, and the installation default, keep the version
         # that was in use (the one activated last), as an append-only activation row.
@@ -155,7 +166,9 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         }
     assert {"audit_auditevent", "clients_historicalclient", "intake_historicalintake",
             "contraindications_historicalrulesetversion", "intake_intake",
-            "rules_rulesetactivation"} <= triggers  # fmt: skip
+            "rules_rulesetactivation", "contraindications_screening",
+            "contraindications_referraldecision",
+            "contraindications_physicianclearance"} <= triggers  # fmt: skip
 
     verified = _manage("verify_audit", database=legacy_database)
     assert verified.returncode == 0, verified.stdout + verified.stderr

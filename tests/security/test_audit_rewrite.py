@@ -15,7 +15,7 @@ from django.db.utils import DatabaseError
 from audit.chain import checkpoint_signature
 from audit.models import AuditEvent
 from audit.services import record_event
-from tests.audit_attacks import recompute_with_sha256
+from tests.audit_attacks import recompute_history_with_sha256, recompute_with_sha256
 from tests.factories import (
     PhysicianClearanceFactory,
     ReferralDecisionFactory,
@@ -70,6 +70,28 @@ def test_deleting_an_event_and_recomputing_the_chain_is_detected(events, capsys)
         call_command("verify_audit")
     err = capsys.readouterr().err
     assert f"clinic {clinic_id}, event {events[0].pk}: content does not match" in err
+
+
+def test_editing_a_history_row_and_recomputing_its_chain_is_detected(a_client, front_desk, capsys):
+    from clients.models import Client
+    from clients.services import update_client
+
+    update_client(
+        client=a_client, expected_version=a_client.version, updated_by=front_desk,
+        email="ana@example.com",
+    )  # fmt: skip
+    model = Client.history.model
+    first = model._base_manager.order_by("history_id").first()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE clients_historicalclient DISABLE TRIGGER USER")
+        model._base_manager.filter(pk=first.pk).update(email="someone.else@example.com")
+        recompute_history_with_sha256(model)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE clients_historicalclient ENABLE TRIGGER USER")
+    with pytest.raises(CommandError, match="broken"):
+        call_command("verify_audit")
+    err = capsys.readouterr().err
+    assert f"history clients_historicalclient, history_id {first.pk}: content" in err
 
 
 def test_an_intact_trail_extends_its_checkpoint(events, checkpoint_file, capsys, a_client):
