@@ -62,10 +62,10 @@ class ClinicAdmin(ClinicScopedAdmin):
 class StaffAdmin(ClinicScopedAdmin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "clinic", "is_active")
     list_filter = ("groups", "is_active")
-    fieldsets = UserAdmin.fieldsets + (("Clinic", {"fields": ("clinic",)}),)
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Clinic", {"fields": ("clinic",)}))
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
         if not request.user.is_superuser:
             # Owners manage their staff; only a superuser grants superuser or moves clinics.
             for name in ("is_superuser", "user_permissions", "clinic"):

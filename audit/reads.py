@@ -9,6 +9,8 @@ refusal or a 404 records nothing.
 from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib import admin
+
 from accounts.models import Clinic
 from audit.models import AuditEvent
 from audit.services import record_event
@@ -65,7 +67,7 @@ def audited_read(what, *, target, action=AuditEvent.Action.VIEW, methods=("GET",
     return decorator
 
 
-class AuditedReadAdmin:
+class AuditedReadAdmin(admin.ModelAdmin):
     """Admin mixin: the change list and every change view of a clinical model are reads."""
 
     audit_what = "admin"

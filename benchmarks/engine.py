@@ -67,6 +67,8 @@ def _random_value(q: Question, rng: random.Random, yes_rate: float) -> Any:
             return [next(iter(sorted(q.exclusive)))]
         return rng.sample(plain, k=rng.randint(1, min(2, len(plain))))
     if t == "number":
+        assert q.min is not None
+        assert q.max is not None
         return rng.randint(int(q.min), int(q.max))
     if t == "date":
         return (_dt.date(2025, 1, 1) + _dt.timedelta(days=rng.randint(0, 600))).isoformat()

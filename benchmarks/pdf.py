@@ -124,6 +124,7 @@ def run(*, runs: int, write=print) -> list[tuple[str, list[float]]]:
     # The exact HTML our summary renders, for WeasyPrint alone with its default fetcher (the
     # stylesheet pointed at the file on disk, since WeasyPrint cannot see our allow-list origin).
     plan = latest_plan(screening)
+    assert plan is not None  # _fixture saves one
     html = render_to_string(
         "review/pdf/summary.html",
         {
@@ -164,7 +165,7 @@ def run(*, runs: int, write=print) -> list[tuple[str, list[float]]]:
     weasy_alone()  # warm fonts and caches for both sides alike
     ours_uncached()
     rows = []
-    t_weasy, out_weasy = _timed(weasy_alone, runs)
+    t_weasy, _out_weasy = _timed(weasy_alone, runs)
     rows.append(("WeasyPrint alone, same HTML", t_weasy))
     t_ours, out_ours = _timed(ours_uncached, runs)
     rows.append(("summary_pdf, uncached (queries+template+render)", t_ours))

@@ -48,7 +48,7 @@ def settable(*fields):
 def _generate(clinic, ruleset):
     rng = random.Random(20261121)  # noqa: S311 (the same data every run)
     staff = [
-        UserFactory(clinic=clinic, role=Role.THERAPIST, username=f"bench{i}")
+        UserFactory.create(clinic=clinic, role=Role.THERAPIST, username=f"bench{i}")
         for i in range(THERAPISTS)
     ]
     intakes = [signed_intake(ClientFactory(clinic=clinic), {}) for _ in range(CLIENTS)]

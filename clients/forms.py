@@ -1,8 +1,7 @@
-from datetime import date
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.utils import timezone
 
 from clients.models import Client
 from clients.phones import normalise_phone
@@ -62,7 +61,7 @@ class ClientForm(forms.ModelForm):
                 widget=forms.HiddenInput, min_value=1, initial=self.instance.version
             )
         self.duplicates = []
-        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]
+        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]  # type: ignore[attr-defined]  # a DateField
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -102,7 +101,7 @@ class ClientForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        today = date.today()
+        today = timezone.localdate()  # the clinic's today, not the server's
         if born > today:
             raise forms.ValidationError("The date of birth cannot be in the future.")
         if born.year < today.year - OLDEST_PLAUSIBLE_AGE:
@@ -127,7 +126,8 @@ class ClientForm(forms.ModelForm):
         return self._clean_phone("physician_fax")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         name, born = cleaned.get("legal_name"), cleaned.get("date_of_birth")
         if name and born:
             self.duplicates = list(

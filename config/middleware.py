@@ -38,7 +38,7 @@ def database_unavailable_response(request, exc: BaseException) -> HttpResponse:
         "database unavailable (%s) for %s %s", type(exc).__name__, request.method, request.path
     )
     if wants_json(request):
-        response = JsonResponse(
+        response: HttpResponse = JsonResponse(
             {
                 "status": "error",
                 "code": "database_unavailable",

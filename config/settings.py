@@ -102,6 +102,10 @@ if not PRODUCTION:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML compressed (a kiosk section page: about a tenth of its size). BREACH: Django masks
+    # the CSRF token anew in every response and this middleware pads each gzip stream by a
+    # random length ("Heal the Breach"); docs/DEPLOY.md, "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     # Logs once when X-Forwarded-For arrives but TRUSTED_PROXY_COUNT=0 (the header is ignored).
     "config.client_ip.UntrustedForwardedForMiddleware",
     # A database outage is a 503 with a calm page (or JSON for the tablet), not a stack trace.
@@ -151,6 +155,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the tablet's question markup (docs/ARCHITECTURE.md, "Templates").
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # SQLite is the embedded default so a newcomer needs no server; production uses PostgreSQL.
@@ -162,8 +173,8 @@ DATABASES = {
     )
 }
 # The password may be kept out of the URL (and out of `ps` and logs) in a secret file.
-if env("DATABASE_PASSWORD"):
-    DATABASES["default"]["PASSWORD"] = env("DATABASE_PASSWORD")
+if database_password := env("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = database_password
 # The runtime role the web app logs in as (DATABASE_URL); `manage.py grant_app_role`, run by the
 # schema owner after migrate, gives it its privileges (docs/DEPLOY.md, "The database roles").
 APP_DB_ROLE = env("APP_DB_ROLE", "clinic_app")

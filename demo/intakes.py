@@ -1,5 +1,7 @@
 """Demo intakes: a few clients of the demo clinic arrive with a submitted, screened intake."""
 
+from typing import Any
+
 from django.core.management import call_command
 
 from clients.models import Client
@@ -7,7 +9,7 @@ from demo.builders import submitted_intake
 from intake.models import Intake
 from rules.selectors import active_or_none
 
-NOTHING = {
+NOTHING: dict[str, Any] = {
     "age": 45, "first_visit": False, "main_goal": "relaxation", "has_pain": False,
     "recent_injury": False, "bruises": False, "blood_in_urine": False,
     "pain_passing_urine": False, "urinating_more_often": False, "hard_to_urinate": False,
@@ -23,13 +25,15 @@ NOTHING = {
     "consent_accurate": True, "consent_tell_changes": True, "consent_not_medical": True,
 }  # fmt: skip
 
-DEMO_CASES = [
+DEMO_CASES: list[tuple[str, dict[str, Any]]] = [
     ("Maria Garcia", {"blood_in_urine": True, "has_pain": True, "pain_regions": ["flank_right"],
                       "pain_level": 6, "pain_duration": "under_1_week", "back_or_flank_pain": True,
                       "flank_pain": True, "pain_feel": "deep_dull_constant",
                       "pain_with_movement": "same_whatever", "pain_worsening": True,
                       "night_pain": True, "seen_doctor_about_pain": False,
-                      "massage_not_helping": False}),
+                      "massage_not_helping": False, "back_pain_new": True,
+                      "back_pain_features": ["constant_at_rest"],
+                      "weight_loss_unexplained": False}),
     ("Aisha Rahman", {"pregnant": "yes", "pregnancy_weeks": 24, "pregnancy_high_risk": False,
                     "pregnancy_swelling_headache": False, "pregnancy_warning_signs": False,
                     "main_goal": "pregnancy_comfort"}),

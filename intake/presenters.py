@@ -1,23 +1,18 @@
-"""Questions as the section template shows them: wording in the client's language, the
-current value, whether shown, and the error next to it.
+"""Questions as the section page shows them: wording in the client's language, the current
+value, ticks, whether shown, and the error next to it.
 
-The parts that never change (wording, choices, regions) are built once per catalogue version
-and language; each request only adds values and errors. This keeps a section render cheap.
-The same goes for each question's markup: `_question.html` is rendered once per question, state
-(hidden, in error, which yes/no answer) and language with markers where the value, the error
-and the options go, and a request only fills those in (escaped as the template would).
+The parts that never change (wording, choices, regions) are read from the catalogue once per
+catalogue version and language; each request adds values, ticks and errors, and
+`jinja2/intake/questions.html` renders the markup (see docs/ARCHITECTURE.md, "Templates").
 """
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.html import conditional_escape, format_html
+from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from contraindications.engine import REGIONS, Catalogue, Question
 from intake.answers import error_message
@@ -39,9 +34,6 @@ class StaticQuestion:
     max_length: int
     integer: bool
     number_range: str
-    # Each option's markup, unticked and ticked: a body map has 28 boxes, and building them
-    # here once instead of in the template at every request keeps a section render fast.
-    option_html: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -50,14 +42,18 @@ class QuestionRow:
     hidden: bool
     error: str = ""
     value: Any = None  # scalar questions
-    options_html: str = ""  # the ticked / unticked options of a choice or body-map question
+    # (code, label, ticked) of a choice or body-map question, in the order shown.
+    options: tuple[tuple[str, str, bool], ...] = ()
 
     @property
     def agree_box(self) -> bool:
         return self.q.type == "yes_no" and self.section == "consent"
 
     section: str = ""
-    html: str = ""  # the question as `_question.html` renders it
+
+    @property
+    def option_kind(self) -> str:
+        return "radio" if self.q.type == "single_choice" else "checkbox"
 
 
 _STATIC: dict[tuple[str, str, str], StaticQuestion] = {}
@@ -90,34 +86,9 @@ def static_question(catalogue: Catalogue, q: Question, lang: str) -> StaticQuest
             max_length=q.max_length,
             integer=q.integer,
             number_range=_number_range(q),
-            option_html=_option_html(q, choices),
         )
         _STATIC[key] = cached
     return cached
-
-
-OPTION = (
-    '<div class="form-check{}"><input class="form-check-input" type="{}" name="{}" '
-    'id="f-{}-{}" value="{}"{}><label class="form-check-label" for="f-{}-{}">{}</label></div>'
-)
-
-
-CHECKED = mark_safe(" checked")  # noqa: S308 - a constant attribute  # nosec B308 B703
-
-
-def _option_html(q: Question, choices) -> tuple[tuple[str, str, str], ...]:
-    if q.type == "yes_no":
-        return ()
-    kind = "radio" if q.type == "single_choice" else "checkbox"
-    css = " choice" if q.type != "body_regions" else ""
-    return tuple(
-        (
-            code,
-            format_html(OPTION, css, kind, q.id, q.id, code, code, "", q.id, code, label),
-            format_html(OPTION, css, kind, q.id, q.id, code, code, CHECKED, q.id, code, label),
-        )
-        for code, label in choices
-    )
 
 
 def _display(q: Question, value: Any) -> Any:
@@ -158,58 +129,40 @@ def section_rows(
         error = errors.get(q.id)
         if error is not None:
             row.error = error_message(error, q)
-        if static.option_html:
+        if static.choices:
             if q.type in ("multiple_choice", "body_regions"):
                 ticked = set(current or ())
             else:
                 ticked = {current}
-            row.options_html = mark_safe(  # noqa: S308 - format_html parts  # nosec B308 B703
-                "".join(on if code in ticked else off for code, off, on in static.option_html)
-            )
+            # A hidden "where?" list is filled in the browser instead (questions_html).
+            if not (q.type == "body_regions" and row.hidden):
+                row.options = tuple((c, label, c in ticked) for c, label in static.choices)
         else:
             row.value = current if posted is not None else _display(q, current)
-        row.html = _question_html(row, (catalogue.version, lang, q.id))
         rows.append(row)
     return rows
 
 
-# Private-use characters: never in the wording, and left alone by HTML escaping.
-VALUE_MARK = "\ue000value\ue000"
-ERROR_MARK = "\ue000error\ue000"
-OPTIONS_MARK = mark_safe("\ue000options\ue000")  # noqa: S308 - a constant  # nosec B308 B703
-_MARKS = re.compile(f"({VALUE_MARK}|{ERROR_MARK}|{OPTIONS_MARK})")
-YES_NO_VALUES = ("yes", "no")
-
-_FRAGMENTS: dict[tuple, tuple[str, ...]] = {}
-
-
-def _question_html(row: QuestionRow, static_key: tuple[str, str, str]) -> SafeString:
-    q = row.q
-    # The template only compares a yes/no value (to tick "yes" or "no"); any other value is
-    # printed, so it stays a marker and the cache holds a few shapes per question.
-    shape = VALUE_MARK
-    if q.type == "yes_no":
-        shape = row.value if row.value in YES_NO_VALUES else ""
-    key = (*static_key, translation.get_language(), row.section, row.hidden, bool(row.error), shape)
-    parts = _FRAGMENTS.get(key)
-    if parts is None:
-        model = QuestionRow(
-            q=q,
-            hidden=row.hidden,
-            error=ERROR_MARK if row.error else "",
-            value=shape,
-            options_html=OPTIONS_MARK if q.option_html else "",
-            section=row.section,
-        )
-        parts = tuple(_MARKS.split(render_to_string("intake/_question.html", {"row": model})))
-        # While developing, an edited template shows at the next request.
-        if not settings.DEBUG:
-            _FRAGMENTS[key] = parts
-    fill = {
-        VALUE_MARK: conditional_escape(row.value),
-        ERROR_MARK: conditional_escape(row.error),
-        OPTIONS_MARK: row.options_html,
+def questions_html(rows: list[QuestionRow]) -> SafeString:
+    """The section's questions as markup, in the active language."""
+    text = {
+        "optional": gettext("(optional)"),
+        "yes": gettext("Yes"),
+        "no": gettext("No"),
+        "map_caption": gettext(
+            "Tap the picture or the list. Left picture: the front of your body. Right "
+            "picture: your back."
+        ),
+        "number_range": gettext("A number from %(range)s"),
     }
-    return mark_safe(  # noqa: S308 - template output, escaped values  # nosec B308 B703
-        "".join([fill.get(part, part) for part in parts])
+    # Fewer widgets: a section may ask "where?" for eleven follow-ups, each with every body
+    # region. A hidden one (the client has not said yes) gets its boxes in the browser from
+    # one shared list; without the script it could not be shown anyway.
+    region_options = next(
+        (r.q.choices for r in rows if r.q.type == "body_regions" and r.hidden), ()
+    )
+    template = engines["jinja2"].get_template("intake/questions.html")
+    # The template autoescapes every value it prints.
+    return mark_safe(  # noqa: S308  # nosec B308 B703
+        template.render({"rows": rows, "text": text, "region_options": region_options})
     )

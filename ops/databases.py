@@ -11,10 +11,12 @@ copy even while the app is writing (a plain file copy may catch a half-written p
 import os
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 - fixed argument lists, never a shell  # nosec B404
+import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 POSTGRESQL = "django.db.backends.postgresql"
 SQLITE = "django.db.backends.sqlite3"
@@ -41,7 +43,7 @@ def default_backup_path(var_dir: Path, engine: str, now: datetime | None = None)
     return var_dir / "backups" / f"clinic-{stamp}{suffix}"
 
 
-def pg_environ(db: dict) -> dict:
+def pg_environ(db: Mapping[str, Any]) -> dict[str, str]:
     """The subprocess environment for pg_dump/pg_restore/psql: libpq reads these variables."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     wanted = {
@@ -68,7 +70,7 @@ def _require_tool(name: str) -> str:
     return tool
 
 
-def _run(args: list[str], db: dict, *, stdout=None) -> None:
+def _run(args: list[str], db: Mapping[str, Any], *, stdout=None) -> None:
     result = subprocess.run(  # noqa: S603 - argument list, no shell  # nosec B603
         args,
         env=pg_environ(db),
@@ -93,7 +95,7 @@ def _open_private(path: Path):
     return os.fdopen(fd, "wb")
 
 
-def backup(*, db: dict, path: Path) -> BackupResult:
+def backup(*, db: Mapping[str, Any], path: Path) -> BackupResult:
     engine = db["ENGINE"]
     if engine == POSTGRESQL:
         pg_dump = _require_tool("pg_dump")
@@ -119,7 +121,7 @@ def backup(*, db: dict, path: Path) -> BackupResult:
     return BackupResult(path=path, size=path.stat().st_size)
 
 
-def user_tables(db: dict) -> list[str]:
+def user_tables(db: Mapping[str, Any]) -> list[str]:
     """The tables a restore would replace (empty for a freshly created database)."""
     engine = db["ENGINE"]
     if engine == POSTGRESQL:
@@ -154,7 +156,7 @@ def user_tables(db: dict) -> list[str]:
     raise BackupError(f"restores into {engine} databases are not supported", code="engine")
 
 
-def restore(*, db: dict, path: Path) -> None:
+def restore(*, db: Mapping[str, Any], path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"{path}: no such file", code="missing")
     engine = db["ENGINE"]

@@ -30,8 +30,11 @@ class DecisionFilters:
         # Exclusive: the whole of the last day counts.
         return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
 
-    def as_query(self) -> dict:
-        query = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
+    def as_query(self) -> dict[str, str | int]:
+        query: dict[str, str | int] = {
+            "date_from": self.date_from.isoformat(),
+            "date_to": self.date_to.isoformat(),
+        }
         if self.therapist_id:
             query["therapist"] = self.therapist_id
         if self.rule_id:
@@ -67,7 +70,8 @@ class DecisionFilterForm(forms.Form):
         self.fields["therapist"].widget.choices = [("", "Any therapist"), *people]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")

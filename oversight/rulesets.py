@@ -4,7 +4,9 @@ are added to the library by `manage.py load_rules` only, never by an owner.
 
 A replay re-runs the stored, validated inputs of each screening through the candidate rules with
 the same code path as a live screening (`review.screening.evaluate_stored_answers`),
-so what it predicts is what the new version will decide.
+so what it predicts is what the new version will decide. It reports every change a screening
+would see, not only decisions that flip: caps, areas to avoid, excluded techniques, acupoints and
+oils, allowed positions, each with the rules that cause it.
 """
 
 import json
@@ -15,6 +17,15 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from contraindications.engine import (
+    ACUPOINTS,
+    ESSENTIAL_OILS,
+    MODALITIES,
+    POSITIONS,
+    REGIONS,
+    Constraints,
+    Decision,
+)
 from review.models import Screening
 from review.screening import evaluate_stored_answers
 from rules.models import RuleSetVersion
@@ -103,11 +114,167 @@ def diff_versions(old: RuleSetVersion, new: RuleSetVersion) -> RuleSetDiff:
 
 
 @dataclass(frozen=True)
+class ReplayChange:
+    """One thing a screening would see differently, and the rules that cause it."""
+
+    kind: str  # decision | pressure_cap | region_pressure_cap | region | modality | acupoint | oil
+    #            | position
+    item: str  # the code it is about ("" for the decision and the overall cap)
+    old: str
+    new: str
+    rule_ids: list[str]
+
+    @property
+    def text(self) -> str:
+        if self.kind == "decision":
+            return f"Decision {self.old} → {self.new}"
+        if self.kind == "pressure_cap":
+            return f"Pressure cap {self.old} → {self.new}"
+        if self.kind == "region_pressure_cap":
+            return f"Pressure cap over {REGIONS[self.item]['en']} {self.old} → {self.new}"
+        added = self.new == _ON
+        label = _label(self.kind, self.item)
+        return (_ADDED if added else _REMOVED)[self.kind].format(label)
+
+
+_ON, _OFF, _NO_CAP = "yes", "no", "no cap"
+_ADDED = {
+    "region": "Now an area to avoid: {}",
+    "modality": "Now excluded: {}",
+    "acupoint": "Now excluded: acupoint {}",
+    "oil": "Now excluded: {} oil",
+    "position": "Now not allowed: {}",
+}
+_REMOVED = {
+    "region": "No longer an area to avoid: {}",
+    "modality": "No longer excluded: {}",
+    "acupoint": "No longer excluded: acupoint {}",
+    "oil": "No longer excluded: {} oil",
+    "position": "Allowed again: {}",
+}
+
+
+def _label(kind: str, code: str) -> str:
+    if kind == "acupoint":
+        return ACUPOINTS[code].name if code in ACUPOINTS else code
+    names = {
+        "region": REGIONS,
+        "modality": MODALITIES,
+        "oil": ESSENTIAL_OILS,
+        "position": POSITIONS,
+    }
+    return names[kind][code]["en"] if code in names[kind] else code
+
+
+def _excluded_positions(c: Constraints) -> frozenset[str]:
+    return (
+        frozenset() if c.allowed_positions is None else frozenset(POSITIONS) - c.allowed_positions
+    )
+
+
+# Each kind of exclusion: which items a Constraints holds.
+_SETS = {
+    "region": lambda c: c.avoid_regions,
+    "modality": lambda c: c.exclude_modalities,
+    "acupoint": lambda c: c.exclude_acupoints,
+    "oil": lambda c: c.exclude_oils,
+    "position": _excluded_positions,
+}
+
+
+def _cap_text(cap: int | None) -> str:
+    return _NO_CAP if cap is None else str(cap)
+
+
+def _tighter(new: int | None, old: int | None) -> bool:
+    return new is not None and (old is None or new < old)
+
+
+def constraint_changes(before: dict, after: dict) -> list[ReplayChange]:
+    """Every difference between two screening results' decisions and merged constraints, each
+    with the rules behind it: for what is added or tightened, the rules imposing it after; for
+    what is removed or loosened, the rules that imposed it before."""
+    old_findings = _finding_constraints(before)
+    new_findings = _finding_constraints(after)
+
+    def imposing(findings, test) -> list[str]:
+        return sorted(rid for rid, c in findings.items() if test(c))
+
+    changes = []
+    if before["decision"] != after["decision"]:
+        changes.append(_decision_change(before, after))
+    old = Constraints.from_dict(before.get("constraints") or {})
+    new = Constraints.from_dict(after.get("constraints") or {})
+    if old.pressure_cap != new.pressure_cap:
+        tighter = _tighter(new.pressure_cap, old.pressure_cap)
+        cap = new.pressure_cap if tighter else old.pressure_cap
+        rules = imposing(new_findings if tighter else old_findings, lambda c: c.pressure_cap == cap)
+        changes.append(
+            ReplayChange(
+                "pressure_cap", "", _cap_text(old.pressure_cap), _cap_text(new.pressure_cap), rules
+            )
+        )
+    regions = {r for r, _ in old.region_pressure_caps} | {r for r, _ in new.region_pressure_caps}
+    for region in sorted(regions):
+        was, now = old.region_cap(region), new.region_cap(region)
+        if was == now:
+            continue
+        tighter = _tighter(now, was)
+        cap = now if tighter else was
+        changes.append(
+            ReplayChange(
+                "region_pressure_cap", region, _cap_text(was), _cap_text(now),
+                imposing(
+                    new_findings if tighter else old_findings,
+                    lambda c, r=region, cap=cap: c.region_cap(r) == cap,
+                ),
+            )
+        )  # fmt: skip
+    for kind, items_of in _SETS.items():
+        was, now = items_of(old), items_of(new)
+        for item in sorted(now - was):
+            rules = imposing(new_findings, lambda c, i=item, f=items_of: i in f(c))
+            changes.append(ReplayChange(kind, item, _OFF, _ON, rules))
+        for item in sorted(was - now):
+            rules = imposing(old_findings, lambda c, i=item, f=items_of: i in f(c))
+            changes.append(ReplayChange(kind, item, _ON, _OFF, rules))
+    return changes
+
+
+def _finding_constraints(result: dict) -> dict[str, Constraints]:
+    return {
+        f["rule_id"]: Constraints.from_dict(f.get("constraints") or {})
+        for f in result.get("findings", [])
+    }
+
+
+def _decision_change(before: dict, after: dict) -> ReplayChange:
+    # A stricter decision comes from the findings that now decide it; a milder one from those
+    # that decided it before and no longer do.
+    old, new = before["decision"], after["decision"]
+    stricter = Decision(new).severity > Decision(old).severity
+    source, other = (after, before) if stricter else (before, after)
+    deciding = new if stricter else old
+    other_findings = _findings(other)
+    rules = sorted(
+        f["rule_id"]
+        for f in source.get("findings", [])
+        if f["decision"] == deciding and other_findings.get(f["rule_id"]) != deciding
+    )
+    return ReplayChange("decision", "", old, new, rules)
+
+
+@dataclass(frozen=True)
 class ReplayRow:
     screening: Screening
     old_decision: str
     new_decision: str
     rule_ids: list[str]  # rules whose findings differ (added, removed or decided differently)
+    changes: list[ReplayChange]  # the decision flip and each constraint change, with their rules
+
+    @property
+    def constraint_changes(self) -> list[ReplayChange]:
+        return [c for c in self.changes if c.kind != "decision"]
 
 
 @dataclass(frozen=True)
@@ -116,11 +283,27 @@ class Replay:
     months: int
     screened: int
     transitions: list[tuple[str, str, int]]  # (from, to, count), decisions that change
-    rows: list[ReplayRow]  # every screening whose decision or findings change
+    rows: list[ReplayRow]  # every screening whose decision, findings or constraints change
+    kinds: list[tuple[str, int]]  # (kind of constraint change, screenings with it)
 
     @property
     def changed(self) -> int:
         return sum(count for _, _, count in self.transitions)
+
+    @property
+    def constraints_changed(self) -> int:
+        return sum(1 for row in self.rows if row.constraint_changes)
+
+
+KIND_NAMES = {
+    "pressure_cap": "pressure cap",
+    "region_pressure_cap": "pressure cap over an area",
+    "region": "areas to avoid",
+    "modality": "excluded techniques",
+    "acupoint": "excluded acupoints",
+    "oil": "excluded oils",
+    "position": "allowed positions",
+}
 
 
 def _findings(result: dict) -> dict[str, str]:
@@ -139,7 +322,10 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
         )
         .order_by("-created_at", "-id")
     )  # fmt: skip
-    transitions, rows, count = Counter(), [], 0
+    transitions: Counter[tuple[str, str]] = Counter()
+    kinds: Counter[str] = Counter()
+    rows: list[ReplayRow] = []
+    count = 0
     for screening in screenings.iterator(chunk_size=500):
         count += 1
         # Stored inputs the candidate's catalogue cannot read give "refer", as live screening does.
@@ -149,16 +335,19 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
         differing = sorted(
             rid for rid in before.keys() | after.keys() if before.get(rid) != after.get(rid)
         )
+        changes = constraint_changes(screening.result, result)
         if new_decision != screening.decision:
             transitions[(screening.decision, new_decision)] += 1
-        if new_decision != screening.decision or differing:
-            rows.append(ReplayRow(screening, screening.decision, new_decision, differing))
+        kinds.update({c.kind for c in changes if c.kind != "decision"})
+        if changes or differing:
+            rows.append(ReplayRow(screening, screening.decision, new_decision, differing, changes))
     return Replay(
         candidate=candidate,
         months=months,
         screened=count,
         transitions=[(a, b, n) for (a, b), n in transitions.most_common()],
         rows=rows,
+        kinds=[(KIND_NAMES[k], kinds[k]) for k in KIND_NAMES if kinds[k]],
     )
 
 

@@ -183,7 +183,10 @@ class TrailFilterForm(forms.Form):
 
     def __init__(self, data=None, *, staff=()):
         super().__init__(data)
-        self.fields["actor"].choices = [("", "Anyone")] + [(u.pk, str(u)) for u in staff]
+        self.fields["actor"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            ("", "Anyone"),
+            *((u.pk, str(u)) for u in staff),
+        ]
 
     def filters(self) -> TrailFilters:
         if not self.is_bound or not self.is_valid():
@@ -260,7 +263,7 @@ def rulesets_view(request):
     for activation in RuleSetActivation.objects.filter(clinic=clinic).order_by("activated_at"):
         activated[activation.version_id] = activation.activated_at
     for v in versions:
-        v.activated_here = activated.get(v.pk)
+        v.activated_here = activated.get(v.pk)  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "oversight/rulesets.html",

@@ -18,6 +18,9 @@ def _choices(vocabulary):
     return [(code, labels["en"]) for code, labels in vocabulary.items()]
 
 
+REGION_PRESSURE_PREFIX = "pressure_over_"
+
+
 class PlanForm(forms.Form):
     modalities = forms.MultipleChoiceField(
         label="Techniques",
@@ -64,9 +67,36 @@ class PlanForm(forms.Form):
         help_text="Only needed to save a plan that breaks a constraint.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One optional level per area; empty = the default pressure above.
+        for code, labels in REGIONS.items():
+            self.fields[REGION_PRESSURE_PREFIX + code] = forms.TypedChoiceField(
+                label=labels["en"],
+                choices=[("", "Default"), *_choices(PRESSURE_LEVELS)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "data-region": code}
+                ),
+            )
+
+    def region_pressure_fields(self) -> list:
+        return [(code, self[REGION_PRESSURE_PREFIX + code]) for code in REGIONS]
+
+    def has_region_pressure(self) -> bool:
+        return any(field.value() not in (None, "") for _, field in self.region_pressure_fields())
+
     def plan_data(self) -> dict:
         data = {k: self.cleaned_data[k] for k in ("modalities", "regions", "acupoints", "oils")}
         data["pressure"] = self.cleaned_data["pressure"]
+        # Levels set for areas not ticked are left out: they would say nothing about the plan.
+        data["region_pressure"] = {
+            code: self.cleaned_data[REGION_PRESSURE_PREFIX + code]
+            for code in data["regions"]
+            if self.cleaned_data.get(REGION_PRESSURE_PREFIX + code) is not None
+        }
         data["position"] = self.cleaned_data["position"] or None
         data["duration_minutes"] = self.cleaned_data["duration_minutes"]
         data["notes"] = self.cleaned_data["notes"]
@@ -74,7 +104,11 @@ class PlanForm(forms.Form):
 
     @staticmethod
     def initial_from(plan: dict) -> dict:
-        return {**plan, "position": plan.get("position") or ""}
+        initial = {k: v for k, v in plan.items() if k != "region_pressure"}
+        initial["position"] = plan.get("position") or ""
+        for code, level in (plan.get("region_pressure") or {}).items():
+            initial[REGION_PRESSURE_PREFIX + code] = level
+        return initial
 
 
 class ReferralForm(forms.Form):
@@ -117,7 +151,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, findings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule_ids"].choices = [
+        self.fields["rule_ids"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             (f.rule_id, f"{f.title} ({f.decision_words})") for f in findings
         ]
         self.fields["rule_ids"].initial = [f.rule_id for f in findings]
@@ -140,5 +174,7 @@ class ClearanceForm(forms.Form):
 
     def __init__(self, *args, findings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule_ids"].choices = [(f.rule_id, f.title) for f in findings]
+        self.fields["rule_ids"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (f.rule_id, f.title) for f in findings
+        ]
         self.fields["cleared_on"].initial = timezone.localdate()

@@ -90,7 +90,9 @@ class TreatmentPlan(AppendOnlyModel):
     ruleset = models.ForeignKey("rules.RuleSetVersion", on_delete=models.PROTECT, related_name="+")
     modalities = models.JSONField(default=list)
     regions = models.JSONField(default=list)
-    pressure = models.PositiveSmallIntegerField()
+    pressure = models.PositiveSmallIntegerField()  # the default, over every region not below
+    # {region: level} where the pressure differs from the default; {} = the default everywhere.
+    region_pressure = models.JSONField(default=dict, blank=True)
     acupoints = models.JSONField(default=list)
     oils = models.JSONField(default=list)
     position = models.CharField(max_length=24, blank=True)
@@ -126,6 +128,7 @@ class TreatmentPlan(AppendOnlyModel):
             "modalities": self.modalities,
             "regions": self.regions,
             "pressure": self.pressure,
+            "region_pressure": self.region_pressure or {},
             "acupoints": self.acupoints,
             "oils": self.oils,
             "position": self.position or None,

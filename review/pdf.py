@@ -13,16 +13,21 @@ document is served again in milliseconds and any change to what goes into it mak
 
 import hashlib
 import json
-import mimetypes
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING
 
-import weasyprint
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+if TYPE_CHECKING:
+    from review.pdf_fetcher import StaticOnlyFetcher
+
+# WeasyPrint is imported only when a PDF is rendered (review.pdf_fetcher, html_to_pdf): it
+# takes half a second, which every worker would otherwise pay on its first request.
+WEASYPRINT_VERSION = version("weasyprint")
 
 # Relative URLs in the PDF templates resolve against this origin; it exists nowhere.
 PDF_BASE_URL = "https://pdf.invalid/"
@@ -30,44 +35,11 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 CACHE_SECONDS = 24 * 60 * 60
 
 
-class RefusedResource(ValueError):
-    code = "resource_refused"
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves PDF_BASE_URL + STATIC_URL + path from our static folders; refuses the rest.
-
-    Keeps a list of what was asked for and what was refused, for tests and logs.
-    """
-
-    def __init__(self):
-        super().__init__(allowed_protocols=("https",), allow_redirects=False)
-        self.served: list[str] = []
-        self.refused: list[str] = []
-        self._prefix = PDF_BASE_URL + settings.STATIC_URL.lstrip("/")
-        self._roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
-
-    def fetch(self, url, headers=None):
-        path = self._static_path(url)
-        if path is None:
-            self.refused.append(url)
-            raise RefusedResource(f"PDF may not load {url[:80]}")
-        self.served.append(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-
-    def _static_path(self, url: str) -> Path | None:
-        if not url.startswith(self._prefix):
-            return None
-        parts = urlsplit(url)
-        if parts.query or parts.fragment:
-            return None
-        relative = unquote(url[len(self._prefix) :])
-        for root in self._roots:
-            candidate = (root / relative).resolve()
-            if candidate.is_relative_to(root) and candidate.is_file():
-                return candidate
+def _row(obj) -> dict | None:
+    """Every concrete field of a model row, as the PDF could print it."""
+    if obj is None:
         return None
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
 _TEMPLATE_FILES = (
@@ -81,37 +53,35 @@ _TEMPLATE_FILES = (
 def _files_digest() -> str:
     # Stylesheets and templates are part of the input: a change must not serve a stale PDF.
     digest = hashlib.sha256()
-    for root in settings.STATICFILES_DIRS:
-        path = Path(root) / "css" / "pdf.css"
-        if path.is_file():
-            digest.update(path.read_bytes())
+    for static_root in settings.STATICFILES_DIRS:
+        stylesheet = Path(static_root) / "css" / "pdf.css"
+        if stylesheet.is_file():
+            digest.update(stylesheet.read_bytes())
+    template_dirs: list[str] = settings.TEMPLATES[0]["DIRS"]  # type: ignore[assignment]
     for name in _TEMPLATE_FILES:
-        for root in settings.TEMPLATES[0]["DIRS"]:
-            path = Path(root) / name
-            if path.is_file():
-                digest.update(path.read_bytes())
+        for root in template_dirs:
+            template = Path(root) / name
+            if template.is_file():
+                digest.update(template.read_bytes())
     return digest.hexdigest()
-
-
-def _row(obj) -> dict | None:
-    """Every concrete field of a model row, as the PDF could print it."""
-    if obj is None:
-        return None
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
 def cache_key(inputs: dict, paper: str) -> str:
     """A hash of everything that goes into the PDF, computed without rendering anything."""
     payload = json.dumps(
-        {"inputs": inputs, "paper": paper, "weasyprint": weasyprint.__version__,
+        {"inputs": inputs, "paper": paper, "weasyprint": WEASYPRINT_VERSION,
          "files": _files_digest()},
         sort_keys=True, default=str,
     )  # fmt: skip
     return "pdf:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    fetcher = fetcher or StaticOnlyFetcher()
+def html_to_pdf(html: str, *, fetcher: "StaticOnlyFetcher | None" = None) -> bytes:
+    import weasyprint
+
+    from review import pdf_fetcher
+
+    fetcher = fetcher or pdf_fetcher.StaticOnlyFetcher()
     return weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
 
 
@@ -182,31 +152,56 @@ def summary_pdf(*, screening, paper: str = "a4") -> PdfDocument:
     )
 
 
+class NothingToAsk(Exception):
+    """Every finding the letter would be about is covered by a clearance already on file."""
+
+    code = "already_cleared"
+
+
+def letter_rule_ids(*, screening, referral=None, cleared=None) -> list[str]:
+    """The findings a referral letter is about: those of the latest referral decision (else every
+    finding that needs one), less those a valid clearance on file already covers."""
+    from review.selectors import ACTIONABLE, cleared_rule_ids_for, latest_referral
+
+    referral = referral or latest_referral(screening)
+    cleared = cleared_rule_ids_for(screening.client) if cleared is None else cleared
+    chosen = set(referral.rule_ids) if referral else None
+    return [
+        f["rule_id"]
+        for f in screening.findings
+        if (f["rule_id"] in chosen if chosen else f["decision"] in ACTIONABLE)
+        and f["rule_id"] not in cleared
+    ]
+
+
 def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
     from review.presenters import review_view
     from review.selectors import latest_referral
 
     referral = latest_referral(screening)
+    rule_ids = letter_rule_ids(screening=screening, referral=referral)
+    if not rule_ids:
+        raise NothingToAsk(
+            "A physician's clearance on file already covers these findings: there is nothing "
+            "to ask for in a letter."
+        )
 
     def context():
         review = review_view(screening)
-        covered = set(referral.rule_ids) if referral else None
         return {
             "review": review,
             "screening": screening,
             "client": screening.client,
             "referral": referral,
             "clinic": screening.client.clinic,
-            "letter_findings": [
-                f for f in review.findings if (f.rule_id in covered if covered else f.actionable)
-            ],
+            "letter_findings": [f for f in review.findings if f.rule_id in rule_ids],
             "letter_date": referral.decided_at if referral else screening.created_at,
         }
 
     name = f"referral-letter-{screening.created_at:%Y%m%d}-{str(screening.public_id)[:8]}.pdf"
     return render_pdf(
         template="review/pdf/referral_letter.html",
-        inputs=_inputs(screening, referral=referral),
+        inputs={**_inputs(screening, referral=referral), "letter_rule_ids": rule_ids},
         context=context,
         paper=paper,
         filename=name,

@@ -4,6 +4,8 @@ the catalogue. Queries live in review/selectors.py; this module only formats wha
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from contraindications.engine import (
     ACUPOINTS,
     ESSENTIAL_OILS,
@@ -15,7 +17,12 @@ from contraindications.engine import (
 )
 from review.bodymap import body_map
 from review.models import Screening, TreatmentPlan
-from review.selectors import ACTIONABLE, CLEARABLE, screenings_for_review
+from review.selectors import (
+    ACTIONABLE,
+    CLEARABLE,
+    covered_by_clearance,
+    screenings_for_review,
+)
 from rules.selectors import compiled
 
 # Colour (Bootstrap contextual name) and words for each decision, most severe first.
@@ -41,11 +48,23 @@ class TodayRow:
     status: str
 
 
+CLEARED_STATUS = "Cleared by physician"
+DONE_STATUSES = frozenset({"Reviewed", CLEARED_STATUS})
+
+
 def today_rows(user, *, now=None) -> list[TodayRow]:
     rows = []
-    for s in screenings_for_review(user, now=now):
+    screenings = list(screenings_for_review(user, now=now))
+    undecided = [s for s in screenings if s.decision in ACTIONABLE and not s.has_referral]
+    superseded = covered_by_clearance(
+        [s for s in undecided if s.has_clearance],
+        on=timezone.localdate(now) if now else None,
+    )
+    for s in screenings:
         colour, words = decision_style(s.decision)
-        if s.decision in ACTIONABLE and not s.has_referral:
+        if s.pk in superseded:
+            status = CLEARED_STATUS  # a valid clearance covers what needed a decision
+        elif s.decision in ACTIONABLE and not s.has_referral:
             status = "Needs a referral decision"
         elif s.decision in ("proceed", "modify") and not s.has_plan:
             status = "Needs a plan"
@@ -55,7 +74,7 @@ def today_rows(user, *, now=None) -> list[TodayRow]:
             status = "Reviewed"
         rows.append(TodayRow(s, colour, words, status))
     order = list(DECISION_STYLE)
-    rows.sort(key=lambda r: (r.status == "Reviewed", order.index(r.screening.decision)))
+    rows.sort(key=lambda r: (r.status in DONE_STATUSES, order.index(r.screening.decision)))
     return rows
 
 
@@ -257,6 +276,13 @@ def plan_lines(plan: TreatmentPlan) -> list[ConstraintLine]:
         ConstraintLine("Techniques", _labels(plan.modalities, MODALITIES) or "—"),
         ConstraintLine("Areas", _labels(plan.regions, REGIONS) or "—"),
         ConstraintLine("Pressure", PRESSURE_LEVELS[str(plan.pressure)]["en"]),
+        *(
+            ConstraintLine(
+                f"Pressure over {REGIONS[region]['en']}", PRESSURE_LEVELS[str(level)]["en"]
+            )
+            for region, level in sorted((plan.region_pressure or {}).items())
+            if region in REGIONS and str(level) in PRESSURE_LEVELS
+        ),
         ConstraintLine("Position", POSITIONS[plan.position]["en"] if plan.position else "—"),
         ConstraintLine("Duration", f"{plan.duration_minutes} minutes"),
     ]

@@ -36,9 +36,18 @@ def get_screening_for(user, public_id) -> Screening:
     )
 
 
+def _valid_on(on: date) -> dict:
+    return {"cleared_on__lte": on, "expires_on__gte": on}
+
+
 def screenings_for_review(user, *, now=None):
-    """The therapist's "today" list in one query: recent screenings, most severe first."""
+    """The therapist's "today" list in one query: recent screenings, most severe first.
+
+    `has_clearance` (a valid clearance for the client) only says which rows
+    `covered_by_clearance` must look at; most have none, so the list stays one query.
+    """
     now = now or timezone.now()
+    on = timezone.localdate(now)
     return (
         screenings_visible_to(user)
         .filter(created_at__gte=now - TODAY_WINDOW, client__archived_at__isnull=True)
@@ -54,6 +63,9 @@ def screenings_for_review(user, *, now=None):
         .annotate(
             has_plan=Exists(TreatmentPlan.objects.filter(screening=OuterRef("pk"))),
             has_referral=Exists(ReferralDecision.objects.filter(screening=OuterRef("pk"))),
+            has_clearance=Exists(
+                PhysicianClearance.objects.filter(client=OuterRef("client_id"), **_valid_on(on))
+            ),
         )
         .order_by("-created_at", "-id")
     )
@@ -61,9 +73,9 @@ def screenings_for_review(user, *, now=None):
 
 def valid_clearances(client, *, on: date | None = None):
     on = on or timezone.localdate()
-    return PhysicianClearance.objects.filter(
-        client=client, cleared_on__lte=on, expires_on__gte=on
-    ).order_by("-recorded_at")
+    return PhysicianClearance.objects.filter(client=client, **_valid_on(on)).order_by(
+        "-recorded_at"
+    )
 
 
 def cleared_rule_ids_for(client, *, on: date | None = None) -> frozenset[str]:
@@ -72,6 +84,35 @@ def cleared_rule_ids_for(client, *, on: date | None = None) -> frozenset[str]:
     for rule_ids in valid_clearances(client, on=on).values_list("rule_ids", flat=True):
         ids.update(rule_ids)
     return frozenset(ids)
+
+
+def clearance_covers(findings: list[dict], cleared: frozenset[str]) -> bool:
+    """A clearance supersedes a screening when it covers every finding that called for a
+    referral decision (an urgent referral is never cleared, so it is never covered)."""
+    needing = {f["rule_id"] for f in findings if f["decision"] in ACTIONABLE}
+    urgent = any(f["decision"] == Decision.REFER_URGENT.value for f in findings)
+    return bool(needing) and not urgent and needing <= cleared
+
+
+def covered_by_clearance(screenings, *, on: date | None = None) -> set[int]:
+    """The ids, among ``screenings``, of those a valid clearance supersedes (two queries)."""
+    ids = [s.pk for s in screenings]
+    if not ids:
+        return set()
+    on = on or timezone.localdate()
+    rows = list(
+        Screening.objects.filter(pk__in=ids).values_list("pk", "client_id", "result__findings")
+    )
+    cleared: dict[int, set[str]] = {}
+    for client_id, rule_ids in PhysicianClearance.objects.filter(
+        client_id__in={client_id for _, client_id, _ in rows}, **_valid_on(on)
+    ).values_list("client_id", "rule_ids"):
+        cleared.setdefault(client_id, set()).update(rule_ids)
+    return {
+        pk
+        for pk, client_id, findings in rows
+        if clearance_covers(findings or [], frozenset(cleared.get(client_id, ())))
+    }
 
 
 def client_history(client):

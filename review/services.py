@@ -98,6 +98,7 @@ def save_plan(
         modalities=list(plan.modalities),
         regions=list(plan.regions),
         pressure=plan.pressure,
+        region_pressure=dict(plan.region_pressure),
         acupoints=list(plan.acupoints),
         oils=list(plan.oils),
         position=plan.position or "",

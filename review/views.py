@@ -14,6 +14,7 @@ from review import pdf
 from review.forms import ClearanceForm, PlanForm, ReferralForm
 from review.presenters import intake_answers, plan_lines, review_view, today_rows
 from review.selectors import (
+    clearance_covers,
     client_history,
     get_screening_for,
     latest_plan,
@@ -55,6 +56,9 @@ def screening_detail(request, public_id):
     screening = get_screening_for(request.user, public_id)
     plan = latest_plan(screening)
     review = review_view(screening, planned_regions=plan.regions if plan else ())
+    referral = latest_referral(screening)
+    clearances = list(valid_clearances(screening.client))
+    cleared = frozenset(rid for c in clearances for rid in c.rule_ids)
     return render(
         request,
         "review/screening_detail.html",
@@ -64,8 +68,12 @@ def screening_detail(request, public_id):
             "client": screening.client,
             "plan": plan,
             "plan_lines": plan_lines(plan) if plan else [],
-            "referral": latest_referral(screening),
-            "clearances": valid_clearances(screening.client),
+            "referral": referral,
+            "clearances": clearances,
+            "superseded": clearance_covers(screening.findings, cleared),
+            "letter_rule_ids": pdf.letter_rule_ids(
+                screening=screening, referral=referral, cleared=cleared
+            ),
             "history": client_history(screening.client),
             "intake_answers": intake_answers(screening),
         },
@@ -237,5 +245,13 @@ def summary_pdf(request, public_id):
 @_screening_audited("referral letter PDF", action=AuditEvent.Action.EXPORT)
 def letter_pdf(request, public_id):
     screening = get_screening_for(request.user, public_id)
-    document = pdf.referral_letter_pdf(screening=screening, paper=_paper(request, "letter"))
+    try:
+        document = pdf.referral_letter_pdf(screening=screening, paper=_paper(request, "letter"))
+    except pdf.NothingToAsk as error:
+        return render(
+            request,
+            "review/letter_not_needed.html",
+            {"screening": screening, "client": screening.client, "message": str(error)},
+            status=409,
+        )
     return _pdf_response(document)

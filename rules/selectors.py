@@ -40,8 +40,12 @@ def _clinic_id(clinic):
 
 def latest_activation(clinic=None) -> RuleSetActivation | None:
     """The clinic's latest activation, else the installation default (clinic None: the default)."""
-    activations = RuleSetActivation.objects.select_related("version").order_by(
-        "-activated_at", "-id"
+    # The rules and catalogue (about 90 KB of JSON) are left in the database: a process
+    # compiles each version once (`compiled`), so a screening needs only the checksum.
+    activations = (
+        RuleSetActivation.objects.select_related("version")
+        .defer("version__rules", "version__catalogue")
+        .order_by("-activated_at", "-id")
     )
     clinic_id = _clinic_id(clinic)
     if clinic_id is not None:

@@ -49,7 +49,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(Group.objects.get(name=Role(extracted).value))
+            self.groups.add(Group.objects.get(name=Role(extracted).value))  # type: ignore[attr-defined]  # a User
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

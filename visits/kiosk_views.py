@@ -22,7 +22,7 @@ from intake import kiosk, services
 from intake.answers import error_message, evaluate, parse_form
 from intake.flow import CONSENT_SECTION, SECTION_TITLES, TODAY_SECTIONS, sections_for
 from intake.forms import StaffReturnForm
-from intake.presenters import section_rows
+from intake.presenters import questions_html, section_rows
 from intake.selectors import kiosk_intake
 from rules.catalogues import catalogue_for
 from visits.services import submit_and_screen
@@ -174,7 +174,7 @@ def section(request, intake, section):
         "intake": intake,
         "section": section,
         "title": SECTION_TITLES[section],
-        "rows": rows,
+        "questions_html": questions_html(rows),
         "errors": [row for row in rows if row.error],
         "step": index + 1,
         "steps": len(sections),
@@ -255,7 +255,7 @@ SIGNATURE_FIELD_IDS = {
 def signature_errors(codes, *, typed: bool) -> dict[str, str]:
     """{field: message} for signature error codes, in the active language. `typed`: the client
     was signing by typing (a missing signature is then asked for in the name field)."""
-    errors = {}
+    errors: dict[str, str] = {}
     for code in codes:
         if code == "missing_signature" and typed:
             code = "typed_name_missing"

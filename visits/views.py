@@ -33,7 +33,7 @@ def client_page(request, public_id):
             "intakes": intakes,
             "draft": next((i for i in intakes if i.status == "draft"), None),
             "full_needed": needs_full_renewal(
-                last=max(submitted, key=lambda i: i.submitted_at, default=None),
+                last=max(submitted, key=lambda i: i.submitted_at or i.started_at, default=None),
                 renewal_months=client.clinic.intake_renewal_months,
             ),
             "renewal_months": client.clinic.intake_renewal_months,

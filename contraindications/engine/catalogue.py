@@ -89,9 +89,10 @@ class Answers(Mapping[str, Any]):
     or frozenset[str] (multiple_choice, body_regions)."""
 
     __slots__ = ("_d",)
+    _d: dict[str, Any]
 
-    def __init__(self, data: Mapping[str, Any] = ()) -> None:
-        object.__setattr__(self, "_d", dict(data))
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        object.__setattr__(self, "_d", dict(data or {}))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Answers is immutable")
@@ -137,9 +138,11 @@ def json_value(v: Any) -> Any:
 # ---------------------------------------------------------------- loading
 
 
-def _text(raw: Any, where: str, qid: str | None, optional: bool = False) -> Text | None:
-    if raw is None and optional:
-        return None
+def _optional_text(raw: Any, where: str, qid: str | None) -> Text | None:
+    return None if raw is None else _text(raw, where, qid)
+
+
+def _text(raw: Any, where: str, qid: str | None) -> Text:
     if not isinstance(raw, dict) or any(
         not isinstance(raw.get(lang), str) or not raw[lang].strip() for lang in LANGUAGES
     ):
@@ -248,7 +251,7 @@ def _load_question(raw: Any) -> Question:
         section=raw["section"],
         type=qtype,
         text=_text(raw.get("text"), f"question {qid!r} text", qid),
-        help=_text(raw.get("help"), f"question {qid!r} help", qid, optional=True),
+        help=_optional_text(raw.get("help"), f"question {qid!r} help", qid),
         choices=choices,
         required=bool(raw.get("required", False)),
         show_if=raw.get("show_if"),

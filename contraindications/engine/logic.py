@@ -42,9 +42,12 @@ ALL_OPS = frozenset(op for ops in OPS_BY_TYPE.values() for op in ops)
 
 
 class QuestionLike(Protocol):
-    id: str
-    type: str
-    choice_ids: frozenset[str]
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def choice_ids(self) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,11 @@
 
 Reports each violation with the rule(s) behind it and proposes the nearest
 compliant plan: drop what is excluded, lower pressure, change position.
+
+A plan has one default pressure and may set another over single regions (``region_pressure``);
+a plan without overrides works at the default pressure everywhere. Caps that apply only over a
+region lower the pressure over that region only, so a pregnant client keeps a moderate session
+with light touch on the belly instead of light touch everywhere.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ class Plan:
     modalities: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     pressure: int = 3
+    # Per-region overrides of the default pressure, sorted (region, level) pairs.
+    region_pressure: tuple[tuple[str, int], ...] = ()
     acupoints: tuple[str, ...] = ()
     oils: tuple[str, ...] = ()
     position: str | None = None
@@ -44,10 +51,31 @@ class Plan:
         _check_codes("regions", self.regions, REGIONS)
         _check_codes("acupoints", self.acupoints, ACUPOINTS)
         _check_codes("oils", self.oils, ESSENTIAL_OILS)
-        p = self.pressure
-        if isinstance(p, bool) or not isinstance(p, int) or not PRESSURE_MIN <= p <= PRESSURE_MAX:
+        if not _is_level(self.pressure):
             raise PlanError(
                 f"pressure must be {PRESSURE_MIN}..{PRESSURE_MAX}", "bad_pressure", "pressure"
+            )
+        rp = self.region_pressure
+        if not isinstance(rp, tuple) or not all(isinstance(x, tuple) and len(x) == 2 for x in rp):
+            raise PlanError(
+                "region_pressure must map region -> level", "wrong_type", "region_pressure"
+            )
+        for region, level in rp:
+            if region not in REGIONS:
+                raise PlanError(
+                    f"region_pressure: unknown code {region!r}",
+                    "unknown_regions",
+                    "region_pressure",
+                )
+            if not _is_level(level):
+                raise PlanError(
+                    f"region_pressure: pressure must be {PRESSURE_MIN}..{PRESSURE_MAX}",
+                    "bad_pressure",
+                    "region_pressure",
+                )
+        if len({r for r, _ in rp}) != len(rp):
+            raise PlanError(
+                "region_pressure: one level per region", "wrong_type", "region_pressure"
             )
         if self.position is not None and self.position not in POSITIONS:
             raise PlanError(f"unknown position {self.position!r}", "unknown_position", "position")
@@ -62,6 +90,7 @@ class Plan:
             "modalities": list(self.modalities),
             "regions": list(self.regions),
             "pressure": self.pressure,
+            "region_pressure": dict(self.region_pressure),
             "acupoints": list(self.acupoints),
             "oils": list(self.oils),
             "position": self.position,
@@ -81,7 +110,27 @@ class Plan:
                 if not isinstance(value, (list, tuple)):
                     raise PlanError(f"{key} must be a list", "wrong_type", key)
                 kwargs[key] = tuple(dict.fromkeys(value))  # de-duplicate, keep order
+        if "region_pressure" in kwargs:
+            value = kwargs["region_pressure"]
+            if value is None:
+                value = {}
+            if not isinstance(value, Mapping):
+                raise PlanError(
+                    "region_pressure must map region -> level", "wrong_type", "region_pressure"
+                )
+            kwargs["region_pressure"] = tuple(sorted(value.items()))
         return cls(**kwargs)
+
+    def pressure_over(self, region: str) -> int:
+        """The pressure planned over ``region``: its override, else the default."""
+        for r, level in self.region_pressure:
+            if r == region:
+                return level
+        return self.pressure
+
+
+def _is_level(p: Any) -> bool:
+    return not isinstance(p, bool) and isinstance(p, int) and PRESSURE_MIN <= p <= PRESSURE_MAX
 
 
 def _check_codes(name: str, items: Any, known: Mapping[str, Any]) -> None:
@@ -212,26 +261,7 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
         plan.oils, c.exclude_oils, "oil", prov, add, lambda x: lambda k: x in k.exclude_oils
     )
 
-    pressure = plan.pressure
-    if c.pressure_cap is not None and pressure > c.pressure_cap:
-        cap = c.pressure_cap
-        add(
-            "pressure",
-            str(pressure),
-            prov.rules(lambda k: k.pressure_cap is not None and k.pressure_cap < plan.pressure),
-            f"Pressure {pressure} is above the cap of {cap}.",
-        )
-        pressure = cap
-    for region in regions:
-        cap = c.region_cap(region)
-        if cap is not None and pressure > cap:
-            add(
-                "region_pressure",
-                region,
-                prov.rules(lambda k, r=region: (k.region_cap(r) or 99) < plan.pressure),
-                f"Pressure over {_label('region', region)} must not exceed {cap}.",
-            )
-            pressure = cap
+    pressure, region_pressure = _pressures(plan, regions, c, prov, add)
 
     position = plan.position
     allowed = c.allowed_positions
@@ -269,6 +299,7 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
             modalities=modalities,
             regions=regions,
             pressure=pressure,
+            region_pressure=region_pressure,
             acupoints=tuple(kept_points),
             oils=oils,
             position=position,
@@ -278,6 +309,57 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
     else:
         notes.insert(0, f"No session today: the screening decision is {decision.value}.")
     return PlanCheck(decision, possible, tuple(violations), nearest, tuple(notes))
+
+
+def _pressures(
+    plan: Plan, regions: tuple[str, ...], c: Constraints, prov: _Provenance, add: Any
+) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """The nearest compliant default pressure and per-region overrides.
+
+    The default is lowered only to the overall cap; a regional cap lowers the pressure over
+    that region alone, so each region keeps the highest pressure allowed there. Overrides for
+    regions no longer in the plan are dropped, and so are those equal to the default.
+    """
+    overall = c.pressure_cap
+    pressure = plan.pressure
+    if overall is not None and pressure > overall:
+        add(
+            "pressure",
+            str(pressure),
+            prov.rules(lambda k: k.pressure_cap is not None and k.pressure_cap < plan.pressure),
+            f"Pressure {pressure} is above the cap of {overall}.",
+        )
+        pressure = overall
+    planned_overrides = dict(plan.region_pressure)
+    overrides: dict[str, int] = {}
+    for region in regions:
+        planned = plan.pressure_over(region)
+        cap = c.region_cap(region)
+        limits = [x for x in (overall, cap) if x is not None]
+        level = min([planned, *limits])
+        if level < planned:
+            if cap is not None and cap == level:
+                add(
+                    "region_pressure",
+                    region,
+                    prov.rules(lambda k, r=region, p=planned: (k.region_cap(r) or 99) < p),
+                    f"Pressure over {_label('region', region)} must not exceed {cap}.",
+                )
+            elif region in planned_overrides:
+                # Only the overall cap binds; the default pressure's own violation covers the
+                # regions without an override.
+                add(
+                    "region_pressure",
+                    region,
+                    prov.rules(
+                        lambda k, p=planned: k.pressure_cap is not None and k.pressure_cap < p
+                    ),
+                    f"Pressure {planned} over {_label('region', region)} is above the cap of "
+                    f"{overall}.",
+                )
+        if level != pressure:
+            overrides[region] = level
+    return pressure, tuple(sorted(overrides.items()))
 
 
 # Messages for the therapist: plain names, not codes (the codes stay in `item`).

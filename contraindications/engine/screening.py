@@ -265,7 +265,7 @@ def screen(
     resort = False
     try:
         positions = index.candidates(d)
-    except Exception:  # noqa: BLE001 - odd (unvalidated) values: test every rule instead
+    except Exception:
         positions = range(len(rules))
     for pos in positions:
         rule = rules[pos]
@@ -274,7 +274,7 @@ def screen(
                 hit = _hit(rule, d, cleared_rule_ids)
                 resort = resort or hit[4]
                 hits.append(hit)
-        except Exception as exc:  # noqa: BLE001 - any failure must become a referral
+        except Exception as exc:
             hits.append(_error_hit(rule, exc))
             resort = True
     if hits:

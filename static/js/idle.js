@@ -62,7 +62,7 @@
     warnTimer = setTimeout(function () { if (modal) { modal.show(); } }, warnAt);
     endTimer = setTimeout(function () {
       saveForms();
-      window.location.assign(loginUrl + "?next=" + encodeURIComponent(window.location.pathname));
+      window.location.assign(loginUrl + "?idle=1&next=" + encodeURIComponent(window.location.pathname));
     }, idleSeconds * 1000);
   }
 

@@ -120,6 +120,26 @@
   var byId = {};
   questions.forEach(function (el) { byId[el.getAttribute("data-qid")] = el; });
 
+  // A follow-up's region list, when the page starts with the question hidden, is not sent
+  // once per question: one shared list (#region-options) is copied in here, with the saved
+  // ticks, before anything reads the form (intake.presenters, "fewer widgets").
+  var regionOptions = document.getElementById("region-options");
+  form.querySelectorAll(".region-list[data-fill]").forEach(function (list) {
+    if (!regionOptions) { return; }
+    var qid = list.getAttribute("data-fill");
+    var ticked = Array.isArray(known[qid]) ? known[qid] : [];
+    var copy = regionOptions.content.cloneNode(true);
+    copy.querySelectorAll("input").forEach(function (box) {
+      var id = "f-" + qid + "-" + box.value;
+      box.name = qid;
+      box.id = id;
+      box.checked = ticked.indexOf(box.value) !== -1;
+      box.nextElementSibling.htmlFor = id;
+    });
+    list.appendChild(copy);
+    list.removeAttribute("data-fill");
+  });
+
   // ---------------------------------------------------------------- reading answers
 
   function fieldValue(el) {

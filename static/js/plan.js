@@ -31,6 +31,13 @@
     var plan = {};
     LISTS.forEach(function (name) { plan[name] = ticked(name); });
     plan.pressure = parseInt(radio("pressure") || "3", 10);
+    // Only the ticked areas' own levels belong to the plan (the server ignores the others too).
+    plan.region_pressure = {};
+    form.querySelectorAll("select[data-region]").forEach(function (select) {
+      if (select.value && plan.regions.indexOf(select.dataset.region) !== -1) {
+        plan.region_pressure[select.dataset.region] = parseInt(select.value, 10);
+      }
+    });
     plan.position = radio("position");
     var duration = parseInt(form.querySelector("[name=duration_minutes]").value, 10);
     plan.duration_minutes = isNaN(duration) ? 60 : duration;
@@ -50,6 +57,12 @@
     form.querySelectorAll("input[name=position]").forEach(function (el) {
       el.checked = el.value === plan.position;
     });
+    var overrides = plan.region_pressure || {};
+    form.querySelectorAll("select[data-region]").forEach(function (select) {
+      var level = overrides[select.dataset.region];
+      select.value = level ? String(level) : "";
+    });
+    if (Object.keys(overrides).length) document.getElementById("region-pressure").open = true;
     paintMap();
   }
 
@@ -57,6 +70,10 @@
     var planned = ticked("regions");
     form.querySelectorAll(".body-map .region").forEach(function (shape) {
       shape.classList.toggle("planned", planned.indexOf(shape.dataset.region) !== -1);
+    });
+    // A level can be set only for an area in the plan.
+    form.querySelectorAll(".region-pressure-row").forEach(function (row) {
+      row.classList.toggle("d-none", planned.indexOf(row.dataset.pressureRow) === -1);
     });
   }
 

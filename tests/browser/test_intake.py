@@ -119,10 +119,13 @@ def test_full_intake_with_a_red_flag_reaches_staff_not_the_client(
     page.get_by_text("Please hand the tablet back to the front desk.").wait_for()
     screenshot(page, "intake_9_done")
     text = page.content().lower()
-    assert "refer" not in text and "do not book" not in text and "kidney" not in text
+    assert "refer" not in text
+    assert "do not book" not in text
+    assert "kidney" not in text
 
     intake = Intake.objects.get(client=a_client)
-    assert intake.is_submitted and intake.answers["blood_in_urine"] is True
+    assert intake.is_submitted
+    assert intake.answers["blood_in_urine"] is True
     assert intake.answers["pain_regions"] == ["lumbar_spine"]
     assert Screening.objects.get(intake=intake).decision in ("refer", "refer_urgent")
 
@@ -277,7 +280,8 @@ def test_the_consent_can_be_signed_by_keyboard_with_a_typed_name(
     page.get_by_text("Please hand the tablet back to the front desk.").wait_for()
 
     intake = Intake.objects.get(client=a_client)
-    assert intake.is_submitted and intake.signature_method == "typed"
+    assert intake.is_submitted
+    assert intake.signature_method == "typed"
     assert intake.signature_typed_name == "María José Núñez-O'Brien"
     assert intake.signature_png is None
     assert Screening.objects.filter(intake=intake).exists()

@@ -45,8 +45,10 @@ def test_therapist_refers_a_kidney_red_flag_and_downloads_the_letter(
     assert "Referred to Dr. Rebecca Lang" in page.locator(".referral-recorded").inner_text()
 
     decision = ReferralDecision.objects.get()
-    assert decision.rule_ids == ["KIDNEY-HEMATURIA"] and decision.urgency == "today"
-    assert decision.decided_by == therapist and decision.ruleset == screening.ruleset
+    assert decision.rule_ids == ["KIDNEY-HEMATURIA"]
+    assert decision.urgency == "today"
+    assert decision.decided_by == therapist
+    assert decision.ruleset == screening.ruleset
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Referral letter (Letter)").click()
@@ -57,7 +59,8 @@ def test_therapist_refers_a_kidney_red_flag_and_downloads_the_letter(
     ).stdout
     flat = " ".join(text.split())
     assert "Referral: Robert Chen" in flat
-    assert "Dr. Rebecca Lang" in flat and "Harbor Family Practice" in flat
+    assert "Dr. Rebecca Lang" in flat
+    assert "Harbor Family Practice" in flat
     assert "Client-reported visible haematuria" in flat
     assert "Please assess the visible haematuria today" in flat
     for finding in screening.findings:
@@ -82,8 +85,10 @@ def test_pregnant_client_plan_is_corrected_to_the_nearest_compliant_plan(
     page.locator('#plan-check .violation[data-kind="acupoint"]').wait_for()
     text = page.locator("#plan-check").inner_text()
     assert "Deep tissue massage is excluded today." in text
-    assert "Pregnancy: no deep tissue" in text and "PREGNANCY-DEEP-TISSUE" in text
-    assert "PREGNANCY-POSITIONING" in text and "PREGNANCY-ACUPOINTS" in text
+    assert "Pregnancy: no deep tissue" in text
+    assert "PREGNANCY-DEEP-TISSUE" in text
+    assert "PREGNANCY-POSITIONING" in text
+    assert "PREGNANCY-ACUPOINTS" in text
     assert violations.count() == 3
     screenshot(page, "therapist_plan_violations")
 
@@ -98,7 +103,10 @@ def test_pregnant_client_plan_is_corrected_to_the_nearest_compliant_plan(
     page.get_by_text("The plan was saved.").wait_for()
 
     plan = TreatmentPlan.objects.get()
-    assert plan.compliant and plan.override_reason == ""
-    assert plan.modalities == ["swedish"] and plan.position == "side_lying"
-    assert plan.acupoints == [] and plan.regions == ["upper_back"]
+    assert plan.compliant
+    assert plan.override_reason == ""
+    assert plan.modalities == ["swedish"]
+    assert plan.position == "side_lying"
+    assert plan.acupoints == []
+    assert plan.regions == ["upper_back"]
     screenshot(page, "therapist_plan_saved")

@@ -154,9 +154,11 @@ def test_screen_command_uses_the_named_clinics_rule_set(ruleset, clinic, other_c
         return json.loads(out.getvalue()), err.getvalue()
 
     result, note = run("--clinic", "hillside")
-    assert result["ruleset_version"] == "2026.12.2" and "clinic hillside" in note
+    assert result["ruleset_version"] == "2026.12.2"
+    assert "clinic hillside" in note
     result, note = run()
-    assert result["ruleset_version"] == ruleset.version and "installation default" in note
+    assert result["ruleset_version"] == ruleset.version
+    assert "installation default" in note
     with pytest.raises(CommandError, match="no clinic"):
         run("--clinic", "nowhere")
 

@@ -36,7 +36,8 @@ def test_worked_examples_print_their_decision(ruleset, name, decision):
     assert result["decision"] == decision
     assert result["ruleset_version"] == ruleset.version
     for finding in result["findings"]:
-        assert finding["rule_id"] and finding["rule_version"] >= 1
+        assert finding["rule_id"]
+        assert finding["rule_version"] >= 1
         assert finding["source"], finding["rule_id"]
         assert finding["matched"], finding["rule_id"]
 

@@ -35,10 +35,12 @@ def test_catalogue_shape() -> None:
     assert [s for s in SECTIONS if s in seen] == list(dict.fromkeys(seen))
     assert set(seen) == set(SECTIONS)
     for q in cat.questions:
-        assert q.text.en.strip() and q.text.es.strip()
+        assert q.text.en.strip()
+        assert q.text.es.strip()
         assert q.text.en != q.text.es or len(q.text.en) < 4
         for c in q.choices:
-            assert c.label.en.strip() and c.label.es.strip()
+            assert c.label.en.strip()
+            assert c.label.es.strip()
 
 
 def test_baseline_answers_are_complete_and_valid() -> None:
@@ -105,7 +107,8 @@ def test_values_are_normalised_and_round_trip() -> None:
     }
     answers = validate_answers(cat, raw)
     assert answers["pain_regions"] == frozenset({"neck", "head"})
-    assert answers["pain_level"] == 3 and isinstance(answers["pain_level"], int)
+    assert answers["pain_level"] == 3
+    assert isinstance(answers["pain_level"], int)
     assert answers["pain_started_on"] == dt.date(2026, 10, 1)
     assert "other_medicines" not in answers  # blank text counts as unanswered
     as_json = answers.to_json()
@@ -125,12 +128,15 @@ def test_answers_are_immutable() -> None:
 def test_visible_questions_follow_show_if() -> None:
     cat = load_default_catalogue()
     ids = {q.id for q in visible_questions(cat, {})}
-    assert "pregnancy_weeks" not in ids and "pain_regions" not in ids and "pregnant" in ids
+    assert "pregnancy_weeks" not in ids
+    assert "pain_regions" not in ids
+    assert "pregnant" in ids
     ids = {q.id for q in visible_questions(cat, {"pregnant": "yes", "has_pain": True})}
     assert {"pregnancy_weeks", "pregnancy_high_risk", "pain_regions", "back_or_flank_pain"} <= ids
     assert "flank_pain" not in ids  # only once back_or_flank_pain is yes
     ids = {q.id for q in visible_questions(cat, {"pregnant": "not_sure"})}
-    assert "pregnancy_swelling_headache" in ids and "pregnancy_weeks" not in ids
+    assert "pregnancy_swelling_headache" in ids
+    assert "pregnancy_weeks" not in ids
 
 
 def test_show_if_may_only_use_earlier_questions() -> None:

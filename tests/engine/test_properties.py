@@ -92,6 +92,9 @@ PLANS = st.builds(
     modalities=st.lists(st.sampled_from(sorted(MODALITIES)), unique=True, max_size=3).map(tuple),
     regions=st.lists(st.sampled_from(sorted(REGIONS)), unique=True, max_size=6).map(tuple),
     pressure=st.integers(1, 5),
+    region_pressure=st.dictionaries(
+        st.sampled_from(sorted(REGIONS)), st.integers(1, 5), max_size=4
+    ).map(lambda d: tuple(sorted(d.items()))),
     acupoints=st.lists(st.sampled_from(sorted(ACUPOINTS)), unique=True, max_size=4).map(tuple),
     oils=st.lists(st.sampled_from(sorted(ESSENTIAL_OILS)), unique=True, max_size=3).map(tuple),
     position=st.one_of(st.none(), st.sampled_from(sorted(POSITIONS))),
@@ -154,3 +157,17 @@ def test_decision_is_the_most_severe_finding(raw) -> None:
         assert result.decision.severity == max(f.severity for f in result.findings)
     else:
         assert result.decision.value == "proceed"
+
+
+@SETTINGS
+@given(raw=RAW_ANSWERS, plan=PLANS)
+def test_nearest_plan_keeps_the_highest_pressure_allowed_in_each_region(raw, plan) -> None:
+    result = screen(RULESET, validate_answers(CATALOGUE, raw))
+    near = check_plan(result, plan).nearest_plan
+    if near is None:
+        return
+    c = result.constraints
+    assert near.pressure == min(plan.pressure, c.pressure_cap or 5)
+    for region in near.regions:
+        limits = [x for x in (c.pressure_cap, c.region_cap(region)) if x is not None]
+        assert near.pressure_over(region) == min([plan.pressure_over(region), *limits])

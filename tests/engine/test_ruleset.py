@@ -30,7 +30,8 @@ def raw_ruleset() -> dict:
 
 def test_shipped_ruleset_loads() -> None:
     rs = load_default_ruleset()
-    assert rs.version and len(rs.rules) >= 40
+    assert rs.version
+    assert len(rs.rules) >= 40
     assert rs.checksum == ruleset_checksum(raw_ruleset())
     assert rs.catalogue_version == load_default_catalogue().version
 
@@ -46,12 +47,14 @@ def test_every_rule_reads_only_catalogue_questions() -> None:
 def test_every_rule_cites_a_readable_source() -> None:
     for rule in load_default_ruleset().rules:
         src = rule.source
-        assert src.title and src.passage, rule.id
+        assert src.title, rule.id
+        assert src.passage, rule.id
         assert not src.reference, f"{rule.id}: free-text references are for old screenings only"
         if src.seed:
             assert (src.title, src.year) == SEED_TITLES[src.seed], rule.id
         else:
-            assert src.publisher and src.url, rule.id
+            assert src.publisher, rule.id
+            assert src.url, rule.id
         citation = src.citation()
         assert src.title in citation, rule.id
         assert not re.search(r"\d{3}_[0-9a-f]{16}", citation), f"{rule.id}: file name shown"

@@ -47,7 +47,9 @@ def test_most_severe_finding_decides_and_findings_are_sorted() -> None:
     assert [f.rule_id for f in result.findings[:2]] == ["BACK-PAIN-FEVER", "KIDNEY-HEMATURIA"]
     hematuria = result.findings[1]
     assert hematuria.matched == (("blood_in_urine", True),)
-    assert hematuria.source.seed and hematuria.source.passage and hematuria.source.title
+    assert hematuria.source.seed
+    assert hematuria.source.passage
+    assert hematuria.source.title
 
 
 def test_modify_only_findings_give_modify() -> None:
@@ -68,13 +70,14 @@ def test_clearance_turns_refer_into_modify_but_not_urgent() -> None:
     result = screen(rs, a, cleared_rule_ids=cleared)
     assert result.decision is Decision.REFER_URGENT
     kidney = result.finding("KIDNEY-CONDITION-CURRENT")
-    assert kidney.decision is Decision.MODIFY and kidney.clearance_applied
+    assert kidney.decision is Decision.MODIFY
+    assert kidney.clearance_applied
     assert kidney.constraints.pressure_cap == 3  # constraints are kept
     assert not result.finding("KIDNEY-HEMATURIA").clearance_applied
     alone = screen(rs, answers(kidney_infection_or_stone=True), cleared_rule_ids=cleared)
     assert alone.decision is Decision.MODIFY
     # Findings stay sorted after a clearance changed a decision.
-    assert [f.rule_id for f in result.findings][0] == "KIDNEY-HEMATURIA"
+    assert next(f.rule_id for f in result.findings) == "KIDNEY-HEMATURIA"
 
 
 def test_clearance_for_rules_that_did_not_fire_is_harmless() -> None:
@@ -91,7 +94,8 @@ def test_evaluation_error_becomes_refer() -> None:
     weird["pregnant"] = "yes"
     result = screen(rs, weird)
     f = result.finding("PREGNANCY-POSITIONING")
-    assert f is not None and f.code == EVALUATION_ERROR
+    assert f is not None
+    assert f.code == EVALUATION_ERROR
     assert f.decision is Decision.REFER
     assert "PREGNANCY-POSITIONING" in f.message
     assert result.decision.severity >= Decision.REFER.severity

@@ -26,7 +26,8 @@ def events(a_client, front_desk):
     ],
 )
 def test_the_application_role_cannot_change_the_audit_trail(events, app_role, statement):
-    with (
+    # The role switch and the forbidden statement must share one transaction.
+    with (  # noqa: PT012
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
@@ -39,7 +40,8 @@ def test_the_application_role_cannot_change_the_audit_trail(events, app_role, st
 def test_events_are_chained_per_clinic(events):
     first, second, third = events
     assert first.prev_hash == "0" * 64
-    assert second.prev_hash == first.hash and third.prev_hash == second.hash
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
 
 
 def test_verify_passes_on_an_intact_trail(events, capsys):

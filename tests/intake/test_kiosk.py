@@ -37,7 +37,8 @@ def test_kiosk_url_carries_no_name_or_token(tablet, a_client):
     response = tablet.get(reverse("kiosk:home"))
     assert response.status_code == 200
     url = reverse("kiosk:section", args=["about_you"])
-    assert "Maria" not in url and _intake(a_client).kiosk_token not in url
+    assert "Maria" not in url
+    assert _intake(a_client).kiosk_token not in url
 
 
 @pytest.mark.parametrize(
@@ -207,7 +208,8 @@ def test_a_typed_signature_submits(tablet, a_client, ruleset):
     response = tablet.post(reverse("kiosk:section", args=["consent"]), form)
     assert response.url == reverse("kiosk:done")
     intake = _intake(a_client)
-    assert intake.is_submitted and intake.signature_method == "typed"
+    assert intake.is_submitted
+    assert intake.signature_method == "typed"
     assert intake.signature_typed_name == "Maria Lopez"
 
 
@@ -235,7 +237,8 @@ def test_typed_signature_errors_are_next_to_their_fields(
     assert response.status_code == 200
     html = response.content.decode()
     name_input = re.search(r'<input [^>]*id="signature-typed-name"[^>]*>', html).group(0)
-    assert 'value="Maria 2"' in name_input and 'aria-invalid="true"' in name_input
+    assert 'value="Maria 2"' in name_input
+    assert 'aria-invalid="true"' in name_input
     assert 'aria-describedby="signature-help signature-typed-name-error"' in name_input
     assert f'<div class="field-error" id="signature-typed-name-error">{name_error}</div>' in html
     tick = re.search(r'<input [^>]*id="signature-typed-confirm"[^>]*>', html).group(0)

@@ -39,7 +39,8 @@ def test_first_intake_is_a_full_history_in_the_clients_language(a_client, front_
     intake = start_intake(client=a_client, started_by=front_desk)
     assert intake.kind == Intake.Kind.FULL
     assert intake.language == "es"
-    assert intake.kiosk_token and len(intake.kiosk_token) >= 40
+    assert intake.kiosk_token
+    assert len(intake.kiosk_token) >= 40
 
 
 def test_starting_again_resumes_the_draft_with_a_new_token(a_client, front_desk):

@@ -71,7 +71,7 @@ def _pg_env(**extra):
 
 
 def run_init_sql(dbname, owner, app, owner_password_file, app_password_file):
-    return subprocess.run(  # noqa: S603 - psql with our own script
+    return subprocess.run(
         [
             "psql",
             "-q",
@@ -83,7 +83,7 @@ def run_init_sql(dbname, owner, app, owner_password_file, app_password_file):
             f"app_role={app}",
             "-f",
             str(INIT_SQL),
-        ],  # fmt: skip
+        ],
         env=_pg_env(
             OWNER_DB_PASSWORD_FILE=str(owner_password_file),
             APP_DB_PASSWORD_FILE=str(app_password_file),
@@ -103,7 +103,7 @@ def manage(*args, role, dbname, check=True):
         "DATABASE_URL": f"postgres://{role}@{server['host']}:{server['port']}/{dbname}",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,

@@ -31,20 +31,24 @@ def test_owner_sees_decisions_by_therapist_rule_and_category(client, owner, deci
     page = client.get(reverse("oversight:dashboard"))
     assert page.status_code == 200
     data = page.context["data"]
-    assert data.total == 3 and data.overridden == 1
+    assert data.total == 3
+    assert data.overridden == 1
     by_name = {t.label: t for t in data.therapists}
     assert by_name["Tara Nguyen"].override_rate == 1.0
     assert by_name[str(decisions["theo_1"].decided_by)].overridden == 0
     assert [(t.key, t.total) for t in data.rules] == [("KIDNEY-HEMATURIA", 3)]
     assert [(t.key, t.overridden) for t in data.categories] == [("kidney", 1)]
-    assert data.urgent.total == 3 and data.urgent.pending == 0
-    assert "<svg" in page.text and "<script>" not in page.text
+    assert data.urgent.total == 3
+    assert data.urgent.pending == 0
+    assert "<svg" in page.text
+    assert "<script>" not in page.text
 
 
 def test_other_clinics_data_never_appears(client, owner, decisions):
     login(client, owner)
     page = client.get(reverse("oversight:decisions"))
-    assert "Harriet Hill" not in page.text and "Robert Chen" in page.text
+    assert "Harriet Hill" not in page.text
+    assert "Robert Chen" in page.text
     hillside = reverse("oversight:decision", args=[decisions["hillside"].public_id])
     assert client.get(hillside).status_code == 404
     assert "Harriet Hill" not in b"".join(client.get(reverse("oversight:decisions_csv"))
@@ -64,7 +68,9 @@ def test_filters_narrow_the_decisions(client, owner, decisions, second_therapist
 def test_urgent_screening_without_a_decision_is_pending(owner, decisions, a_client, therapist):
     screened(a_client, KIDNEY_RED_FLAG, therapist)
     urgent = dashboard(owner, default_filters()).urgent
-    assert urgent.total == 4 and urgent.pending == 1 and urgent.acted_on == 3
+    assert urgent.total == 4
+    assert urgent.pending == 1
+    assert urgent.acted_on == 3
 
 
 def test_decision_detail_shows_who_why_and_links_the_review(client, owner, decisions):
@@ -72,7 +78,8 @@ def test_decision_detail_shows_who_why_and_links_the_review(client, owner, decis
     login(client, owner)
     page = client.get(reverse("oversight:decision", args=[decision.public_id]))
     assert "Client has a GP letter from yesterday." in page.text
-    assert "Tara Nguyen" in page.text and decision.ruleset.version in page.text
+    assert "Tara Nguyen" in page.text
+    assert decision.ruleset.version in page.text
     assert "KIDNEY-HEMATURIA" in page.text
     assert reverse("review:screening", args=[decision.screening.public_id]) in page.text
     assert AuditEvent.objects.filter(action="view", actor=owner).exists()
@@ -108,7 +115,8 @@ def test_csv_is_filtered_recorded_and_defused(client, owner, decisions, therapis
     login(client, owner)
     response = client.get(reverse("oversight:decisions_csv"), {"action": "overridden"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][0] == "decided_at" and len(rows) == 3
+    assert rows[0][0] == "decided_at"
+    assert len(rows) == 3
     reasons = {row[11] for row in rows[1:]}
     assert '\'=HYPERLINK("http://x")' in reasons
     assert AuditEvent.objects.filter(action="export", detail__contains="CSV").count() == 1

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditEvent
-from contraindications.engine import RULESET_PATH
+from contraindications.engine import RULESET_PATH, make_constraints, merge_constraints
 from contraindications.engine.defaults import read_json
-from oversight.rulesets import diff_rules, replay
+from oversight.rulesets import constraint_changes, diff_rules, replay
 from rules.models import RuleSetActivation, RuleSetVersion
 from rules.selectors import active_version
 from rules.services import store_ruleset
@@ -90,7 +90,8 @@ def test_another_clinics_owner_cannot_change_this_clinics_screenings(
     assert active_version(clinic) == ruleset
 
     riverside = screened(ClientFactory(clinic=clinic), HEMATURIA_ONLY, therapist)
-    assert riverside.decision == "refer_urgent" and riverside.ruleset == ruleset
+    assert riverside.decision == "refer_urgent"
+    assert riverside.ruleset == ruleset
     assert screened(ClientFactory(clinic=other_clinic), HEMATURIA_ONLY).decision == "proceed"
     assert not AuditEvent.objects.filter(clinic=clinic, detail__contains="activated").exists()
     assert AuditEvent.objects.filter(clinic=other_clinic, detail__contains="activated").exists()
@@ -151,7 +152,8 @@ def test_replay_page_shows_each_transition(client, owner, ruleset, clinic, thera
     ).version
     login(client, owner)
     page = client.get(reverse("oversight:ruleset", args=[candidate.version]), {"months": 6})
-    assert 'data-from="refer_urgent"' in page.text and "Robert Chen" in page.text
+    assert 'data-from="refer_urgent"' in page.text
+    assert "Robert Chen" in page.text
 
 
 def test_activation_is_a_recorded_owner_only_post(client, owner, therapist, ruleset):
@@ -169,3 +171,123 @@ def test_activation_is_a_recorded_owner_only_post(client, owner, therapist, rule
     event = AuditEvent.objects.get(action="update", actor=owner)
     assert event.clinic_id == owner.clinic_id
     assert f"2026.12.1 activated for this clinic (replacing {ruleset.version})" in event.detail
+
+
+def _edited(version: str, **edits) -> dict:
+    """A copy of the shipped rule set with some rules' constraints replaced (version bumped)."""
+    rules = copy.deepcopy(read_json(RULESET_PATH))
+    rules["version"] = version
+    for rule in rules["rules"]:
+        if rule["id"] in edits:
+            rule["constraints"] = edits[rule["id"]](copy.deepcopy(rule["constraints"]))
+            rule["version"] += 1
+    return rules
+
+
+def _gentler_pregnancy(c: dict) -> dict:
+    c["pressure_cap"] = 2
+    del c["region_pressure_caps"]
+    c["avoid_regions"] = ["abdomen"]
+    c["exclude_modalities"] = ["deep_tissue", "cupping"]
+    return c
+
+
+def _fewer_points(c: dict) -> dict:
+    c["exclude_acupoints"] = [p for p in c["exclude_acupoints"] if p != "hegu"]
+    return c
+
+
+def test_replay_reports_constraint_changes_with_their_rules(owner, ruleset, clinic, therapist):
+    pregnant = screened(ClientFactory(clinic=clinic), PREGNANT_24_WEEKS, therapist)
+    untouched = screened(ClientFactory(clinic=clinic), complete_answers(), therapist)
+    candidate = store_ruleset(
+        rules_data=_edited(
+            "2026.12.2",
+            **{"PREGNANCY-DEEP-TISSUE": _gentler_pregnancy, "PREGNANCY-ACUPOINTS": _fewer_points},
+        ),
+        catalogue_data=ruleset.catalogue,
+        activate=False,
+    ).version
+
+    result = replay(user=owner, candidate=candidate, months=6)
+
+    assert result.changed == 0
+    assert result.constraints_changed == 1
+    (row,) = result.rows
+    assert row.screening.pk == pregnant.pk
+    assert untouched.pk != row.screening.pk
+    changes = {(c.kind, c.item): c for c in row.changes}
+    assert set(changes) == {
+        ("pressure_cap", ""), ("region_pressure_cap", "abdomen"), ("region", "abdomen"),
+        ("modality", "cupping"), ("acupoint", "hegu"),
+    }  # fmt: skip
+    cap = changes[("pressure_cap", "")]
+    assert (cap.old, cap.new, cap.rule_ids) == ("3", "2", ["PREGNANCY-DEEP-TISSUE"])
+    assert cap.text == "Pressure cap 3 → 2"
+    belly = changes[("region_pressure_cap", "abdomen")]
+    assert (belly.old, belly.new, belly.rule_ids) == ("1", "no cap", ["PREGNANCY-DEEP-TISSUE"])
+    assert changes[("region", "abdomen")].text == "Now an area to avoid: Belly (abdomen)"
+    assert changes[("modality", "cupping")].rule_ids == ["PREGNANCY-DEEP-TISSUE"]
+    hegu = changes[("acupoint", "hegu")]
+    assert hegu.text == "No longer excluded: acupoint Hegu (LI4)"
+    assert hegu.rule_ids == ["PREGNANCY-ACUPOINTS"]  # the rule that excluded it before
+    assert dict(result.kinds) == {
+        "pressure cap": 1, "pressure cap over an area": 1, "areas to avoid": 1,
+        "excluded techniques": 1, "excluded acupoints": 1,
+    }  # fmt: skip
+
+
+def test_replay_names_the_rule_behind_a_decision_flip(owner, ruleset, clinic, therapist):
+    screened(ClientFactory(clinic=clinic), HEMATURIA_ONLY, therapist)
+    stricter = store_ruleset(
+        rules_data=hematuria_now("postpone"), catalogue_data=ruleset.catalogue, activate=False
+    ).version
+    (row,) = replay(user=owner, candidate=stricter, months=6).rows
+    (flip,) = [c for c in row.changes if c.kind == "decision"]
+    assert (flip.old, flip.new, flip.rule_ids) == ("refer_urgent", "postpone", ["KIDNEY-HEMATURIA"])
+    assert flip.text == "Decision refer_urgent → postpone"
+
+
+def test_constraint_changes_cover_positions_and_oils_both_ways():
+    def result(decision, **findings):
+        made = {rid: make_constraints(**kw) for rid, kw in findings.items()}
+        return {
+            "decision": decision,
+            "constraints": merge_constraints(made.values()).to_dict(),
+            "findings": [
+                {"rule_id": rid, "decision": decision, "constraints": c.to_dict()}
+                for rid, c in made.items()
+            ],
+        }
+
+    before = result("modify", **{"A": {"positioning": ["no_prone"], "exclude_oils": ["basil"]}})
+    after = result("modify", **{"B": {"exclude_oils": ["sage"], "pressure_cap": 2}})
+    changes = {(c.kind, c.item, c.new): c.rule_ids for c in constraint_changes(before, after)}
+    assert changes[("position", "prone", "no")] == ["A"]  # allowed again: A no longer fires
+    assert changes[("oil", "sage", "yes")] == ["B"]
+    assert changes[("oil", "basil", "no")] == ["A"]
+    assert changes[("pressure_cap", "", "2")] == ["B"]
+    assert constraint_changes(before, before) == []
+    # Loosening comes from the rule that imposed the old, stricter cap.
+    looser = constraint_changes(after, result("modify", C={"pressure_cap": 4}))
+    (cap,) = [c for c in looser if c.kind == "pressure_cap"]
+    assert (cap.old, cap.new, cap.rule_ids) == ("2", "4", ["B"])
+
+
+def test_replay_page_lists_constraint_changes_and_their_rules(
+    client, owner, ruleset, clinic, therapist
+):
+    screened(ClientFactory(clinic=clinic, legal_name="Lucia Moreno"), PREGNANT_24_WEEKS, therapist)
+    candidate = store_ruleset(
+        rules_data=_edited("2026.12.3", **{"PREGNANCY-DEEP-TISSUE": _gentler_pregnancy}),
+        catalogue_data=ruleset.catalogue,
+        activate=False,
+    ).version
+    login(client, owner)
+    page = client.get(reverse("oversight:ruleset", args=[candidate.version]), {"months": 6})
+    assert 'data-constraints-changed="1"' in page.text
+    assert "Lucia Moreno" in page.text
+    assert 'data-kind="pressure_cap"' in page.text
+    assert "Pressure cap 3 → 2 <span" in page.text
+    assert "(PREGNANCY-DEEP-TISSUE)" in page.text
+    assert "Now an area to avoid: Belly (abdomen)" in page.text

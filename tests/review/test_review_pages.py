@@ -34,7 +34,8 @@ def test_front_desk_sees_no_decision_on_the_client_page(client, front_desk, kidn
     page = client.get(reverse("visits:client", args=[kidney_screening.client.public_id]))
     assert page.status_code == 200
     assert "Screenings" in page.text
-    assert "Refer" not in page.text and "KIDNEY" not in page.text
+    assert "Refer" not in page.text
+    assert "KIDNEY" not in page.text
 
 
 def test_another_clinic_gets_not_found(client, other_clinic_staff, kidney_screening):
@@ -123,7 +124,8 @@ def test_plan_check_endpoint_returns_violations_and_nearest_plan(
     assert {"PREGNANCY-DEEP-TISSUE", "PREGNANCY-ACUPOINTS", "PREGNANCY-POSITIONING"} <= rules
     assert data["nearest_plan"]["position"] == "side_lying"
     bad = client.post(url, json.dumps({"regions": ["tail"]}), content_type="application/json")
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "unknown_regions"
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "unknown_regions"
 
 
 def test_plan_form_refuses_a_violating_plan_then_saves_with_reason(
@@ -146,6 +148,54 @@ def test_plan_form_refuses_a_violating_plan_then_saves_with_reason(
     saved = client.post(url, {**form, "override_reason": "Agreed with the midwife."})
     assert saved.status_code == 302
     assert TreatmentPlan.objects.get().override_reason == "Agreed with the midwife."
+
+
+def test_plan_form_offers_the_nearest_plan_with_light_touch_on_the_belly_only(
+    client, therapist, pregnant_screening
+):
+    login(client, therapist)
+    url = reverse("review:plan", args=[pregnant_screening.public_id])
+    form = {"modalities": ["swedish"], "position": "side_lying", "pressure": "4",
+            "regions": ["upper_back", "abdomen"], "pressure_over_neck": "5",
+            "duration_minutes": "60"}  # fmt: skip
+    nearest = client.post(url, {**form, "use_nearest": "1"})
+    assert nearest.status_code == 200
+    assert nearest.context["form"].initial["pressure"] == 3
+    assert nearest.context["form"].initial["pressure_over_abdomen"] == 1
+    assert "pressure_over_neck" not in nearest.context["form"].initial  # neck is not planned
+    assert nearest.context["check"]["ok"] is True
+    saved = client.post(url, {**form, "pressure": "3", "pressure_over_abdomen": "1", "save": "1"})
+    assert saved.status_code == 302
+    plan = TreatmentPlan.objects.get()
+    assert plan.compliant
+    assert plan.pressure == 3
+    assert plan.region_pressure == {"abdomen": 1}
+    detail = client.get(reverse("review:screening", args=[pregnant_screening.public_id]))
+    assert "Pressure over Belly (abdomen)" in detail.text
+    bad = client.post(url, {**form, "pressure_over_abdomen": "9", "save": "1"})
+    assert bad.status_code == 200
+    assert TreatmentPlan.objects.count() == 1
+
+
+def test_plan_check_json_applies_regional_caps_to_their_regions_only(
+    client, therapist, pregnant_screening
+):
+    login(client, therapist)
+    url = reverse("review:plan_check", args=[pregnant_screening.public_id])
+    plan = {"modalities": ["swedish"], "position": "side_lying", "pressure": 3,
+            "regions": ["upper_back", "abdomen"]}  # fmt: skip
+    data = client.post(url, json.dumps(plan), content_type="application/json").json()
+    assert [(v["kind"], v["item"]) for v in data["violations"]] == [("region_pressure", "abdomen")]
+    assert data["nearest_plan"]["pressure"] == 3
+    assert data["nearest_plan"]["region_pressure"] == {"abdomen": 1}
+    ok = {**plan, "region_pressure": {"abdomen": 1}}
+    assert client.post(url, json.dumps(ok), content_type="application/json").json()["ok"]
+    bad = client.post(
+        url, json.dumps({**plan, "region_pressure": {"abdomen": "x"}}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "bad_pressure"
 
 
 def test_referral_form_records_a_referral(client, therapist, kidney_screening):

@@ -1,13 +1,16 @@
+import os
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from review import pdf
+from review import pdf, pdf_fetcher
 from review.services import parse_plan, record_referral_decision, save_plan
 from tests.conftest import login
 
@@ -85,6 +88,18 @@ def test_summary_text_matches_the_screening(referred, tmp_path):
     assert "Page 1 of" in flat
 
 
+def test_summary_shows_the_pressure_over_single_areas(pregnant_screening, therapist, tmp_path):
+    wanted = parse_plan(
+        {"modalities": ["swedish"], "position": "side_lying", "pressure": 3,
+         "regions": ["upper_back", "abdomen"], "region_pressure": {"abdomen": 1}}
+    )  # fmt: skip
+    save_plan(screening=pregnant_screening, plan=wanted, created_by=therapist)
+    document = pdf.summary_pdf(screening=pregnant_screening)
+    flat = " ".join(pdf_text(document.content, tmp_path).split())
+    assert "Pressure 3 - moderate" in flat
+    assert "Pressure over Belly (abdomen) 1 - light touch" in flat
+
+
 def test_letter_uses_clinical_language_and_the_therapists_request(referred, tmp_path, ruleset):
     document = pdf.referral_letter_pdf(screening=referred)
     keep("review_referral_letter.pdf", document.content)
@@ -111,14 +126,14 @@ def test_hostile_client_text_fetches_nothing(referred, therapist, tmp_path, monk
         urllib.request.OpenerDirector, "open", lambda self, *a, **k: opened.append(a) or 1 / 0
     )
     fetchers = []
-    original = pdf.StaticOnlyFetcher
+    original = pdf_fetcher.StaticOnlyFetcher
 
     class Spy(original):
         def __init__(self):
             super().__init__()
             fetchers.append(self)
 
-    monkeypatch.setattr(pdf, "StaticOnlyFetcher", Spy)
+    monkeypatch.setattr(pdf_fetcher, "StaticOnlyFetcher", Spy)
     client = referred.client
     client.legal_name = HOSTILE_NAME
     client.physician_name = HOSTILE_NAME
@@ -153,7 +168,8 @@ def test_repeated_download_is_served_from_the_cache(client, therapist, referred,
     login(client, therapist)
     url = reverse("review:summary_pdf", args=[referred.public_id])
     first = client.get(url)
-    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert first.status_code == 200
+    assert first["Content-Type"] == "application/pdf"
 
     def no_render(*args, **kwargs):
         raise AssertionError("an unchanged document was rendered again")
@@ -167,7 +183,8 @@ def test_repeated_download_is_served_from_the_cache(client, therapist, referred,
 def test_any_change_to_the_content_makes_a_new_cache_key(referred, therapist):
     before = pdf.summary_pdf(screening=referred)
     again = pdf.summary_pdf(screening=referred)
-    assert again.from_cache and again.cache_key == before.cache_key
+    assert again.from_cache
+    assert again.cache_key == before.cache_key
     save_plan(
         screening=referred,
         plan=parse_plan({"pressure": 2}),
@@ -175,7 +192,8 @@ def test_any_change_to_the_content_makes_a_new_cache_key(referred, therapist):
         override_reason="x",
     )
     after = pdf.summary_pdf(screening=referred)
-    assert not after.from_cache and after.cache_key != before.cache_key
+    assert not after.from_cache
+    assert after.cache_key != before.cache_key
     assert pdf.summary_pdf(screening=referred, paper="letter").cache_key != after.cache_key
 
 
@@ -183,5 +201,23 @@ def test_pdf_export_is_audited_with_the_client(client, owner, referred):
     login(client, owner)
     client.get(reverse("review:letter_pdf", args=[referred.public_id]) + "?paper=a4")
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
-    assert event.actor == owner and event.object_id == str(referred.client.public_id)
+    assert event.actor == owner
+    assert event.object_id == str(referred.client.public_id)
     assert "referral letter" in event.detail
+
+
+def test_weasyprint_is_imported_only_when_a_pdf_is_rendered():
+    # A worker's first request must not pay half a second for it (issue 16).
+    code = (
+        "import django, sys; django.setup(); import config.urls, review.views, oversight.views; "
+        "print('weasyprint' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"

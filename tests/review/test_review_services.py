@@ -33,9 +33,35 @@ def test_pregnancy_plan_violations_name_their_rules(pregnant_screening):
     assert by_kind["acupoint"].rule_ids == ("PREGNANCY-ACUPOINTS",)
     assert by_kind["position"].rule_ids == ("PREGNANCY-POSITIONING",)
     nearest = check.nearest_plan
-    assert "deep_tissue" not in nearest.modalities and nearest.acupoints == ()
-    assert nearest.position == "side_lying" and nearest.pressure == 3
+    assert "deep_tissue" not in nearest.modalities
+    assert nearest.acupoints == ()
+    assert nearest.position == "side_lying"
+    assert nearest.pressure == 3
     assert check_plan_for(screening=pregnant_screening, plan=nearest).ok
+
+
+def test_a_plan_keeps_its_regional_pressure_and_old_plans_read_as_the_default(
+    pregnant_screening, therapist
+):
+    wanted = parse_plan({**VIOLATING, "regions": ["upper_back", "abdomen"]})
+    nearest = check_plan_for(screening=pregnant_screening, plan=wanted).nearest_plan
+    assert nearest.pressure == 3
+    assert nearest.region_pressure == (("abdomen", 1),)
+    saved = save_plan(screening=pregnant_screening, plan=nearest, created_by=therapist)
+    saved.refresh_from_db()
+    assert saved.compliant
+    assert saved.pressure == 3
+    assert saved.region_pressure == {"abdomen": 1}
+    assert parse_plan(saved.to_engine_dict()) == nearest
+    assert saved.check_result["nearest_plan"]["region_pressure"] == {"abdomen": 1}
+    # A row stored before regional pressure: the column default, the default pressure everywhere.
+    old = save_plan(
+        screening=pregnant_screening,
+        plan=parse_plan({"modalities": ["swedish"], "regions": ["neck"], "pressure": 2}),
+        created_by=therapist,
+    )
+    assert old.region_pressure == {}
+    assert parse_plan(old.to_engine_dict()).pressure_over("neck") == 2
 
 
 def test_a_violating_plan_is_refused_without_a_reason(pregnant_screening, therapist):
@@ -52,7 +78,8 @@ def test_a_violating_plan_is_kept_with_the_override_reason(pregnant_screening, t
         created_by=therapist,
         override_reason="Midwife present and agreed prone with a pregnancy cushion.",
     )
-    assert not plan.compliant and plan.override_reason.startswith("Midwife")
+    assert not plan.compliant
+    assert plan.override_reason.startswith("Midwife")
     assert plan.check_result["violations"]
     assert plan.ruleset_id == pregnant_screening.ruleset_id
 
@@ -60,7 +87,8 @@ def test_a_violating_plan_is_kept_with_the_override_reason(pregnant_screening, t
 def test_a_compliant_plan_needs_no_reason(pregnant_screening, therapist):
     nearest = check_plan_for(screening=pregnant_screening, plan=parse_plan(VIOLATING)).nearest_plan
     plan = save_plan(screening=pregnant_screening, plan=nearest, created_by=therapist)
-    assert plan.compliant and plan.override_reason == ""
+    assert plan.compliant
+    assert plan.override_reason == ""
 
 
 def test_the_database_refuses_an_override_without_reason(pregnant_screening, therapist):
@@ -224,5 +252,8 @@ def test_demo_reviews_seed_every_kind_of_record(ruleset, clinic, therapist):
     assert screenings["Robert Chen"].referrals.get().action == "referred"
     assert TreatmentPlan.objects.filter(compliant=False).exclude(override_reason="").count() == 1
     assert TreatmentPlan.objects.filter(compliant=True).count() == 1
+    lucia = screenings["Lucia Moreno"].plans.get()
+    assert lucia.pressure == 3
+    assert lucia.region_pressure == {"abdomen": 1}
     assert screenings["Grace Okafor (cleared)"].decision == "modify"
     assert PhysicianClearance.objects.count() == 1

@@ -143,7 +143,7 @@ def _reverse(name, world):
         if key in kwargs:
             try:
                 return reverse(name, kwargs=kwargs[key])
-            except Exception:  # noqa: BLE001, S112 - this name takes no such arguments
+            except Exception:  # noqa: S112 - this name takes no such arguments
                 continue
     return reverse(name)
 

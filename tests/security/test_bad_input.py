@@ -144,7 +144,7 @@ def screening(ruleset, therapist, clinic):
             "reason",
             "urgent_override_confirmed",
         ]
-    ),  # fmt: skip
+    ),
     clearance=form_data(["physician_name", "cleared_on", "expires_on", "rule_ids", "notes"]),
     body=hostile_json | in_value('{"duration_minutes": VALUE}') | in_value('{"regions": VALUE}'),
 )
@@ -198,10 +198,11 @@ def test_tablet_input_never_fails(tablet, answers, body, raw, section):
 def test_screen_command_gives_a_clear_error_or_a_screening(ruleset, monkeypatch, document):
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(document)))
     out = io.StringIO()
+    # Either outcome is right; any other exception fails the test.
     try:
         call_command("screen", stdout=out)
     except CommandError as error:
-        assert str(error)
+        assert str(error)  # noqa: PT017
     else:
         assert json.loads(out.getvalue())["decision"]
 
@@ -227,10 +228,10 @@ def test_rule_loader_rejects_a_broken_rule_by_name(index, key, value, drop):
         rule[key] = value
     try:
         load_ruleset(data, CATALOGUE)
-    except EngineError as error:
-        assert error.code
+    except EngineError as error:  # a rule the loader accepts is fine too
+        assert error.code  # noqa: PT017
         if key != "id":
-            assert rule["id"] in str(error)
+            assert rule["id"] in str(error)  # noqa: PT017
 
 
 # --- Issue 11, finding 7: each attack, its exact status, and the kiosk draft unchanged ---------

@@ -73,7 +73,8 @@ def test_an_intake_signed_by_typing_a_name_is_submitted_and_screened(clinic, rul
     result = _submit_typed(intake, name="  María José   Núñez ")
     intake.refresh_from_db()
     assert result.already is False
-    assert intake.is_submitted and intake.signed_at == intake.submitted_at
+    assert intake.is_submitted
+    assert intake.signed_at == intake.submitted_at
     assert intake.signature_method == Intake.SignatureMethod.TYPED
     assert intake.signature_typed_name == "María José Núñez"
     assert intake.signature_png is None

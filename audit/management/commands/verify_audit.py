@@ -90,7 +90,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["checkpoint"]
         checkpoints = load_checkpoint(path, options.get("stdin")) if path else []
-        breaks, checked, hashes_by_clinic = [], 0, {}
+        breaks: list[str] = []
+        checked = 0
+        hashes_by_clinic: dict[int, list[str]] = {}
         for clinic_id in Clinic.objects.values_list("pk", flat=True):
             events = AuditEvent.objects.filter(clinic_id=clinic_id).order_by("id").iterator(2000)
             clinic_events = list(events)

@@ -73,11 +73,29 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _url(address: str) -> str:
+    """Where a browser on this machine reaches runserver started with `address` (BIND)."""
+    host, _, port = address.rpartition(":")
+    if not host:  # runserver also takes a bare port
+        host, port = "127.0.0.1", address
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - only read, to print a reachable URL
+        host = "localhost"
+    return f"http://{host}:{port}/"
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo clinic and print its logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="The address the server will listen on (scripts/run passes BIND), for the "
+            "printed login URL.",
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, address, **options):
         clinic, _ = Clinic.objects.get_or_create(
             slug=DEMO_CLINIC[1], defaults={"name": DEMO_CLINIC[0]}
         )
@@ -95,7 +113,7 @@ class Command(BaseCommand):
         seed_demo_reviews(clinic, User.objects.get(username="therapist"))
         seed_demo_oversight(clinic)
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}"))
-        self.stdout.write("Log in at http://127.0.0.1:8000/ with:")
+        self.stdout.write(f"Log in at {_url(address)} with:")
         for username, password, role, clinic_name in logins:
             self.stdout.write(f"  {role:<11} {username:<10} {password}   ({clinic_name})")
         if settings.TWO_FACTOR_ROLES:

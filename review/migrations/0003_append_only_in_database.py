@@ -61,7 +61,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0001_initial"),
+        ("review", "0002_plan_region_pressure"),
         ("contraindications", "0008_moved_to_rules_and_review"),
     ]
 

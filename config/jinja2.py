@@ -1,0 +1,12 @@
+"""The Jinja2 environment for the few templates on the tablet's hot path (docs/ARCHITECTURE.md,
+"Templates"). Undefined names fail loudly, as a typo in a template must not print nothing."""
+
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined
+
+
+def environment(**options: Any) -> Environment:
+    options["undefined"] = StrictUndefined
+    options.pop("autoescape", None)
+    return Environment(autoescape=True, **options)  # as Django's own templates
