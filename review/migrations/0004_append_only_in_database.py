@@ -17,6 +17,8 @@ TABLES = [
     "contraindications_referraldecision",
     "contraindications_referraldecisionrule",
     "contraindications_physicianclearance",
+    # One row per finding of a screening (oversight/fatigue.py): as unchangeable as the screening.
+    "review_screeningfinding",
 ]
 
 FORBID_FUNCTION = """
@@ -61,7 +63,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0002_plan_region_pressure"),
+        ("review", "0003_screening_findings"),
         ("contraindications", "0008_moved_to_rules_and_review"),
     ]
 
