@@ -42,6 +42,8 @@ APPEND_ONLY = [
     "contraindications_screening",
     "contraindications_treatmentplan",
     "intake_historicalintake",
+    "review_screeningfinding",
+    "rules_rulereview",
     "rules_rulesetactivation",
 ]
 

@@ -72,6 +72,7 @@ MATRIX = {
     "oversight:ruleset_diff": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:ruleset": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:ruleset_activate": (LOGIN, KIOSK, 403, 403, 405, 405),
+    "oversight:ruleset_policy": (LOGIN, KIOSK, 403, 403, 405, 405),
     # The admin is one gate (config/admin_site.py): owners only; its pages share it.
     "admin:index": (LOGIN, KIOSK, 403, 403, 200, 200),
 }
