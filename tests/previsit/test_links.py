@@ -325,3 +325,19 @@ def test_the_log_never_shows_a_link_token():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "GET /p/verify/", (), None)
     HideLinkTokens().filter(record)
     assert record.getMessage() == "GET /p/verify/"
+
+
+def test_a_same_origin_post_under_no_referrer_passes_csrf_and_a_cross_site_one_does_not(
+    a_client, front_desk
+):
+    from django.test import Client
+
+    issued = send(a_client, by=front_desk)
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(f"/p/{issued.token}/")
+    token = browser.get("/p/verify/").context["csrf_token"]
+    data = {"date_of_birth": "1900-01-01", "csrfmiddlewaretoken": str(token)}
+    cross = browser.post("/p/verify/", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site")
+    assert cross.status_code == 403
+    same = browser.post("/p/verify/", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+    assert same.status_code == 200 and b"does not match" in same.content
