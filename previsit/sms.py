@@ -47,6 +47,7 @@ class TwilioStyleBackend:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310
                 status = response.status
         except urllib.error.HTTPError as error:
+            error.close()
             raise SmsError(f"HTTP {error.code}") from None
         except (urllib.error.URLError, OSError) as error:
             raise SmsError(type(error).__name__) from None
