@@ -18,6 +18,16 @@ DATABASE_QUEUE = {
 }
 
 
+@pytest.fixture
+def worker(monkeypatch):
+    """The real worker command, in this process and this test's transaction: only its check
+    for stale connections is switched off (it would close the test's open transaction)."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return run_worker
+
+
 def run_worker():
     call_command(
         "db_worker", "--batch", "--queue-name", "previsit", "--no-startup-delay", "--no-reload",
@@ -25,8 +35,8 @@ def run_worker():
     )  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_request_only_queues_and_the_worker_sends(settings, clinic, front_desk):
+@pytest.mark.django_db
+def test_the_request_only_queues_and_the_worker_sends(settings, clinic, front_desk, worker):
     from tests.factories import ClientFactory
 
     settings.TASKS = DATABASE_QUEUE
@@ -38,23 +48,23 @@ def test_the_request_only_queues_and_the_worker_sends(settings, clinic, front_de
     assert queued.queue_name == "previsit"
     # The queue holds the delivery's id, never the link.
     assert issued.token not in str(DBTaskResult.objects.values().get())
-    run_worker()
+    worker()
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT and delivery.attempts == 1
     assert token_from(mail.outbox[0].body) == issued.token
-    run_worker()  # nothing left: nothing is sent twice
+    worker()  # nothing left: nothing is sent twice
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_failed_send_is_retried_later_by_the_worker(settings, clinic, front_desk):
+@pytest.mark.django_db
+def test_a_failed_send_is_retried_later_by_the_worker(settings, clinic, front_desk, worker):
     from tests.factories import ClientFactory
 
     settings.TASKS = DATABASE_QUEUE
     settings.SMS_BACKEND = "previsit.sms.TwilioStyleBackend"
     settings.SMS_API_URL = "http://127.0.0.1:9/unreachable"
     send(ClientFactory(clinic=clinic), by=front_desk, channel="sms")
-    run_worker()
+    worker()
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.RETRYING and delivery.attempts == 1
     assert delivery.error in ("SmsError: URLError", "SmsError: ConnectionRefusedError")
