@@ -341,3 +341,18 @@ def test_a_same_origin_post_under_no_referrer_passes_csrf_and_a_cross_site_one_d
     assert cross.status_code == 403
     same = browser.post("/p/verify/", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
     assert same.status_code == 200 and b"does not match" in same.content
+
+
+def test_a_spanish_speaking_client_gets_the_message_and_the_pages_in_spanish(
+    client, clinic, front_desk
+):
+    from tests.factories import ClientFactory
+
+    maria = ClientFactory(clinic=clinic, preferred_language="es")
+    issued = send(maria, by=front_desk)
+    assert "le pide que complete" in mail.outbox[0].body
+    client.get(f"/p/{issued.token}/")
+    page = client.get("/p/verify/").content.decode()
+    assert "Su fecha de nacimiento" in page
+    client.post("/p/verify/", {"date_of_birth": maria.date_of_birth.isoformat()})
+    assert "su código es" in mail.outbox[-1].body
