@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from intake.models import Intake
 from previsit.models import PrevisitLink
 from review.models import Screening
@@ -143,6 +144,7 @@ def test_a_link_sent_by_email_is_filled_on_a_phone_and_screened_like_the_tablet(
     assert intake.is_submitted and intake.answers["blood_in_urine"] is True
     assert Screening.objects.get(intake=intake).decision in ("refer", "refer_urgent")
     assert PrevisitLink.objects.get().completed_at is not None
+    assert AuditEvent.objects.filter(detail="previsit intake submitted online").count() == 1
 
     page.goto(f"/clients/{a_client.public_id}/")
     page.get_by_text("Completed online").wait_for()

@@ -356,3 +356,24 @@ def test_a_spanish_speaking_client_gets_the_message_and_the_pages_in_spanish(
     assert "Su fecha de nacimiento" in page
     client.post("/p/verify/", {"date_of_birth": maria.date_of_birth.isoformat()})
     assert "su código es" in mail.outbox[-1].body
+
+
+def test_a_returning_clients_link_opens_the_has_anything_changed_update(
+    client, a_client, front_desk, clinic
+):
+    from tests.factories import IntakeFactory
+
+    IntakeFactory(clinic=clinic, client=a_client, submitted=True)
+    issued = send(a_client, by=front_desk)
+    assert PrevisitLink.objects.get().intake.kind == Intake.Kind.UPDATE
+    open_and_verify(client, issued.token, a_client)
+    home = client.get(reverse("kiosk:home"))
+    assert reverse("kiosk:changed") in home.content.decode()
+
+
+def test_a_factory_link_opens_with_its_derived_token(client):
+    from tests.factories import DeliveryFactory, PrevisitLinkFactory
+
+    link = PrevisitLinkFactory()
+    assert DeliveryFactory(link=link).status == Delivery.Status.QUEUED
+    assert client.get(f"/p/{tokens.link_token(link.nonce)}/").url == reverse("previsit:verify")
