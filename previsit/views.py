@@ -5,6 +5,8 @@ passes. The token is in the URL only on the first request: the link goes into th
 and the browser is sent to token-less pages (so it never reaches a referrer or a log line).
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -95,8 +97,26 @@ def open_link(request, token):
     return redirect("previsit:verify")
 
 
+def _closed_if_link_closes(view):
+    """A link closed between the page's check and the service's (revoked, expired, locked by a
+    second tab) ends on the closed page, never a 500."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except services.PrevisitError as error:
+            if error.code != "closed":
+                raise
+            link, _state = _link_in_session(request)
+            return _closed(request, (link and link.closed()) or "unknown")
+
+    return wrapped
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@_closed_if_link_closes
 def verify(request):
     link, state = _link_in_session(request)
     if link is None:
@@ -128,6 +148,7 @@ def verify(request):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@_closed_if_link_closes
 def code(request):
     link, state = _link_in_session(request)
     if link is None:

@@ -377,3 +377,15 @@ def test_a_factory_link_opens_with_its_derived_token(client):
     link = PrevisitLinkFactory()
     assert DeliveryFactory(link=link).status == Delivery.Status.QUEUED
     assert client.get(f"/p/{tokens.link_token(link.nonce)}/").url == reverse("previsit:verify")
+
+
+def test_a_link_that_closes_between_page_and_answer_ends_on_the_closed_page(
+    client, a_client, front_desk, monkeypatch
+):
+    issued = send(a_client, by=front_desk)
+    client.get(f"/p/{issued.token}/")
+    # As if a second tab locked it just after this request's own check.
+    monkeypatch.setattr(services, "refresh_closed", lambda link: None)
+    PrevisitLink.objects.update(locked_at=timezone.now())
+    response = client.post("/p/verify/", {"date_of_birth": a_client.date_of_birth.isoformat()})
+    assert response.url == reverse("previsit:closed") + "?why=locked"
