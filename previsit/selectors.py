@@ -36,3 +36,11 @@ def latest_link_summary(client) -> LinkSummary | None:
         failed=[d for d in deliveries if d.status == Delivery.Status.FAILED],
         booking=booking,
     )
+
+
+def completed_online_ids(intake_ids) -> set[int]:
+    return set(
+        PrevisitLink.objects.filter(intake_id__in=intake_ids, completed_at__isnull=False)
+        .values_list("intake_id", flat=True)
+        .distinct()
+    )

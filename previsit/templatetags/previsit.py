@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 
 from previsit.forms import SendLinkForm
-from previsit.selectors import latest_link_summary
+from previsit.selectors import completed_online_ids, latest_link_summary
 
 register = template.Library()
 
@@ -18,3 +18,9 @@ def previsit_panel(context, client):
         "now": timezone.now(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def completed_online(intakes) -> set[int]:
+    """The ids, among these intakes, of those the client completed on their phone (one query)."""
+    return completed_online_ids([intake.pk for intake in intakes])

@@ -150,6 +150,10 @@ def test_a_link_sent_by_email_is_filled_on_a_phone_and_screened_like_the_tablet(
     page.get_by_text("Completed online").wait_for()
     page.get_by_text("Do not book — medical referral").first.wait_for()
     screenshot(page, "previsit_10_front_desk")
+    page.goto("/intake/today/")
+    row = page.locator("tr.intake-row", has_text=a_client.legal_name)
+    assert "Completed online" in row.inner_text()
+    assert "Do not book — medical referral" in row.inner_text()
 
     # The link is spent: opening it again ends on a clear page.
     phone.goto(link)

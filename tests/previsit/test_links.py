@@ -389,3 +389,11 @@ def test_a_link_that_closes_between_page_and_answer_ends_on_the_closed_page(
     PrevisitLink.objects.update(locked_at=timezone.now())
     response = client.post("/p/verify/", {"date_of_birth": a_client.date_of_birth.isoformat()})
     assert response.url == reverse("previsit:closed") + "?why=locked"
+
+
+def test_todays_intakes_mark_those_completed_online(client, a_client, front_desk):
+    send(a_client, by=front_desk)
+    client.force_login(front_desk)
+    assert "Completed online" not in client.get(reverse("visits:today")).content.decode()
+    PrevisitLink.objects.update(completed_at=timezone.now())
+    assert "Completed online" in client.get(reverse("visits:today")).content.decode()
