@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -9,6 +10,23 @@ class Clinic(models.Model):
     slug = models.SlugField(unique=True)
     # A submitted intake older than this must be renewed in full rather than updated.
     intake_renewal_months = models.PositiveSmallIntegerField(default=12)
+    # The intake sent to a client's phone before the visit (previsit/): how long a link works,
+    # how the client proves who they are, and where their replies to the message go.
+    previsit_link_hours = models.PositiveSmallIntegerField(
+        default=72, validators=[MinValueValidator(1), MaxValueValidator(24 * 30)]
+    )
+    previsit_identity = models.CharField(
+        max_length=8,
+        choices=[
+            ("dob_code", "Date of birth and a one-time code"),
+            ("dob", "Date of birth only"),
+        ],
+        default="dob_code",
+    )
+    previsit_reminder_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MaxValueValidator(24 * 14)]
+    )
+    reply_to_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

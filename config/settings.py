@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "simple_history",
+    # The task queue (PostgreSQL): previsit's emails and text messages leave off the request.
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "audit",
     # Along the data flow: each app imports only the ones above it (tests/test_layers.py).
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
     "intake",
     "review",
     "visits",
+    "previsit",
     "oversight",
     "ops",
     "demo",
@@ -121,6 +125,8 @@ MIDDLEWARE = [
     "accounts.middleware.SlidingSessionMiddleware",
     # Lets row-change history (audit/history.py) record who changed a row and from where.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Ends a phone's session when its link closes; no-store and no referrer on link pages.
+    "previsit.middleware.PrevisitMiddleware",
     # Confines a tablet handed to a client to the kiosk pages (after sessions and auth).
     "intake.kiosk.KioskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -296,12 +302,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # No traceback of a database outage: it names the database's host, port and user.
-    "filters": {"no_db_details": {"()": "config.middleware.HideDatabaseErrorDetails"}},
+    "filters": {
+        "no_db_details": {"()": "config.middleware.HideDatabaseErrorDetails"},
+        # An intake link's token is in its first URL: the request log never shows it.
+        "no_link_tokens": {"()": "previsit.logging.HideLinkTokens"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_db_details"],
+            "filters": ["no_db_details", "no_link_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
@@ -312,9 +322,34 @@ LOGGING = {
         # Lockouts are logged at WARNING; every successful login is not news.
         "axes": {"level": "WARNING"},
         # Filtered where the record is made, so every handler (not only ours) gets it clean.
-        "django.request": {"filters": ["no_db_details"]},
-        "django.server": {"filters": ["no_db_details"]},
+        "django.request": {"filters": ["no_db_details", "no_link_tokens"]},
+        "django.server": {"filters": ["no_db_details", "no_link_tokens"]},
     },
+}
+
+# The intake before the visit (previsit/, docs/PREVISIT.md): the address links point at, the
+# sender of its email, the SMS provider, and the task queue that sends both off the request.
+PREVISIT_BASE_URL = env("PREVISIT_BASE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "intake@localhost")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+SMS_BACKEND = env("SMS_BACKEND", "previsit.sms.TwilioStyleBackend")
+SMS_API_URL = env("SMS_API_URL", "")
+SMS_ACCOUNT = env("SMS_ACCOUNT", "")
+SMS_TOKEN = env("SMS_TOKEN", "")
+SMS_FROM = env("SMS_FROM", "")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 15)
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "previsit"],
+    }
 }
 
 # A tablet left alone this long in a client's hands ends its kiosk session (answers are kept).

@@ -23,3 +23,14 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"} 
 # Two-factor authentication is switched on by the tests that exercise it
 # (tests/foundation/test_security.py); other tests log staff in with force_login.
 TWO_FACTOR_ROLES = []
+
+# Tasks run at once in the test process; tests/previsit/test_queue.py runs the database
+# backend and its worker. Mail stays in django.core.mail.outbox unless a test says otherwise.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "previsit"],
+    }
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "previsit.sms.ConsoleBackend"

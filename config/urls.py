@@ -13,6 +13,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("intake/", include("intake.urls")),
     path("kiosk/", include("visits.kiosk_urls")),
+    path("", include("previsit.urls")),
     path("review/", include("review.urls")),
     path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),

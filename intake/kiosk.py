@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -36,6 +36,27 @@ def hand_over(request, intake) -> None:
     request.session.set_expiry(settings.KIOSK_IDLE_SECONDS)
 
 
+def open_remote(request, intake, *, link_id: int) -> None:
+    """The same confinement for a client's own phone, once a link's identity check passed.
+
+    `remote` holds the link's id: the phone never gets the staff take-back page, and
+    previsit's middleware ends the session when the link is revoked or expires.
+    """
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {
+        "token": intake.kiosk_token,
+        "clinic": intake.clinic_id,
+        "client": str(intake.client.public_id),
+        "lang": intake.language,
+        "seen": time.time(),
+        "done": False,
+        "remote": link_id,
+    }
+    # The middleware still ends it after the idle period; the row outlives that by a day so
+    # the phone is told to open its link again rather than to hand a tablet back.
+    request.session.set_expiry(settings.KIOSK_IDLE_SECONDS + 24 * 3600)
+
+
 def kiosk_state(request) -> dict | None:
     return request.session.get(SESSION_KEY)
 
@@ -50,6 +71,7 @@ def finish(request, *, language: str) -> None:
         "lang": language,
         "seen": time.time(),
         "done": True,
+        "remote": state.get("remote"),
     }
 
 
@@ -61,12 +83,13 @@ def set_language(request, language: str) -> None:
     request.LANGUAGE_CODE = language
 
 
-def _is_kiosk_url(path: str) -> bool:
+def _is_kiosk_url(path: str, *, remote: bool = False) -> bool:
     try:
         match = resolve(path)
     except Resolver404:
         return False
-    return match.namespace == KIOSK_NAMESPACE
+    # A phone is not a tablet: nobody hands it back, so it never gets the staff login.
+    return match.namespace == KIOSK_NAMESPACE and not (remote and match.url_name == "staff")
 
 
 class KioskMiddleware:
@@ -77,12 +100,13 @@ class KioskMiddleware:
 
     def __call__(self, request):
         state = request.session.get(SESSION_KEY)
-        kiosk_path = _is_kiosk_url(request.path_info)
+        remote = bool(state and state.get("remote"))
+        kiosk_path = _is_kiosk_url(request.path_info, remote=remote)
         if state is None:
             response = self.get_response(request)
         elif time.time() - state.get("seen", 0) > settings.KIOSK_IDLE_SECONDS:
             request.session.flush()
-            response = redirect("kiosk:ended")
+            response = redirect(reverse("kiosk:ended") + ("?remote=1" if remote else ""))
         elif not kiosk_path:
             response = redirect("kiosk:done" if state.get("done") else "kiosk:home")
         else:

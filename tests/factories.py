@@ -15,6 +15,8 @@ from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, ruleset_check
 from contraindications.engine.defaults import read_json
 from demo.builders import signature_data_url, signature_png  # noqa: F401 - tests import them here
 from intake.models import ConsentText, Intake
+from previsit import tokens
+from previsit.models import Delivery, PrevisitLink
 from review.models import (
     PhysicianClearance,
     ReferralDecision,
@@ -271,3 +273,29 @@ class PhysicianClearanceFactory(factory.django.DjangoModelFactory):
     expires_on = factory.LazyAttribute(lambda o: o.cleared_on + datetime.timedelta(days=28))
     rule_ids = factory.LazyFunction(lambda: ["PREGNANCY-HIGH-RISK"])
     recorded_by = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"))
+
+
+class PrevisitLinkFactory(factory.django.DjangoModelFactory):
+    """A link row; prefer previsit.services.issue_link, which also sends it. The token of a
+    factory link is `previsit.tokens.link_token(link.nonce)`."""
+
+    class Meta:
+        model = PrevisitLink
+
+    intake = factory.SubFactory(IntakeFactory)
+    clinic = factory.SelfAttribute("intake.clinic")
+    client = factory.SelfAttribute("intake.client")
+    nonce = factory.LazyFunction(tokens.new_nonce)
+    token_hash = factory.LazyAttribute(lambda o: tokens.token_hash(tokens.link_token(o.nonce)))
+    channel = "email"
+    visit_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=72))
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    link = factory.SubFactory(PrevisitLinkFactory)
+    kind = "link"
+    channel = "email"

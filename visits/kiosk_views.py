@@ -372,7 +372,12 @@ def done(request):
         return redirect("kiosk:ended")
     if not state.get("done"):
         return redirect("kiosk:home")
-    return render(request, "visits/kiosk_done.html", {"form": StaffReturnForm()})
+    remote = bool(state.get("remote"))
+    return render(
+        request,
+        "visits/kiosk_done.html",
+        {"form": None if remote else StaffReturnForm(), "remote": remote},
+    )
 
 
 @login_not_required
@@ -408,4 +413,5 @@ def staff_return(request):
 def ended(request):
     if kiosk.kiosk_state(request) is not None:
         return redirect("kiosk:home")
-    return render(request, "visits/kiosk_ended.html")
+    # A phone's session (previsit/) ended: the client opens the link again, nothing to hand back.
+    return render(request, "visits/kiosk_ended.html", {"remote": request.GET.get("remote") == "1"})

@@ -73,6 +73,15 @@ MATRIX = {
     "oversight:ruleset": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:ruleset_activate": (LOGIN, KIOSK, 403, 403, 405, 405),
     "oversight:ruleset_policy": (LOGIN, KIOSK, 403, 403, 405, 405),
+    # A client's intake link (previsit/): the pages before the identity check show nothing
+    # without a link in the session (a redirect to "this link does not work"); an unknown
+    # token is a 404; front desk's send and revoke take only POST.
+    "previsit:open": (404, KIOSK, 404, 404, 404, 404),
+    "previsit:verify": (302, KIOSK, 302, 302, 302, 302),
+    "previsit:code": (302, KIOSK, 302, 302, 302, 302),
+    "previsit:closed": (410, KIOSK, 410, 410, 410, 410),
+    "previsit:send": (LOGIN, KIOSK, 405, 405, 405, 405),
+    "previsit:revoke": (LOGIN, KIOSK, 405, 405, 405, 405),
     # The admin is one gate (config/admin_site.py): owners only; its pages share it.
     "admin:index": (LOGIN, KIOSK, 403, 403, 200, 200),
 }
@@ -125,6 +134,9 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "oversight:ruleset": {"version": ruleset.version},
         "oversight:ruleset_activate": {"version": ruleset.version},
         "kiosk:section": {"section": "about_you"},
+        "previsit:open": {"token": "x" * 43},
+        "previsit:send": {"public_id": client_record.public_id},
+        "previsit:revoke": {"public_id": client_record.public_id},
     }
     users = {
         "front_desk": front_desk,
@@ -188,3 +200,30 @@ def test_access_matrix(client, world, role):
         if got != expected[column] and not (expected[column] == KIOSK and got == 302):
             wrong[name] = (expected[column], got)
     assert wrong == {}, f"{role}: expected vs got {wrong}"
+
+
+# A client's phone after the link's identity check: everything the tablet gets, except the
+# staff take-back page; opening a link (which starts the identity check again) is checked last.
+PHONE_DIFFERS = {"kiosk:staff": KIOSK, "kiosk:ended": KIOSK}
+
+
+def test_a_phone_session_reaches_only_its_own_intake(client, world, front_desk):
+    from tests.previsit.helpers import open_and_verify, send
+
+    issued = send(world["client"], by=front_desk)
+    response = open_and_verify(client, issued.token, world["client"])
+    assert response.url == reverse("kiosk:home")
+    column = ROLES.index("kiosk")
+    wrong = {}
+    for name, expected in MATRIX.items():
+        if name in ("kiosk:done", "previsit:open"):
+            continue
+        want = PHONE_DIFFERS.get(name, expected[column])
+        got = _outcome(client.get(_reverse(name, world)))
+        if got != want and not (want == KIOSK and got == 302):
+            wrong[name] = (want, got)
+    assert wrong == {}, f"phone: expected vs got {wrong}"
+    assert _outcome(client.get(reverse("kiosk:done"))) == KIOSK
+    # Opening any link ends the phone's session: the identity check starts again.
+    assert client.get(_reverse("previsit:open", world)).status_code == 404
+    assert _outcome(client.get(reverse("kiosk:home"))) == ENDED

@@ -1,0 +1,46 @@
+from dataclasses import dataclass
+
+from previsit.models import Delivery, PrevisitLink
+from review.models import Screening
+from visits.booking import BookingStatus, booking_status
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    link: PrevisitLink
+    closed: str | None
+    deliveries: list[Delivery]
+    failed: list[Delivery]
+    booking: BookingStatus | None  # once the intake was completed online
+
+
+def latest_link_summary(client) -> LinkSummary | None:
+    """The client's newest link, its sends, and the booking status when it was completed."""
+    link = PrevisitLink.objects.filter(client=client).select_related("intake").first()
+    if link is None:
+        return None
+    deliveries = list(link.deliveries.all())
+    booking = None
+    if link.completed_at is not None:
+        decision = (
+            Screening.objects.filter(intake_id=link.intake_id)
+            .order_by("-created_at")
+            .values_list("decision", flat=True)
+            .first()
+        )
+        booking = booking_status(status=link.intake.status, decision=decision)
+    return LinkSummary(
+        link=link,
+        closed=link.closed(),
+        deliveries=deliveries,
+        failed=[d for d in deliveries if d.status == Delivery.Status.FAILED],
+        booking=booking,
+    )
+
+
+def completed_online_ids(intake_ids) -> set[int]:
+    return set(
+        PrevisitLink.objects.filter(intake_id__in=intake_ids, completed_at__isnull=False)
+        .values_list("intake_id", flat=True)
+        .distinct()
+    )
