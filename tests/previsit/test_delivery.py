@@ -43,14 +43,16 @@ def test_the_request_only_queues_and_the_worker_sends(settings, clinic, front_de
     client_record = ClientFactory(clinic=clinic)
     issued = send(client_record, by=front_desk)
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.Status.QUEUED and mail.outbox == []
+    assert delivery.status == Delivery.Status.QUEUED
+    assert mail.outbox == []
     queued = DBTaskResult.objects.get()
     assert queued.queue_name == "previsit"
     # The queue holds the delivery's id, never the link.
     assert issued.token not in str(DBTaskResult.objects.values().get())
     worker()
     delivery.refresh_from_db()
-    assert delivery.status == Delivery.Status.SENT and delivery.attempts == 1
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.attempts == 1
     assert token_from(mail.outbox[0].body) == issued.token
     worker()  # nothing left: nothing is sent twice
     assert len(mail.outbox) == 1
@@ -66,7 +68,8 @@ def test_a_failed_send_is_retried_later_by_the_worker(settings, clinic, front_de
     send(ClientFactory(clinic=clinic), by=front_desk, channel="sms")
     worker()
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.Status.RETRYING and delivery.attempts == 1
+    assert delivery.status == Delivery.Status.RETRYING
+    assert delivery.attempts == 1
     assert delivery.error in ("SmsError: URLError", "SmsError: ConnectionRefusedError")
     retry = DBTaskResult.objects.filter(status="READY").get()
     assert retry.run_after is not None
@@ -111,7 +114,8 @@ def test_sms_goes_to_the_http_api_as_a_twilio_style_form(sms_api, a_client, fron
     [(path, authorization, form)] = sms_api.received
     assert path.endswith("/Messages.json")
     assert authorization == "Basic QUMxOnNlY3JldA=="  # AC1:secret
-    assert form["To"] == [a_client.phone] and form["From"] == ["+16175550100"]
+    assert form["To"] == [a_client.phone]
+    assert form["From"] == ["+16175550100"]
     assert token_from(form["Body"][0]) == issued.token
     assert Delivery.objects.get().status == Delivery.Status.SENT
 
@@ -123,4 +127,5 @@ def test_an_sms_api_error_is_recorded_without_the_message(sms_api, a_client, fro
     delivery = Delivery.objects.get()
     # The immediate backend retries at once: four tries, then failed.
     assert len(sms_api.received) == 4
-    assert delivery.status == Delivery.Status.FAILED and delivery.error == "SmsError: HTTP 400"
+    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.error == "SmsError: HTTP 400"
