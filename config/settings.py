@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "intake",
     "review",
     "visits",
+    "interop",
     "oversight",
     "ops",
     "demo",

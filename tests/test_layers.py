@@ -20,6 +20,7 @@ LAYERS = [
     "intake",  # what the client told us, ending at a submitted intake
     "review",  # screenings, plans, decisions, clearances, PDFs
     "visits",  # the front desk's day: submit then screen, the client page, the kiosk
+    "interop",  # FHIR R4 API and the CDS Hooks service, for other systems
     "oversight",  # what owners see
     "ops",  # backup and restore
     "demo",  # the demo clinic
