@@ -15,5 +15,6 @@ urlpatterns = [
     path("kiosk/", include("visits.kiosk_urls")),
     path("review/", include("review.urls")),
     path("oversight/", include("oversight.urls")),
+    path("fhir/r4/", include("interop.urls")),
     path("admin/", admin.site.urls),
 ]

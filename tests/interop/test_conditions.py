@@ -16,18 +16,25 @@ VECTORS = all_vectors()
 def _response(vector):
     catalogue = catalogues()[vector.catalogue]
     answers = validate_answers(catalogue, vector.answers, complete=False).to_json()
-    return {"resourceType": "QuestionnaireResponse", "status": "completed", "item": response_items(catalogue, answers)}
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "item": response_items(catalogue, answers),
+    }
 
 
 def _answers_of(response, link_id):
     return [
-        a for group in response["item"] for item in group["item"] if item["linkId"] == link_id
+        a
+        for group in response["item"]
+        for item in group["item"]
+        if item["linkId"] == link_id
         for a in item["answer"]
     ]
 
 
 def _value(answer_or_when: dict, prefix: str):
-    ((key, value),) = ((k, v) for k, v in answer_or_when.items() if k.startswith(prefix))
+    ((_key, value),) = ((k, v) for k, v in answer_or_when.items() if k.startswith(prefix))
     return value["code"] if isinstance(value, dict) else value
 
 

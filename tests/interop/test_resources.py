@@ -42,16 +42,24 @@ def test_the_questionnaire_has_a_version_sections_codes_and_spanish():
     q = mapping.questionnaire(catalogue)
     mapping.validate(q)
     assert q["version"] == catalogue.version
-    assert [g["linkId"] for g in q["item"]] == list(dict.fromkeys(x.section for x in catalogue.questions))
+    assert [g["linkId"] for g in q["item"]] == list(
+        dict.fromkeys(x.section for x in catalogue.questions)
+    )
     items = {i["linkId"]: i for g in q["item"] for i in g["item"]}
     assert items["blood_in_urine"]["type"] == "boolean"
     translation = items["blood_in_urine"]["_text"]["extension"][0]
     assert translation["url"] == mapping.TRANSLATION
     assert translation["extension"][1]["valueString"] == catalogue.by_id["blood_in_urine"].text.es
     pregnant = items["pregnant"]
-    assert {o["valueCoding"]["code"] for o in pregnant["answerOption"]} == catalogue.by_id["pregnant"].choice_ids
-    shown_if = [i for i in items.values() if "enableWhen" in i or "extension" in i and any(
-        e["url"].endswith("enableWhenExpression") for e in i["extension"])]
+    assert {o["valueCoding"]["code"] for o in pregnant["answerOption"]} == catalogue.by_id[
+        "pregnant"
+    ].choice_ids
+    shown_if = [
+        i
+        for i in items.values()
+        if "enableWhen" in i
+        or any(e["url"].endswith("enableWhenExpression") for e in i.get("extension", []))
+    ]
     assert len(shown_if) == sum(1 for x in catalogue.questions if x.show_if is not None)
 
 
@@ -68,8 +76,13 @@ def test_a_finding_becomes_a_detected_issue_pointing_at_the_response(clinic, the
         {"reference": f"QuestionnaireResponse/{screening.intake.public_id}"}
     ]
     assert hematuria["extension"][0]["valueString"]
-    response = selectors.intake_resources([screening.intake], frozenset({"QuestionnaireResponse"}))[0]
-    assert response["questionnaire"] == f"{mapping.QUESTIONNAIRE_URL}|{screening.ruleset.catalogue_version}"
+    response = selectors.intake_resources([screening.intake], frozenset({"QuestionnaireResponse"}))[
+        0
+    ]
+    assert (
+        response["questionnaire"]
+        == f"{mapping.QUESTIONNAIRE_URL}|{screening.ruleset.catalogue_version}"
+    )
 
 
 def test_every_decision_maps_to_a_severity_and_an_indicator():

@@ -72,6 +72,11 @@ MATRIX = {
     "oversight:ruleset_diff": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:ruleset": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:ruleset_activate": (LOGIN, KIOSK, 403, 403, 405, 405),
+    # The FHIR API takes a bearer token, never a session (tests/interop/test_api.py).
+    "fhir:screen": (405, KIOSK, 405, 405, 405, 405),
+    "fhir:everything": (401, KIOSK, 401, 401, 401, 401),
+    "fhir:search": (401, KIOSK, 401, 401, 401, 401),
+    "fhir:read": (401, KIOSK, 401, 401, 401, 401),
     # The admin is one gate (config/admin_site.py): owners only; its pages share it.
     "admin:index": (LOGIN, KIOSK, 403, 403, 200, 200),
 }
@@ -124,6 +129,9 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "oversight:ruleset": {"version": ruleset.version},
         "oversight:ruleset_activate": {"version": ruleset.version},
         "kiosk:section": {"section": "about_you"},
+        "fhir:everything": {"resource_id": str(client_record.public_id)},
+        "fhir:search": {"resource_type": "Patient"},
+        "fhir:read": {"resource_type": "Patient", "resource_id": str(client_record.public_id)},
     }
     users = {
         "front_desk": front_desk,
