@@ -16,5 +16,6 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("oversight/", include("oversight.urls")),
     path("fhir/r4/", include("interop.urls")),
+    path("interop/", include("interop.owner_urls")),
     path("admin/", admin.site.urls),
 ]

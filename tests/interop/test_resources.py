@@ -97,3 +97,16 @@ def test_every_decision_maps_to_a_severity_and_an_indicator():
         "modify": "warning",
         "proceed": None,
     }
+
+
+def test_seed_demo_prints_a_working_token_and_revokes_the_last_one(client, ruleset):
+    from tests.interop.helpers import auth
+
+    secrets = []
+    for _ in range(2):
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        line = next(x for x in out.getvalue().splitlines() if "FHIR API and CDS Hooks token" in x)
+        secrets.append(line.rsplit(" ", 1)[1])
+    assert client.get("/fhir/r4/Patient", **auth(secrets[1])).json()["total"] > 0
+    assert client.get("/fhir/r4/Patient", **auth(secrets[0])).status_code == 401

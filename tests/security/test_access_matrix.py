@@ -72,6 +72,8 @@ MATRIX = {
     "oversight:ruleset_diff": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:ruleset": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:ruleset_activate": (LOGIN, KIOSK, 403, 403, 405, 405),
+    "interop:tokens": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "interop:revoke_token": (LOGIN, KIOSK, 403, 403, 405, 405),
     # The FHIR API takes a bearer token, never a session (tests/interop/test_api.py).
     "fhir:screen": (405, KIOSK, 405, 405, 405, 405),
     "fhir:everything": (401, KIOSK, 401, 401, 401, 401),
@@ -129,6 +131,7 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "oversight:ruleset": {"version": ruleset.version},
         "oversight:ruleset_activate": {"version": ruleset.version},
         "kiosk:section": {"section": "about_you"},
+        "interop:revoke_token": {"public_id": client_record.public_id},
         "fhir:everything": {"resource_id": str(client_record.public_id)},
         "fhir:search": {"resource_type": "Patient"},
         "fhir:read": {"resource_type": "Patient", "resource_id": str(client_record.public_id)},

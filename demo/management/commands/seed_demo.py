@@ -112,10 +112,16 @@ class Command(BaseCommand):
         seed_demo_intakes(clinic, User.objects.get(username="frontdesk"))
         seed_demo_reviews(clinic, User.objects.get(username="therapist"))
         seed_demo_oversight(clinic)
+        from demo.interop import seed_demo_token
+
+        api_token = seed_demo_token(clinic, User.objects.get(username="owner"))
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}"))
         self.stdout.write(f"Log in at {_url(address)} with:")
         for username, password, role, clinic_name in logins:
             self.stdout.write(f"  {role:<11} {username:<10} {password}   ({clinic_name})")
+        self.stdout.write(
+            f"FHIR API and CDS Hooks token ({clinic.name}, docs/INTEROP.md): {api_token}"
+        )
         if settings.TWO_FACTOR_ROLES:
             self.stdout.write(
                 "Therapists and owners set up two-factor authentication (an authenticator app) "
