@@ -17,5 +17,6 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("fhir/r4/", include("interop.urls")),
     path("interop/", include("interop.owner_urls")),
+    path("", include("interop.cds_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -79,6 +79,9 @@ MATRIX = {
     "fhir:everything": (401, KIOSK, 401, 401, 401, 401),
     "fhir:search": (401, KIOSK, 401, 401, 401, 401),
     "fhir:read": (401, KIOSK, 401, 401, 401, 401),
+    "cds:services": (401, KIOSK, 401, 401, 401, 401),
+    "cds:service": (405, KIOSK, 405, 405, 405, 405),
+    "cds:feedback": (405, KIOSK, 405, 405, 405, 405),
     # The admin is one gate (config/admin_site.py): owners only; its pages share it.
     "admin:index": (LOGIN, KIOSK, 403, 403, 200, 200),
 }
@@ -132,6 +135,7 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "oversight:ruleset_activate": {"version": ruleset.version},
         "kiosk:section": {"section": "about_you"},
         "interop:revoke_token": {"public_id": client_record.public_id},
+        "cds": {"service_id": "massage-contraindications"},
         "fhir:everything": {"resource_id": str(client_record.public_id)},
         "fhir:search": {"resource_type": "Patient"},
         "fhir:read": {"resource_type": "Patient", "resource_id": str(client_record.public_id)},
