@@ -47,18 +47,22 @@ def coding_system(question) -> str:
     return REGION_SYSTEM if question.type == "body_regions" else choice_system(question.id)
 
 
+# The QuestionnaireResponse answer[x] element of each question type (numbers: see answer_key).
+ANSWER_KEYS = {
+    "yes_no": "valueBoolean",
+    "single_choice": "valueCoding",
+    "multiple_choice": "valueCoding",
+    "body_regions": "valueCoding",
+    "date": "valueDate",
+    "free_text": "valueString",
+}
+
+
 def answer_key(question) -> str:
     """The QuestionnaireResponse answer[x] element a question's answers use."""
     if question.type == "number":
         return "valueInteger" if question.integer else "valueDecimal"
-    return {
-        "yes_no": "valueBoolean",
-        "single_choice": "valueCoding",
-        "multiple_choice": "valueCoding",
-        "body_regions": "valueCoding",
-        "date": "valueDate",
-        "free_text": "valueString",
-    }[question.type]
+    return ANSWER_KEYS[question.type]
 
 
 def _answer_value(question, value) -> tuple[str, Any]:

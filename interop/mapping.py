@@ -11,12 +11,13 @@ import base64
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from contraindications.engine import REGIONS, AnswerError, Catalogue, Decision, Source
 from contraindications.engine.catalogue import _validate_value
 
-from .conditions import SYSTEM_BASE, answer_key, coding_system, to_enable_when
+from .conditions import ANSWER_KEYS, SYSTEM_BASE, answer_key, coding_system, to_enable_when
 
 QUESTIONNAIRE_URL = f"{SYSTEM_BASE}/Questionnaire/intake"
 RULE_SYSTEM = f"{SYSTEM_BASE}/CodeSystem/rule"
@@ -235,77 +236,96 @@ class InvalidAnswer:
     message: str
 
 
+class BadResponse(ValueError):
+    """The items of a QuestionnaireResponse are not shaped as FHIR says."""
+
+
 def answers_from_response(
     catalogue: Catalogue, response: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[InvalidAnswer]]:
-    """Raw answers (the engine's JSON terms) of a QuestionnaireResponse, and each answer the
-    catalogue refuses. A refused answer stays in the raw answers as it came, so screening them
-    fails safe (the engine's `refer` for unreadable answers) instead of dropping it."""
+    """Raw answers (the engine's JSON terms) of a QuestionnaireResponse, and each answer that
+    is not of its question's type or names no question. A refused answer stays in the raw
+    answers as it came, so screening them fails safe (the engine's `refer` for unreadable
+    answers) instead of dropping it. Raises BadResponse for items not shaped as FHIR says.
+    One pass over the items; values are checked against the catalogue by the screening
+    (`invalid_values` names each one it refuses)."""
     raw: dict[str, Any] = {}
     invalid: list[InvalidAnswer] = []
-    for item in _walk(response.get("item") or []):
-        link_id = item.get("linkId")
-        answers = item.get("answer") or []
-        if not answers:
-            continue
-        q = catalogue.by_id.get(link_id)
-        if q is None:
-            invalid.append(
-                InvalidAnswer(
-                    str(link_id),
-                    "unknown_question",
-                    f"{link_id!r} is not a question of this catalogue",
+    by_id = catalogue.by_id
+    stack = [response.get("item", [])]
+    while stack:
+        items = stack.pop()
+        if not isinstance(items, list):
+            raise BadResponse("item must be a list")
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("linkId"), str):
+                raise BadResponse("each item must be an object with a linkId")
+            answers = item.get("answer")
+            if "item" in item:
+                stack.append(item["item"])
+            if not answers:
+                continue
+            if not isinstance(answers, list):
+                raise BadResponse("answer must be a list of objects")
+            for answer in answers:
+                if not isinstance(answer, dict):
+                    raise BadResponse("answer must be a list of objects")
+                if "item" in answer:
+                    stack.append(answer["item"])
+            link_id = item["linkId"]
+            q = by_id.get(link_id)
+            if q is None:
+                invalid.append(
+                    InvalidAnswer(link_id, "unknown_question", f"{link_id!r} is not a question")
                 )
-            )
-            continue
-        value, problem = _value_of(q, answers)
-        if problem is None:
-            try:
-                _validate_value(q, value)
-            except AnswerError as e:
-                problem = InvalidAnswer(q.id, e.code, str(e))
-        if problem is not None:
-            invalid.append(problem)
-        raw[q.id] = value
+                continue
+            value, problem = _value_of(q, answers)
+            if problem is not None:
+                invalid.append(problem)
+            raw[q.id] = value
     return raw, invalid
 
 
-def _walk(items: Iterable[Mapping]) -> Iterable[Mapping]:
-    for item in items:
-        if not isinstance(item, Mapping):
+def invalid_values(catalogue: Catalogue, raw: Mapping[str, Any]) -> list[InvalidAnswer]:
+    """Each answer the catalogue refuses (range, choice, exclusive ticks, …), by question."""
+    out = []
+    for qid, value in raw.items():
+        q = catalogue.by_id.get(qid)
+        if q is None:
             continue
-        yield item
-        yield from _walk(item.get("item") or [])
-        for answer in item.get("answer") or []:
-            if isinstance(answer, Mapping):
-                yield from _walk(answer.get("item") or [])
+        try:
+            _validate_value(q, value)
+        except AnswerError as e:
+            out.append(InvalidAnswer(q.id, e.code, str(e)))
+    return out
 
 
 def _value_of(q, answers: list) -> tuple[Any, InvalidAnswer | None]:
-    key = answer_key(q)
-    values = []
-    for answer in answers:
-        if not isinstance(answer, Mapping) or key not in answer:
-            got = (
-                sorted(k for k in answer if k.startswith("value"))
-                if isinstance(answer, Mapping)
-                else []
-            )
-            return answers, InvalidAnswer(
-                q.id, "wrong_type", f"{q.id!r} takes {key}, got {got or 'nothing'}"
-            )
-        value = answer[key]
-        if key == "valueCoding":
-            if not isinstance(value, Mapping) or value.get(
-                "system", coding_system(q)
-            ) != coding_system(q):
+    key = ANSWER_KEYS.get(q.type) or answer_key(q)
+    if len(answers) == 1 and key != "valueCoding" and key in answers[0]:
+        return answers[0][key], None  # the common case, without the loops below
+    if key == "valueCoding":
+        system = coding_system(q)
+        codes = []
+        for answer in answers:
+            coding = answer.get("valueCoding")
+            if not isinstance(coding, dict) or coding.get("system", system) != system:
                 return answers, InvalidAnswer(
-                    q.id, "bad_choice", f"{q.id!r}: coding from another system"
+                    q.id, "bad_choice", f"{q.id!r} takes a coding of {system}"
                 )
-            value = value.get("code")
-        values.append(value)
-    if q.type in ("multiple_choice", "body_regions"):
-        return values, None
+            codes.append(coding.get("code"))
+        if q.type != "single_choice":
+            return codes, None
+        values = codes
+    else:
+        values = []
+        for answer in answers:
+            if key not in answer:
+                got = sorted(k for k in answer if k.startswith("value"))
+                return answers, InvalidAnswer(
+                    q.id, "wrong_type", f"{q.id!r} takes {key}, got {got or 'nothing'}"
+                )
+            values.append(answer[key])
     if len(values) > 1:
         return values, InvalidAnswer(q.id, "wrong_type", f"{q.id!r} takes one answer")
     return values[0], None
@@ -330,7 +350,8 @@ def detected_issue(
     """One finding. `decisions`: the therapist's recorded referral decisions on this rule
     (`action`, `reason`, `referred_to`, `decided_at`, `decided_by`)."""
     coding = decision_to_fhir(finding["decision"])
-    source = Source.from_dict(finding.get("source") or {})
+    source = finding.get("source") or {}
+    url, citation = _source_of(tuple(sorted(source.items())))
     issue: dict[str, Any] = {
         "resourceType": "DetectedIssue",
         "status": "final",
@@ -351,10 +372,10 @@ def detected_issue(
     }
     if id:
         issue["id"] = id
-    if source.citation():
-        issue["extension"] = [{"url": CITATION_EXTENSION, "valueString": source.citation()}]
-    if source.url:
-        issue["reference"] = source.url
+    if citation:
+        issue["extension"] = [{"url": CITATION_EXTENSION, "valueString": citation}]
+    if url:
+        issue["reference"] = url
     if patient_id:
         issue["patient"] = {"reference": f"Patient/{patient_id}"}
     if identified:
@@ -387,6 +408,13 @@ def detected_issue(
     if not issue["mitigation"]:
         del issue["mitigation"]
     return issue
+
+
+@lru_cache(maxsize=1024)
+def _source_of(items: tuple) -> tuple[str | None, str]:
+    """(url, citation) of a finding's source: the same few sources recur in every screening."""
+    source = Source.from_dict(dict(items))
+    return source.url, source.citation()
 
 
 def constraint_lines(constraints: Mapping[str, Any]) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from interop import mapping
-from review.screening import evaluate_stored_answers
+from review.screening import INVALID_ANSWERS, evaluate_stored_answers
 from rules.selectors import active_version, compiled
 
 
@@ -31,7 +31,11 @@ class ScreenedResponse:
 def screen_response(*, clinic_id, response: Any) -> ScreenedResponse:
     """Raises ScreenRequestError when `response` is not a QuestionnaireResponse to this
     catalogue. Invalid answers do not raise: they are named, and screen as `refer`."""
-    version = active_version(clinic_id)
+    return screen_against(active_version(clinic_id), response)
+
+
+def screen_against(version, response: Any) -> ScreenedResponse:
+    """screen_response with the rule-set version given (no database query)."""
     catalogue = compiled(version)[0]
     _check_shape(response)
     url, _, asked_version = str(response.get("questionnaire", "")).partition("|")
@@ -46,36 +50,26 @@ def screen_response(*, clinic_id, response: Any) -> ScreenedResponse:
             f"not {asked_version}",
             "wrong_questionnaire_version",
         )
-    raw, invalid = mapping.answers_from_response(catalogue, response)
+    try:
+        raw, invalid = mapping.answers_from_response(catalogue, response)
+    except mapping.BadResponse as e:
+        raise ScreenRequestError(str(e), "bad_items") from e
     _, result = evaluate_stored_answers(version, raw, ())
+    if any(f.get("code") == INVALID_ANSWERS for f in result["findings"]):
+        # Only then name every refused value (the engine's validation stops at the first).
+        named = {a.link_id for a in invalid}
+        invalid += [a for a in mapping.invalid_values(catalogue, raw) if a.link_id not in named]
     return ScreenedResponse(result, invalid, catalogue.version)
 
 
 def _check_shape(response: Any) -> None:
-    # The shape only: every answer is checked against the catalogue after this. A full
-    # fhir.resources validation would cost many times the screening itself (docs/PERFORMANCE.md).
-    if not isinstance(response, Mapping) or response.get("resourceType") != "QuestionnaireResponse":
+    # The envelope only; answers_from_response checks the items in the same pass that reads
+    # them. A full fhir.resources validation would cost many times the screening itself
+    # (docs/PERFORMANCE.md).
+    if not isinstance(response, dict) or response.get("resourceType") != "QuestionnaireResponse":
         raise ScreenRequestError("send a QuestionnaireResponse", "not_a_questionnaire_response")
     if not isinstance(response.get("status"), str):
         raise ScreenRequestError("QuestionnaireResponse.status is required", "missing_status")
-    if not _items_well_formed(response.get("item", [])):
-        raise ScreenRequestError("item must be a list of objects with a linkId", "bad_items")
-
-
-def _items_well_formed(items: Any) -> bool:
-    if not isinstance(items, list):
-        return False
-    for item in items:
-        if not isinstance(item, Mapping) or not isinstance(item.get("linkId"), str):
-            return False
-        answers = item.get("answer", [])
-        if not isinstance(answers, list) or not all(isinstance(a, Mapping) for a in answers):
-            return False
-        if not _items_well_formed(item.get("item", [])):
-            return False
-        if not all(_items_well_formed(a.get("item", [])) for a in answers):
-            return False
-    return True
 
 
 def screening_bundle(screened: ScreenedResponse, response: Mapping[str, Any], base: str) -> dict:
