@@ -81,7 +81,8 @@ def run(*, version, n: int = 500, seed: int = 2026, repeats: int = 9, write=prin
         ("engine (validate + screen + required check)", f"{engine * 1e6:.0f} µs"),
         ("**$screen, body in to Bundle out**", f"**{full * 1e6:.0f} µs**"),
         ("budget: 2 × (engine + parse)", f"{budget * 1e6:.0f} µs"),
-        ("ratio $screen / (engine + parse), median of rounds", f"{ratio:.2f}"),
+        ("**ratio $screen / (engine + parse), best times**", f"**{full / (engine + parse):.2f}**"),
+        ("ratio, median of the rounds", f"{ratio:.2f}"),
     ]
     write("| figure | value |")
     write("| --- | --- |")
