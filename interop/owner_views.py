@@ -45,7 +45,6 @@ def tokens(request):
         request,
         "interop/tokens.html",
         {"tokens": listed, "secret": secret, "scopes": ApiToken.Scope.choices},
-        status=200,
     )
 
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contraindications.engine import validate_answers
 from interop import mapping, selectors
@@ -151,3 +152,53 @@ def test_what_is_not_a_response_to_this_catalogue_is_refused(
 def test_screen_needs_a_token_and_a_post(client, clinic, owner, ruleset):
     assert _post(client, "nope", {}).status_code == 401
     assert client.get(URL, **auth(token_for(clinic, owner))).status_code == 405
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+ANSWERS = st.lists(
+    st.dictionaries(
+        st.sampled_from(
+            ["valueBoolean", "valueCoding", "valueInteger", "valueString", "valueDate", "item"]
+        ),
+        JSON_VALUES,
+        max_size=2,
+    ),
+    max_size=3,
+)
+ITEMS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "linkId": st.sampled_from(
+                ["age", "pregnant", "pain_regions", "blood_in_urine", "about_you", "x"]
+            )
+        },
+        optional={"answer": ANSWERS | JSON_VALUES, "item": JSON_VALUES},
+    ),
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(items=ITEMS | JSON_VALUES, status=st.sampled_from(["completed", 3]))
+def test_no_body_makes_screen_fail(client, clinic, owner, ruleset, items, status):
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "status": status,
+        "questionnaire": mapping.QUESTIONNAIRE_URL,
+        "item": items,
+    }
+    got = client.post(
+        URL,
+        json.dumps(body),
+        content_type="application/fhir+json",
+        **auth(token_for(clinic, owner)),
+    )
+    assert got.status_code in (200, 400, 422), got.content[:300]
