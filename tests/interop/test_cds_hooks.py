@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from interop.cds import SERVICE_ID
 from interop.models import ApiToken
@@ -232,3 +234,37 @@ def test_a_malformed_request_is_a_400(client, clinic, owner, ruleset, body):
         **auth(token_for(clinic, owner)),
     )
     assert got.status_code == 400
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    context=st.fixed_dictionaries(
+        {"patientId": st.text(max_size=8)}, optional={"appointments": JSON_VALUES}
+    ),
+    prefetch=st.none() | st.fixed_dictionaries({"questionnaireResponse": JSON_VALUES}),
+    feedback=JSON_VALUES,
+)
+def test_no_request_makes_the_service_fail(
+    client, clinic, owner, ruleset, context, prefetch, feedback
+):
+    secret = token_for(clinic, owner, scope=ApiToken.Scope.FEEDBACK)
+    body = {
+        "hook": "appointment-book",
+        "hookInstance": "h",
+        "context": context,
+        "prefetch": prefetch,
+    }
+    assert _call(client, secret, body).status_code in (200, 400)
+    got = _call(client, secret, {"feedback": feedback}, f"{SERVICE}/feedback")
+    assert got.status_code in (200, 400, 404, 422)
