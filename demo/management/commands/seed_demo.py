@@ -105,6 +105,9 @@ class Command(BaseCommand):
         logins = [self._staff(clinic, *row) for row in DEMO_STAFF]
         logins.append(self._staff(other, "hillside", "Hal", "Side", Role.THERAPIST, False))
         self._clients(clinic, owner=User.objects.get(username="owner"))
+        from demo.interop import seed_demo_token
+
+        api_token = seed_demo_token(clinic, User.objects.get(username="owner"))
         from demo.intakes import seed_demo_intakes
         from demo.oversight import seed_demo_oversight
         from demo.review import seed_demo_reviews
@@ -112,9 +115,6 @@ class Command(BaseCommand):
         seed_demo_intakes(clinic, User.objects.get(username="frontdesk"))
         seed_demo_reviews(clinic, User.objects.get(username="therapist"))
         seed_demo_oversight(clinic)
-        from demo.interop import seed_demo_token
-
-        api_token = seed_demo_token(clinic, User.objects.get(username="owner"))
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}"))
         self.stdout.write(f"Log in at {_url(address)} with:")
         for username, password, role, clinic_name in logins:
