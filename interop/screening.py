@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from interop import mapping
-from review.screening import INVALID_ANSWERS, evaluate_stored_answers
+from review.screening import evaluate_stored_answers
 from rules.selectors import active_version, compiled
+
+# The code of the finding the fail-safe policy adds for answers it cannot read (the engine's
+# policy on main since the Decision rework; review.screening's before it).
+INVALID_ANSWERS = "invalid_answers"
 
 
 class ScreenRequestError(Exception):
