@@ -1,15 +1,21 @@
 """The audit trail's hash chains: each event's hash covers its content and the previous event's
 hash (per clinic), so an edited, removed or reordered row breaks every hash after it.
 
-The row-change history tables (audit/history.py) are chained the same way, one chain per table
-in history_id order: a history row's hash covers the table name and every stored value of the
-row except history_id and the hash fields (see `history_digest`).
+An event's hash is an HMAC-SHA256 keyed by settings.AUDIT_HMAC_KEY, a secret the database never
+holds: whoever can rewrite the table (its owner, a superuser, the disk) cannot recompute valid
+hashes without the key. What a chain cannot show by itself, the newest events removed, a signed
+checkpoint kept off the host shows (`checkpoint_signature`, `manage.py audit_checkpoint`).
+
+The row-change history tables (audit/history.py) are chained the same way (keyed by the same
+secret), one chain per table in history_id order: a history row's hash covers the table name and
+every stored value of the row except history_id and the hash fields (see `history_digest`).
 """
 
 import base64
 import datetime
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -19,8 +25,24 @@ from datetime import UTC
 GENESIS = "0" * 64
 
 
+def chain_key() -> bytes:
+    from django.conf import settings
+
+    return settings.AUDIT_HMAC_KEY.encode("utf-8")
+
+
 def event_digest(
-    *, prev_hash, clinic_id, actor_id, action, object_type, object_id, detail, ip_address, at
+    *,
+    prev_hash,
+    clinic_id,
+    actor_id,
+    action,
+    object_type,
+    object_id,
+    detail,
+    ip_address,
+    at,
+    key: bytes | None = None,
 ) -> str:
     payload = "\x1f".join(
         str(part)
@@ -36,10 +58,10 @@ def event_digest(
             at.astimezone(UTC).isoformat(timespec="microseconds"),
         )
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(key or chain_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def digest_of(event, prev_hash: str) -> str:
+def digest_of(event, prev_hash: str, *, key: bytes | None = None) -> str:
     return event_digest(
         prev_hash=prev_hash,
         clinic_id=event.clinic_id,
@@ -50,7 +72,14 @@ def digest_of(event, prev_hash: str) -> str:
         detail=event.detail,
         ip_address=event.ip_address,
         at=event.at,
+        key=key,
     )
+
+
+def checkpoint_signature(*, clinic_id: int, count: int, head_hash: str) -> str:
+    """The HMAC that makes a checkpoint (a chain's length and head) unforgeable off the host."""
+    payload = "\x1f".join(("audit-checkpoint", str(clinic_id), str(count), head_hash))
+    return hmac.new(chain_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,10 +106,14 @@ def _walk(rows, *, prev_of: Callable, hash_of: Callable, digest: Callable):
 
 def verify_chain(events) -> list[ChainBreak]:
     """Check events (of one clinic, in id order); return every place the chain does not hold."""
+    key = chain_key()
     return [
         ChainBreak(event.clinic_id, event.pk, reason)
         for event, reason in _walk(
-            events, prev_of=lambda e: e.prev_hash, hash_of=lambda e: e.hash, digest=digest_of
+            events,
+            prev_of=lambda e: e.prev_hash,
+            hash_of=lambda e: e.hash,
+            digest=lambda e, prev: digest_of(e, prev, key=key),
         )
     ]
 
@@ -120,7 +153,7 @@ def canonical_value(value):
     return str(value)
 
 
-def history_digest(*, prev_hash: str, table: str, values: dict) -> str:
+def history_digest(*, prev_hash: str, table: str, values: dict, key: bytes | None = None) -> str:
     """The hash of one history row: the previous row's hash, its table and its values (by
     column attribute name; canonicalised here, so callers pass what the model holds)."""
     body = json.dumps(
@@ -130,7 +163,7 @@ def history_digest(*, prev_hash: str, table: str, values: dict) -> str:
         ensure_ascii=True,
     )
     payload = "\x1f".join((prev_hash, table, body))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(key or chain_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def history_values(row) -> dict:
@@ -152,8 +185,10 @@ def history_values(row) -> dict:
     return values
 
 
-def history_digest_of(row, prev_hash: str) -> str:
-    return history_digest(prev_hash=prev_hash, table=row._meta.db_table, values=history_values(row))
+def history_digest_of(row, prev_hash: str, *, key: bytes | None = None) -> str:
+    return history_digest(
+        prev_hash=prev_hash, table=row._meta.db_table, values=history_values(row), key=key
+    )
 
 
 @dataclass(frozen=True)
@@ -165,12 +200,13 @@ class HistoryBreak:
 
 def verify_history_chain(table: str, rows: Iterable) -> list[HistoryBreak]:
     """Check the rows of one history table (in history_id order); return every break."""
+    key = chain_key()
     return [
         HistoryBreak(table, row.history_id, reason)
         for row, reason in _walk(
             rows,
             prev_of=lambda r: r.history_prev_hash,
             hash_of=lambda r: r.history_hash,
-            digest=history_digest_of,
+            digest=lambda row, prev: history_digest_of(row, prev, key=key),
         )
     ]

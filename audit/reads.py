@@ -37,7 +37,7 @@ def record_read(request, *, target, what, note="", action=AuditEvent.Action.VIEW
         action=action,
         target=target,
         detail=f"{what} ({note})" if note else what,
-        request=request,
+        ip=client_ip(request),
     )
 
 

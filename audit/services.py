@@ -3,19 +3,17 @@ from django.utils import timezone
 
 from audit.chain import GENESIS, digest_of
 from audit.models import AuditEvent
-from config.client_ip import client_ip
 
 # Namespace for the advisory lock that serialises each clinic's chain (any fixed number).
 CHAIN_LOCK_NAMESPACE = 7_110_001
 
 
 @transaction.atomic
-def record_event(
-    *, actor, clinic_id, action, target, detail="", request=None, ip=None
-) -> AuditEvent:
+def record_event(*, actor, clinic_id, action, target, detail="", ip=None) -> AuditEvent:
     """Append one audit event for `target` (any model instance with a clinic).
 
-    The address is `ip` when given (services get it from the view), else the request's.
+    `ip` is the client address, given by the caller (services get it from the view): services
+    never see the request.
     """
     if connection.vendor == "postgresql":
         # Two writers must not both chain onto the same previous event.
@@ -38,7 +36,7 @@ def record_event(
         object_type=target._meta.label,
         object_id=str(object_id),
         detail=detail[:500],
-        ip_address=ip if ip is not None else client_ip(request),
+        ip_address=ip,
         at=timezone.now(),
         prev_hash=prev_hash,
     )

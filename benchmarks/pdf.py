@@ -21,6 +21,7 @@ from django.test import RequestFactory
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
 
+from contraindications.engine import Decision
 from demo.answers import demo_answers
 
 # A client whose intake gives a typical two-page summary: several findings, a plan, a referral.
@@ -90,7 +91,9 @@ def _fixture():
     )
     intake = submitted_intake(client=client, answers=ANSWERS, screened_by=therapist)
     screening = intake.screenings.get()
-    actionable = [f["rule_id"] for f in screening.findings if f["decision"] == "refer_urgent"]
+    actionable = [
+        f.rule_id for f in screening.outcome.findings if f.decision is Decision.REFER_URGENT
+    ]
     record_referral_decision(
         screening=screening,
         rule_ids=actionable,

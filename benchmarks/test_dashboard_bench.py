@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from review.models import ReferralDecision, ReferralDecisionRule, Screening
+from contraindications.engine import Decision
+from review.models import ReferralDecision, ReferralDecisionRule, Screening, ScreeningFinding
 from tests.conftest import login
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import ClientFactory, UserFactory, complete_answers
 from tests.review.helpers import signed_intake
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
@@ -28,7 +29,7 @@ THERAPISTS = 8
 CLIENTS = 200
 RUNS = 7
 BUDGET_MS = 300
-DECISIONS = ["refer_urgent", "refer", "clearance_required", "postpone", "modify", "proceed"]
+DECISIONS = [d.value for d in Decision]
 WEIGHTS = [8, 12, 10, 5, 25, 40]
 
 
@@ -51,7 +52,9 @@ def _generate(clinic, ruleset):
         UserFactory.create(clinic=clinic, role=Role.THERAPIST, username=f"bench{i}")
         for i in range(THERAPISTS)
     ]
-    intakes = [signed_intake(ClientFactory(clinic=clinic), {}) for _ in range(CLIENTS)]
+    intakes = [
+        signed_intake(ClientFactory(clinic=clinic), complete_answers()) for _ in range(CLIENTS)
+    ]
     rules = [(r["id"], r["category"]) for r in ruleset.rules["rules"]]
     now = timezone.now()
     screenings = []
@@ -75,11 +78,11 @@ def _generate(clinic, ruleset):
         Screening.objects.bulk_create(screenings, batch_size=5000)
         decisions, links = [], []
         for s in screenings:
-            if s.decision not in ("refer_urgent", "refer", "clearance_required"):
+            if not Decision(s.decision).actionable:
                 continue
             finding = s.result["findings"][0]
             action = rng.choices(["referred", "postponed", "overridden"], [70, 20, 10])[0]
-            urgent = s.decision == "refer_urgent"
+            urgent = s.decision == Decision.REFER_URGENT
             decisions.append(
                 ReferralDecision(
                     clinic=clinic, client_id=s.client_id, screening=s, ruleset=ruleset,
@@ -104,6 +107,10 @@ def _generate(clinic, ruleset):
             )
         )  # fmt: skip
     ReferralDecisionRule.objects.bulk_create(links, batch_size=5000)
+    # The per-finding rows screen_intake writes beside each screening (alert-fatigue figures).
+    ScreeningFinding.objects.bulk_create(
+        [row for s in screenings for row in ScreeningFinding.rows_for(s)], batch_size=5000
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return staff, len(decisions)

@@ -9,7 +9,7 @@ from clients.models import Client
 
 
 @transaction.atomic
-def create_client(*, clinic_id, created_by, request=None, **fields) -> Client:
+def create_client(*, clinic_id, created_by, ip: str | None = None, **fields) -> Client:
     client = Client.objects.create(
         clinic_id=clinic_id, created_by=created_by, updated_by=created_by, **fields
     )
@@ -18,7 +18,7 @@ def create_client(*, clinic_id, created_by, request=None, **fields) -> Client:
         clinic_id=clinic_id,
         action=AuditEvent.Action.CREATE,
         target=client,
-        request=request,
+        ip=ip,
     )
     return client
 
@@ -38,7 +38,7 @@ class ClientEditConflict(Exception):
 
 @transaction.atomic
 def update_client(
-    *, client: Client, expected_version: int, updated_by, request=None, **fields
+    *, client: Client, expected_version: int, updated_by, ip: str | None = None, **fields
 ) -> Client:
     """Save an edit made from `expected_version` of the record, or raise ClientEditConflict.
 
@@ -67,14 +67,14 @@ def update_client(
         action=AuditEvent.Action.UPDATE,
         target=current,
         detail=", ".join(sorted(changed)),
-        request=request,
+        ip=ip,
     )
     client.refresh_from_db()
     return client
 
 
 @transaction.atomic
-def archive_client(*, client: Client, archived_by, request=None) -> Client:
+def archive_client(*, client: Client, archived_by, ip: str | None = None) -> Client:
     if client.is_archived:
         return client
     client.archived_at = timezone.now()
@@ -85,13 +85,13 @@ def archive_client(*, client: Client, archived_by, request=None) -> Client:
         clinic_id=client.clinic_id,
         action=AuditEvent.Action.ARCHIVE,
         target=client,
-        request=request,
+        ip=ip,
     )
     return client
 
 
 @transaction.atomic
-def restore_client(*, client: Client, restored_by, request=None) -> Client:
+def restore_client(*, client: Client, restored_by, ip: str | None = None) -> Client:
     if not client.is_archived:
         return client
     client.archived_at = None
@@ -104,6 +104,6 @@ def restore_client(*, client: Client, restored_by, request=None) -> Client:
         action=AuditEvent.Action.UPDATE,
         target=client,
         detail="restored from archive",
-        request=request,
+        ip=ip,
     )
     return client

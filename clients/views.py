@@ -15,6 +15,7 @@ from clients.services import (
     restore_client,
     update_client,
 )
+from config.client_ip import client_ip
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "client_search"
@@ -55,7 +56,7 @@ def client_create(request):
         client = create_client(
             clinic_id=request.user.clinic_id,
             created_by=request.user,
-            request=request,
+            ip=client_ip(request),
             **form.model_fields(),
         )
         messages.success(request, f"{client.display_name} was added.")
@@ -76,7 +77,7 @@ def client_edit(request, public_id):
                 client=client,
                 expected_version=form.cleaned_data["version"],
                 updated_by=request.user,
-                request=request,
+                ip=client_ip(request),
                 **form.model_fields(),
             )
         except ClientEditConflict as conflict:
@@ -130,9 +131,9 @@ def _edit_conflict(request, current):
 def client_archive(request, public_id):
     client = get_client_for(request.user, public_id)
     if "restore" in request.POST:
-        restore_client(client=client, restored_by=request.user, request=request)
+        restore_client(client=client, restored_by=request.user, ip=client_ip(request))
         messages.success(request, f"{client.display_name} is active again.")
     else:
-        archive_client(client=client, archived_by=request.user, request=request)
+        archive_client(client=client, archived_by=request.user, ip=client_ip(request))
         messages.success(request, f"{client.display_name} was archived.")
     return redirect("visits:client", public_id=client.public_id)

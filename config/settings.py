@@ -5,6 +5,8 @@ and production (DJANGO_ENV=production: secret key, hosts and database are requir
 transport protection on). See docs/DEPLOY.md and the README.
 """
 
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +44,24 @@ if not SECRET_KEY:
     SECRET_KEY = _local_secret_key()
 if PRODUCTION and (problem := strong_secret_key_problem(SECRET_KEY)):
     raise ImproperlyConfigured(f"SECRET_KEY is too weak for DJANGO_ENV=production: {problem}")
+
+# The key of the audit trail's HMAC chain (audit/chain.py). The database never holds it, so
+# whoever can rewrite the audit table (its owner, a superuser, the disk) still cannot recompute
+# valid hashes. Production requires its own strong key (AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE),
+# never the SECRET_KEY; changing it later breaks verification of every existing event.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
+if not AUDIT_HMAC_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY is required when DJANGO_ENV=production")
+    # Development and tests: derived from the secret key, stable across restarts.
+    AUDIT_HMAC_KEY = hmac.new(SECRET_KEY.encode(), b"audit-hmac-chain", hashlib.sha256).hexdigest()
+elif PRODUCTION:
+    if AUDIT_HMAC_KEY == SECRET_KEY:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY must not be the SECRET_KEY")
+    if problem := strong_secret_key_problem(AUDIT_HMAC_KEY):
+        raise ImproperlyConfigured(
+            f"AUDIT_HMAC_KEY is too weak for DJANGO_ENV=production: {problem}"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -83,6 +103,10 @@ if not PRODUCTION:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML compressed (a kiosk section page: about a tenth of its size). BREACH: Django masks
+    # the CSRF token anew in every response and this middleware pads each gzip stream by a
+    # random length ("Heal the Breach"); docs/DEPLOY.md, "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     # Logs once when X-Forwarded-For arrives but TRUSTED_PROXY_COUNT=0 (the header is ignored).
     "config.client_ip.UntrustedForwardedForMiddleware",
     # A database outage is a 503 with a calm page (or JSON for the tablet), not a stack trace.
@@ -152,6 +176,9 @@ DATABASES = {
 # The password may be kept out of the URL (and out of `ps` and logs) in a secret file.
 if database_password := env("DATABASE_PASSWORD"):
     DATABASES["default"]["PASSWORD"] = database_password
+# The runtime role the web app logs in as (DATABASE_URL); `manage.py grant_app_role`, run by the
+# schema owner after migrate, gives it its privileges (docs/DEPLOY.md, "The database roles").
+APP_DB_ROLE = env("APP_DB_ROLE", "clinic_app")
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

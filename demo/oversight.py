@@ -46,11 +46,7 @@ def seed_demo_oversight(clinic) -> list:
     made = []
     for name, answers, action, reason in DEMO_CASES:
         screening = screened_client(clinic, name, answers, tara)
-        actionable = [
-            f["rule_id"]
-            for f in screening.findings
-            if f["decision"] in ("refer_urgent", "refer", "clearance_required")
-        ]
+        actionable = [f.rule_id for f in screening.outcome.findings if f.decision.actionable]
         if not actionable:
             continue
         made.append(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client
+from contraindications.engine import Decision
 from demo.answers import demo_answers
 from demo.builders import submitted_intake
 from review.services import (
@@ -64,7 +65,9 @@ def seed_demo_reviews(clinic, therapist) -> dict:
     kidney = screenings["Robert Chen"]
     record_referral_decision(
         screening=kidney,
-        rule_ids=[f["rule_id"] for f in kidney.findings if f["decision"] == "refer_urgent"],
+        rule_ids=[
+            f.rule_id for f in kidney.outcome.findings if f.decision is Decision.REFER_URGENT
+        ],
         action="referred",
         referred_to="Dr. Rebecca Lang, Harbor Family Practice",
         method="phone",

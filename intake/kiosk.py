@@ -15,6 +15,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
+from accounts.middleware import TOUCH_EVERY_SECONDS
+
 SESSION_KEY = "kiosk"
 KIOSK_NAMESPACE = "kiosk"
 
@@ -84,8 +86,12 @@ class KioskMiddleware:
         elif not kiosk_path:
             response = redirect("kiosk:done" if state.get("done") else "kiosk:home")
         else:
-            state["seen"] = time.time()
-            request.session.modified = True
+            now = time.time()
+            # The idle clock is kept to the half minute: a write on every autosave and page
+            # would cost the tablet a database UPDATE per request (issue 16).
+            if now - state.get("seen", 0) >= TOUCH_EVERY_SECONDS:
+                state["seen"] = now
+                request.session.modified = True
             translation.activate(state.get("lang") or settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = translation.get_language()
             response = self.get_response(request)

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_event
 from clients.models import Client
@@ -25,11 +26,9 @@ from rules.catalogues import catalogue_for, current_catalogue
 LANGUAGES = ("en", "es")
 
 
-class IntakeError(Exception):
-    def __init__(self, message: str, code: str, codes=()):
-        super().__init__(message)
-        self.code = code
-        self.codes = tuple(codes) or (code,)  # every problem found, for one message each
+class IntakeError(DomainError):
+    def __init__(self, message: str, code: str, codes=(), field: str | None = None):
+        super().__init__(message, code, field, codes)
 
 
 class IntakeIncomplete(IntakeError):
@@ -64,7 +63,7 @@ def needs_full_renewal(*, last: Intake | None, renewal_months: int, now=None) ->
 
 
 @transaction.atomic
-def start_intake(*, client: Client, started_by, request=None) -> Intake:
+def start_intake(*, client: Client, started_by, ip: str | None = None) -> Intake:
     """The client's open draft with a fresh kiosk token, or a new intake.
 
     A new intake is an update of the last submitted one (carrying over everything that does
@@ -106,7 +105,7 @@ def start_intake(*, client: Client, started_by, request=None) -> Intake:
         action=AuditEvent.Action.CREATE,
         target=intake,
         detail=f"intake started ({intake.kind})",
-        request=request,
+        ip=ip,
     )
     return intake
 

@@ -8,6 +8,8 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 
+from accounts.errors import DomainError
+
 PREFIX = "data:image/png;base64,"
 MAX_PNG_BYTES = 150_000
 MAX_DATA_URL_CHARS = len(PREFIX) + (MAX_PNG_BYTES * 4) // 3 + 4
@@ -15,11 +17,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MIN_SIDE, MAX_SIDE = 100, 3000
 
 
-class SignatureError(Exception):
+class SignatureError(DomainError):
     def __init__(self, message: str, code: str, codes=()):
-        super().__init__(message)
-        self.code = code
-        self.codes = tuple(codes) or (code,)
+        super().__init__(message, code, None, codes)
 
 
 def parse_signature(data_url: str) -> bytes:

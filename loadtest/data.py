@@ -1,6 +1,9 @@
 """The load test's throw-away database: fill it before the run, check it after.
 
-    python -m loadtest.data seed OUT.json   one clinic, 10 staff, 30 clients; OUT.json gets what
+    python -m loadtest.data seed OUT.json [--clients N]
+                                            one clinic, 10 staff, N clients (default 30: one per
+                                            tablet, so tablets never end each other's sessions);
+                                            OUT.json gets what
                                             the load client needs (staff usernames, the password
                                             they share, client ids, answers per section)
     python -m loadtest.data check           every submitted intake has its screening
@@ -44,6 +47,9 @@ KIDNEY_RED_FLAG = {
     "night_pain": False,
     "massage_not_helping": False,
     "seen_doctor_about_pain": False,
+    "back_pain_new": True,
+    "back_pain_features": ["constant_at_rest"],
+    "weight_loss_unexplained": False,
 }
 FIRST = ["Maria", "James", "Aisha", "Chen", "Sofia", "Daniel", "Priya", "Lucas", "Grace", "Mateo"]
 LAST = ["Garcia", "Smith", "Khan"]
@@ -81,14 +87,14 @@ def _throw_away_database() -> str:
     return name
 
 
-def seed(out: Path) -> None:
+def seed(out: Path, clients_wanted: int = 30) -> None:
     from django.contrib.auth.models import Group
 
     from accounts.models import Clinic, User
     from accounts.roles import Role
     from clients.services import create_client
     from rules.catalogues import current_catalogue
-    from tests.factories import complete_answers, signature_data_url
+    from tests.factories import signature_data_url
 
     name = _throw_away_database()
 
@@ -109,14 +115,14 @@ def seed(out: Path) -> None:
 
     creator = User.objects.get(username="frontdesk01")
     clients = []
-    for index in range(30):
+    for index in range(clients_wanted):
         client = create_client(
             clinic_id=clinic.pk,
             created_by=creator,
-            legal_name=f"{FIRST[index % 10]} {LAST[index // 10]}",
+            legal_name=f"{FIRST[index % 10]} {LAST[index // 10 % len(LAST)]}",
             preferred_name="",
-            date_of_birth=date(1950 + index, 1 + index % 12, 1 + index % 28),
-            phone=f"+1617555{1000 + index * 37:04d}",
+            date_of_birth=date(1950 + index % 60, 1 + index % 12, 1 + index % 28),
+            phone=f"+1617555{index % 10000:04d}",
             email=f"client{index}@example.com",
             preferred_language="en",
             physician_name="Dr. Rebecca Lang",
@@ -126,23 +132,28 @@ def seed(out: Path) -> None:
         clients.append({"id": str(client.public_id), "name": client.legal_name})
 
     catalogue = current_catalogue()
-    variants = [
-        complete_answers(),
-        complete_answers(**PREGNANT),
-        complete_answers(**KIDNEY_RED_FLAG),
-    ]
     data = {
         "password": password,
         "front_desk": staff[Role.FRONT_DESK],
         "therapists": staff[Role.THERAPIST],
         "clients": clients,
         "searches": ["Maria", "Khan", "5551", "Smith Grace"],
-        "variants": [sections_of(catalogue, answers) for answers in variants],
+        "variants": [sections_of(catalogue, answers) for answers in variants()],
         "signature": signature_data_url(),
     }
     out.touch(mode=0o600)
     out.write_text(json.dumps(data))
     print(f"Seeded {name}: 1 clinic, 10 staff, {len(clients)} clients")
+
+
+def variants() -> list[dict]:
+    from tests.factories import complete_answers
+
+    return [
+        complete_answers(),
+        complete_answers(**PREGNANT),
+        complete_answers(**KIDNEY_RED_FLAG),
+    ]
 
 
 def check() -> None:
@@ -165,13 +176,14 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     seed_parser = commands.add_parser("seed")
     seed_parser.add_argument("out", type=Path, help="where to write the load client's data")
+    seed_parser.add_argument("--clients", type=int, default=30, help="one per tablet")
     commands.add_parser("check")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     if args.command == "seed":
-        seed(args.out)
+        seed(args.out, args.clients)
     else:
         check()
 

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from accounts.errors import DomainError
+
 POSTGRESQL = "django.db.backends.postgresql"
 SQLITE = "django.db.backends.sqlite3"
 
@@ -25,10 +27,9 @@ SQLITE = "django.db.backends.sqlite3"
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ class LockoutNotFound(Exception):
     code = "not_in_clinic"
 
 
-def lift_lockout(*, owner, username: str, request=None) -> User:
+def lift_lockout(*, owner, username: str, ip: str | None = None) -> User:
     """Clear every failed login of one of the owner's staff; the audit trail records who did."""
     user = User.objects.filter(clinic_id=owner.clinic_id, username=username).first()
     if user is None or owner.clinic_id is None:
@@ -69,6 +69,6 @@ def lift_lockout(*, owner, username: str, request=None) -> User:
         action=AuditEvent.Action.UPDATE,
         target=user,
         detail=f"login lockout lifted ({cleared} failure records cleared)",
-        request=request,
+        ip=ip,
     )
     return user

@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from contraindications.engine import (
@@ -354,8 +353,9 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
 # --- Activation ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def activate_version(*, version: RuleSetVersion, user, request=None):
+def activate_version(*, version: RuleSetVersion, user, ip: str | None = None):
     """Make `version` the rule set the owner's clinic uses from now on (new screenings only);
-    no other clinic is affected."""
-    return activate_for_clinic(clinic=user.clinic, version=version, user=user, request=request)
+    no other clinic is affected. Raises rules.services.ActivationRefused, recorded in the
+    clinic's chain, when the clinic requires every rule reviewed and some rule is not (not in
+    a transaction here, so that the refusal's record is kept)."""
+    return activate_for_clinic(clinic=user.clinic, version=version, user=user, ip=ip)

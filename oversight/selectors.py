@@ -22,6 +22,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from contraindications.engine import Decision
+from oversight import fatigue as fatigue_figures
+from oversight.fatigue import RuleFatigue, rule_fatigue
 from oversight.filters import DecisionFilters
 from review.models import ReferralDecision, ReferralDecisionRule, Screening
 
@@ -174,6 +176,16 @@ class Dashboard:
     rules: list[Tally]
     categories: list[Tally]
     urgent: UrgentSummary
+    fatigue: list[RuleFatigue] = field(default_factory=list)  # per rule that fired
+
+    @property
+    def flagged_rules(self) -> list[RuleFatigue]:
+        return [r for r in self.fatigue if r.flagged]
+
+    @property
+    def fatigue_shown(self) -> list[RuleFatigue]:
+        """Flagged rules first, then the most frequent, at most fatigue.SHOWN (or every flagged)."""
+        return self.fatigue[: max(fatigue_figures.SHOWN, len(self.flagged_rules))]
 
     @property
     def total(self) -> int:
@@ -231,12 +243,24 @@ def dashboard(user, filters: DecisionFilters) -> Dashboard:
     rules.sort(key=lambda t: (-t.total, t.key))
     categories = _tallies(by_rule, key=lambda row: row["category"])
     categories.sort(key=lambda t: (-t.total, t.key))
+    # Per-rule tallies over the whole team and every action, for the alert-fatigue table.
+    if filters.therapist_id or filters.action or filters.rule_id:
+        everyone = rule_links_for(user, replace(filters, therapist_id=None, action="", rule_id=""))
+        all_rules = _tallies(
+            everyone.values("rule_id", "category", "action").annotate(n=Count("id")).order_by(),
+            key=lambda row: row["rule_id"],
+        )
+    else:
+        all_rules = rules
     return Dashboard(
         weeks=weeks,
         therapists=therapists,
         rules=rules,
         categories=categories,
         urgent=urgent_summary(user, filters),
+        fatigue=rule_fatigue(
+            clinic_id=user.clinic_id, start=filters.start, end=filters.end, rule_tallies=all_rules
+        ),
     )
 
 

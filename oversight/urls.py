@@ -14,6 +14,7 @@ urlpatterns = [
     path("trail/", views.trail_view, name="trail"),
     path("rules/", views.rulesets_view, name="rulesets"),
     path("rules/compare/", views.ruleset_diff, name="ruleset_diff"),
+    path("rules/policy/", views.ruleset_policy, name="ruleset_policy"),
     path("rules/<str:version>/", views.ruleset_detail, name="ruleset"),
     path("rules/<str:version>/activate/", views.ruleset_activate, name="ruleset_activate"),
 ]

@@ -18,7 +18,8 @@ from accounts.access import role_required
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.reads import record_read
-from oversight import charts, exports
+from config.client_ip import client_ip
+from oversight import charts, exports, fatigue
 from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
 from oversight.rulesets import (
@@ -28,9 +29,11 @@ from oversight.rulesets import (
     replay,
 )
 from oversight.selectors import clinic_staff, dashboard, decision_page, get_decision_for
+from oversight.signoff import reviewed_counts, sign_off
 from oversight.trail import ACTION_CHOICES, TrailFilters, trail_page
 from rules.models import RuleSetActivation, RuleSetVersion
-from rules.selectors import active_or_none, compiled, latest_activation
+from rules.selectors import active_or_none, compiled, latest_activation, requires_review
+from rules.services import ActivationRefused, set_review_requirement
 
 owner_only = role_required(Role.OWNER)
 
@@ -84,6 +87,8 @@ def dashboard_view(request):
         "category_chart": charts.stacked_rows(data.categories, title="Decisions by category"),
         "decisions_url": _decisions_url(filters),
         "export_query": urlencode(filters.as_query()),
+        "fatigue_min_fires": fatigue.FLAG_MIN_FIRES,
+        "fatigue_rate": round(fatigue.FLAG_RATE * 100),
     }
     return render(request, "oversight/dashboard.html", context)
 
@@ -262,13 +267,36 @@ def rulesets_view(request):
     activated = {}
     for activation in RuleSetActivation.objects.filter(clinic=clinic).order_by("activated_at"):
         activated[activation.version_id] = activation.activated_at
+    reviewed = reviewed_counts()
     for v in versions:
         v.activated_here = activated.get(v.pk)  # type: ignore[attr-defined]  # for the template
+        v.reviewed_count = reviewed.get(v.pk, 0)  # type: ignore[attr-defined]
     return render(
         request,
         "oversight/rulesets.html",
-        {"versions": versions, "active": latest_activation(clinic)},
+        {
+            "versions": versions,
+            "active": latest_activation(clinic),
+            "require_review": requires_review(clinic),
+        },
     )
+
+
+@owner_only
+@require_POST
+def ruleset_policy(request):
+    """Turn on or off: only rule sets with every rule reviewed by a clinician may be activated."""
+    required = request.POST.get("require_review") == "on"
+    set_review_requirement(
+        clinic=request.user.clinic, required=required, user=request.user, ip=client_ip(request)
+    )
+    messages.success(
+        request,
+        "Only rule sets whose every rule a clinician has reviewed can now be activated."
+        if required
+        else "Rule sets can now be activated without a clinician's review of every rule.",
+    )
+    return redirect("oversight:rulesets")
 
 
 @owner_only
@@ -312,6 +340,7 @@ def ruleset_detail(request, version):
             "diff": diff_versions(active, candidate) if active else None,
             "replay": result,
             "months": months,
+            "signoff": sign_off(candidate, request.user.clinic),
         },
     )
 
@@ -320,7 +349,11 @@ def ruleset_detail(request, version):
 @require_POST
 def ruleset_activate(request, version):
     candidate = _version(version)
-    activate_version(version=candidate, user=request.user, request=request)
+    try:
+        activate_version(version=candidate, user=request.user, ip=client_ip(request))
+    except ActivationRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("oversight:ruleset", candidate.version)
     messages.success(
         request, f"Rule set {candidate.version} is now in use for this clinic's new screenings."
     )
@@ -336,7 +369,9 @@ def lockouts(request):
     if request.method == "POST":
         try:
             user = lockout_services.lift_lockout(
-                owner=request.user, username=request.POST.get("username", "")[:150], request=request
+                owner=request.user,
+                username=request.POST.get("username", "")[:150],
+                ip=client_ip(request),
             )
         except lockout_services.LockoutNotFound as missing:
             raise Http404 from missing

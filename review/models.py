@@ -1,18 +1,13 @@
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
 
 from contraindications.engine import Decision
+from contraindications.engine import Screening as EngineScreening
 
-DECISION_CHOICES = [
-    (Decision.REFER_URGENT.value, "Refer urgently"),
-    (Decision.REFER.value, "Refer"),
-    (Decision.POSTPONE.value, "Postpone"),
-    (Decision.CLEARANCE_REQUIRED.value, "Physician clearance required"),
-    (Decision.MODIFY.value, "Modify"),
-    (Decision.PROCEED.value, "Proceed"),
-]
+DECISION_CHOICES = [(d.value, d.label_en) for d in Decision]
 
 
 class Screening(models.Model):
@@ -47,6 +42,13 @@ class Screening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} for {self.client} ({self.created_at:%Y-%m-%d})"
+
+    @cached_property
+    def outcome(self) -> EngineScreening:
+        """The stored result as the engine's typed Screening (findings, constraints, decision).
+
+        ``outcome.to_dict()`` is exactly ``result``: the stored shape is the engine's."""
+        return EngineScreening.from_dict(self.result)
 
     @property
     def findings(self) -> list[dict]:
@@ -284,3 +286,44 @@ class PhysicianClearance(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Clearance by {self.physician_name} for {self.client} until {self.expires_on}"
+
+
+class ScreeningFinding(AppendOnlyModel):
+    """One row per finding of a screening, copied from its result when it is stored.
+
+    Denormalised for the owners' alert-fatigue figures (oversight/fatigue.py): counting how
+    often each rule fired is an indexed GROUP BY instead of unnesting the JSON of every
+    screening. The screening's result stays the record; these rows only repeat it.
+    """
+
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="finding_rows")
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    rule_id = models.CharField(max_length=64)
+    category = models.CharField(max_length=40, blank=True)
+    decision = models.CharField(max_length=24, choices=DECISION_CHOICES)
+    created_at = models.DateTimeField()  # the screening's
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["clinic", "created_at"], name="finding_clinic_at_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["screening", "rule_id"], name="finding_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} ({self.decision})"
+
+    @classmethod
+    def rows_for(cls, screening: Screening) -> list["ScreeningFinding"]:
+        return [
+            cls(
+                screening=screening,
+                clinic_id=screening.clinic_id,
+                rule_id=f["rule_id"][:64],
+                category=(f.get("category") or "")[:40],
+                decision=f["decision"],
+                created_at=screening.created_at,
+            )
+            for f in screening.findings
+        ]

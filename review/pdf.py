@@ -175,7 +175,7 @@ def letter_rule_ids(*, screening, referral=None, cleared=None) -> list[str]:
 
 
 def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
-    from review.presenters import review_view
+    from review.presenters import finding_groups, review_view
     from review.selectors import latest_referral
 
     referral = latest_referral(screening)
@@ -188,13 +188,15 @@ def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
 
     def context():
         review = review_view(screening)
+        findings = [f for f in review.findings if f.rule_id in rule_ids]
         return {
             "review": review,
             "screening": screening,
             "client": screening.client,
             "referral": referral,
             "clinic": screening.client.clinic,
-            "letter_findings": [f for f in review.findings if f.rule_id in rule_ids],
+            "letter_findings": findings,
+            "letter_groups": finding_groups(findings),
             "letter_date": referral.decided_at if referral else screening.created_at,
         }
 

@@ -14,6 +14,8 @@ from contraindications.engine import (
     PRESSURE_LEVELS,
     REGIONS,
     Decision,
+    Source,
+    group_by_cause,
 )
 from review.bodymap import body_map
 from review.models import Screening, TreatmentPlan
@@ -26,14 +28,7 @@ from review.selectors import (
 from rules.selectors import compiled
 
 # Colour (Bootstrap contextual name) and words for each decision, most severe first.
-DECISION_STYLE = {
-    "refer_urgent": ("danger", "Refer urgently: no massage today"),
-    "refer": ("danger", "Refer: no massage until assessed"),
-    "postpone": ("warning", "Postpone the session"),
-    "clearance_required": ("warning", "Physician clearance required before massage"),
-    "modify": ("info", "Massage with changes"),
-    "proceed": ("success", "Proceed"),
-}
+DECISION_STYLE = {d.value: (d.colour, d.advice()) for d in Decision}
 
 
 def decision_style(decision: str) -> tuple[str, str]:
@@ -66,9 +61,9 @@ def today_rows(user, *, now=None) -> list[TodayRow]:
             status = CLEARED_STATUS  # a valid clearance covers what needed a decision
         elif s.decision in ACTIONABLE and not s.has_referral:
             status = "Needs a referral decision"
-        elif s.decision in ("proceed", "modify") and not s.has_plan:
+        elif getattr(Decision.parse(s.decision), "may_proceed", False) and not s.has_plan:
             status = "Needs a plan"
-        elif s.decision == "postpone":
+        elif s.decision == Decision.POSTPONE:
             status = "Postponed"
         else:
             status = "Reviewed"
@@ -104,6 +99,21 @@ class FindingView:
     clearance_applied: bool
     actionable: bool
     clearable: bool
+    constraints: list = field(default_factory=list)  # ConstraintLine, this rule's own
+    precautions: list = field(default_factory=list)
+    matched: dict = field(default_factory=dict)  # the stored answers behind it, by question id
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings triggered by the same answers: the answers once, then every rule."""
+
+    answers: list[Answer]
+    findings: list[FindingView]
+
+    @property
+    def colour(self) -> str:
+        return self.findings[0].colour  # findings come most severe first
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,7 @@ class ReviewView:
     precautions: list[str]
     avoid_regions: list[str]
     shapes: list = field(default_factory=list)
+    groups: list[FindingGroup] = field(default_factory=list)
 
     @property
     def actionable_findings(self) -> list[FindingView]:
@@ -138,7 +149,9 @@ class ReviewView:
 
     @property
     def session_possible(self) -> bool:
-        return self.screening.result.get("session_possible", self.decision in ("proceed", "modify"))
+        return self.screening.result.get(
+            "session_possible", getattr(Decision.parse(self.decision), "may_proceed", False)
+        )
 
 
 def _answer_text(question, value) -> str:
@@ -186,9 +199,18 @@ def constraint_lines(constraints: dict) -> list[ConstraintLine]:
 
 
 def _source_text(source: dict) -> tuple[str, str]:
-    if source.get("reference"):
-        return source["reference"], ""
-    return (f"Source {source.get('seed', '')}".strip(), source.get("passage", ""))
+    """The readable citation and the quoted passage. The seed file name a stored source
+    carries is for the machine record (the passage is checked against it), never shown."""
+    s = Source.from_dict(source)
+    return s.citation(), s.passage or ""
+
+
+def finding_groups(findings: list[FindingView]) -> list[FindingGroup]:
+    """Findings triggered by the same answers, as one block each (the engine's grouping)."""
+    return [
+        FindingGroup(answers=group[0].answers, findings=list(group))
+        for group in group_by_cause(findings, lambda v: v.matched)
+    ]
 
 
 def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
@@ -223,6 +245,9 @@ def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
                 clearance_applied=f.get("clearance_applied", False),
                 actionable=f["decision"] in ACTIONABLE,
                 clearable=f["decision"] in CLEARABLE,
+                constraints=constraint_lines(f.get("constraints") or {}),
+                precautions=list((f.get("constraints") or {}).get("precautions", [])),
+                matched=f.get("matched") or {},
             )
         )
     constraints = screening.constraints
@@ -234,6 +259,7 @@ def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
         colour=colour,
         words=words,
         findings=findings,
+        groups=finding_groups(findings),
         constraints=constraint_lines(constraints),
         precautions=list(constraints.get("precautions", [])),
         avoid_regions=[REGIONS[r]["en"] for r in avoid if r in REGIONS],

@@ -14,10 +14,8 @@ from contraindications.engine import Decision
 from review.models import PhysicianClearance, ReferralDecision, Screening, TreatmentPlan
 
 # Decisions that need the therapist to record what was done (referral decision).
-ACTIONABLE = frozenset(
-    {Decision.REFER_URGENT.value, Decision.REFER.value, Decision.CLEARANCE_REQUIRED.value}
-)
-CLEARABLE = frozenset({Decision.REFER.value, Decision.CLEARANCE_REQUIRED.value})
+ACTIONABLE = frozenset(d.value for d in Decision if d.actionable)
+CLEARABLE = frozenset(d.value for d in Decision if d.clearable)
 
 TODAY_WINDOW = timedelta(days=2)
 

@@ -10,9 +10,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_event
-from contraindications.engine import Decision, Plan, PlanCheck, PlanError, check_plan
+from contraindications.engine import Decision, Finding, Plan, PlanCheck, PlanError, check_plan
 from contraindications.engine import Screening as EngineScreening
 from review.models import (
     PhysicianClearance,
@@ -22,17 +23,12 @@ from review.models import (
     TreatmentPlan,
 )
 from review.screening import screen_intake
-from review.selectors import ACTIONABLE, CLEARABLE, cleared_rule_ids_for
+from review.selectors import cleared_rule_ids_for
 from rules.selectors import compiled
 
 
-class ReviewError(Exception):
+class ReviewError(DomainError):
     """A review action that cannot be done as asked; `code` says why, `field` where."""
-
-    def __init__(self, message: str, code: str, field: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.field = field
 
 
 # --- Plans -------------------------------------------------------------------------------------
@@ -78,7 +74,12 @@ def describe_check(*, screening: Screening, check: PlanCheck) -> dict:
 
 @transaction.atomic
 def save_plan(
-    *, screening: Screening, plan: Plan, created_by, override_reason: str = "", request=None
+    *,
+    screening: Screening,
+    plan: Plan,
+    created_by,
+    override_reason: str = "",
+    ip: str | None = None,
 ) -> TreatmentPlan:
     """Keep a plan. One that breaks a constraint needs the therapist's written reason."""
     check = check_plan_for(screening=screening, plan=plan)
@@ -115,7 +116,7 @@ def save_plan(
         action=AuditEvent.Action.CREATE,
         target=saved,
         detail="treatment plan" + (" (override)" if not check.ok else ""),
-        request=request,
+        ip=ip,
     )
     return saved
 
@@ -123,8 +124,8 @@ def save_plan(
 # --- Referral decisions -------------------------------------------------------------------------
 
 
-def _findings_by_id(screening: Screening) -> dict[str, dict]:
-    return {f["rule_id"]: f for f in screening.findings}
+def _findings_by_id(screening: Screening) -> dict[str, Finding]:
+    return {f.rule_id: f for f in screening.outcome.findings}
 
 
 @transaction.atomic
@@ -140,16 +141,14 @@ def record_referral_decision(
     request_text: str = "",
     reason: str = "",
     urgent_override_confirmed: bool = False,
-    request=None,
+    ip: str | None = None,
 ) -> ReferralDecision:
     """Record what the therapist did about refer / refer_urgent / clearance findings."""
     findings = _findings_by_id(screening)
     rule_ids = sorted(set(rule_ids))
     if not rule_ids:
         raise ReviewError("Choose the findings this decision is about.", "no_findings", "rule_ids")
-    unknown = [
-        r for r in rule_ids if r not in findings or findings[r]["decision"] not in ACTIONABLE
-    ]
+    unknown = [r for r in rule_ids if r not in findings or not findings[r].decision.actionable]
     if unknown:
         raise ReviewError(
             f"Not a referral finding of this screening: {', '.join(unknown)}",
@@ -158,7 +157,7 @@ def record_referral_decision(
         )
     if action not in ReferralDecision.Action.values:
         raise ReviewError(f"Unknown action {action!r}", "unknown_action", "action")
-    urgent = any(findings[r]["decision"] == Decision.REFER_URGENT.value for r in rule_ids)
+    urgent = any(findings[r].decision is Decision.REFER_URGENT for r in rule_ids)
     reason = reason.strip()
     referred_to = referred_to.strip()
     if action == ReferralDecision.Action.REFERRED:
@@ -200,7 +199,7 @@ def record_referral_decision(
             decision=decision,
             clinic_id=decision.clinic_id,
             rule_id=rule_id,
-            category=findings[rule_id].get("category", ""),
+            category=findings[rule_id].category,
             action=action,
             decided_by=decided_by,
             decided_at=decision.decided_at,
@@ -213,7 +212,7 @@ def record_referral_decision(
         action=AuditEvent.Action.CREATE,
         target=decision,
         detail=f"referral decision: {action}",
-        request=request,
+        ip=ip,
     )
     return decision
 
@@ -237,7 +236,7 @@ def record_clearance(
     rule_ids,
     recorded_by,
     notes: str = "",
-    request=None,
+    ip: str | None = None,
 ) -> ClearanceResult:
     """Keep a physician's clearance and re-screen the intake with every valid clearance applied.
 
@@ -252,15 +251,13 @@ def record_clearance(
             raise ReviewError(
                 f"{rid} is not a finding of this screening.", "unknown_finding", "rule_ids"
             )
-        if findings[rid]["decision"] == Decision.REFER_URGENT.value:
+        if findings[rid].decision is Decision.REFER_URGENT:
             raise ReviewError(
                 f"{rid} is an urgent referral: a clearance cannot turn it into a session.",
                 "urgent_not_clearable",
                 "rule_ids",
             )
-        if findings[rid]["decision"] not in CLEARABLE and not findings[rid].get(
-            "clearance_applied"
-        ):
+        if not findings[rid].decision.clearable and not findings[rid].clearance_applied:
             raise ReviewError(f"{rid} does not need a clearance.", "not_clearable", "rule_ids")
     physician_name = physician_name.strip()
     if not physician_name:
@@ -290,7 +287,7 @@ def record_clearance(
         action=AuditEvent.Action.CREATE,
         target=clearance,
         detail="physician clearance",
-        request=request,
+        ip=ip,
     )
     rescreened = rescreen_with_clearances(screening=screening, performed_by=recorded_by)
     return ClearanceResult(clearance=clearance, screening=rescreened)

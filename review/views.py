@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import CLINICAL_STAFF, role_required
 from audit.models import AuditEvent
 from audit.reads import audited_read
+from config.client_ip import client_ip
 from config.jsonbody import BadJSONBody, parse_json_body
 from review import pdf
 from review.forms import ClearanceForm, PlanForm, ReferralForm
@@ -122,7 +123,7 @@ def plan_edit(request, public_id):
                     plan=plan,
                     created_by=request.user,
                     override_reason=form.cleaned_data["override_reason"],
-                    request=request,
+                    ip=client_ip(request),
                 )
             except ReviewError as error:
                 form.add_error(error.field, error)
@@ -175,7 +176,10 @@ def referral(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             record_referral_decision(
-                screening=screening, decided_by=request.user, request=request, **form.cleaned_data
+                screening=screening,
+                decided_by=request.user,
+                ip=client_ip(request),
+                **form.cleaned_data,
             )
         except ReviewError as error:
             form.add_error(error.field, error)
@@ -203,7 +207,10 @@ def clearance(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             result = record_clearance(
-                screening=screening, recorded_by=request.user, request=request, **form.cleaned_data
+                screening=screening,
+                recorded_by=request.user,
+                ip=client_ip(request),
+                **form.cleaned_data,
             )
         except ReviewError as error:
             form.add_error(error.field, error)

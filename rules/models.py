@@ -57,3 +57,45 @@ class RuleSetActivation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} in use at {self.clinic or 'installation default'}"
+
+
+class RuleReview(models.Model):
+    """A clinician's sign-off of one rule of one rule-set version: who (name and credential),
+    when, and what they noted. Append-only (a PostgreSQL trigger refuses UPDATE and DELETE): a
+    correction is a new review. Entered by `manage.py review_rule`, or carried by the rule set's
+    fixture (fixtures/rules/reviews.json, imported by `load_rules`); never by a clinic owner."""
+
+    version = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="reviews")
+    rule_id = models.CharField(max_length=80)
+    reviewer = models.CharField(max_length=200)
+    credential = models.CharField(max_length=200)
+    reviewed_on = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rule_id", "reviewed_on", "id"]
+        indexes = [models.Index(fields=["version", "rule_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reviewer="") & ~models.Q(credential="") & ~models.Q(rule_id=""),
+                name="rulereview_names_the_reviewer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} in {self.version_id} reviewed by {self.reviewer}"
+
+
+class ClinicRulePolicy(models.Model):
+    """A clinic's rule-set policy. `require_review`: a version may only be activated for the
+    clinic when every one of its rules has a clinician's review (RuleReview)."""
+
+    clinic = models.OneToOneField(
+        "accounts.Clinic", on_delete=models.CASCADE, related_name="rule_policy"
+    )
+    require_review = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"rule policy of {self.clinic}"

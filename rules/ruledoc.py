@@ -2,25 +2,28 @@
 
     python -m rules.ruledoc > docs/RULES.md
 
-A test fails when docs/RULES.md no longer matches fixtures/rules/ruleset.json, so the reviewed
-document and the rules in use cannot drift apart. Pure Python: no Django needed.
+A test fails when docs/RULES.md no longer matches fixtures/rules/ruleset.json and the
+clinicians' reviews in fixtures/rules/reviews.json, so the reviewed document and the rules in use
+cannot drift apart. Every rule without a review is marked "not reviewed". Pure Python: no Django
+needed.
 """
 
 import json
 import sys
 from collections import defaultdict
 
-from contraindications.engine import RULESET_PATH
+from contraindications.engine import RULESET_PATH, Decision
 from contraindications.engine.rules import Source
 
-DECISION_WORDS = {
-    "refer_urgent": "**refer urgently**",
-    "refer": "**refer**",
-    "postpone": "postpone",
-    "clearance_required": "physician clearance required",
-    "modify": "modify",
-    "proceed": "proceed (note only)",
-}
+
+def _decision_words(d: Decision) -> str:
+    words = d.label_en.lower()
+    if d.severity >= Decision.REFER.severity:
+        return f"**{words}**"
+    return f"{words} (note only)" if d is Decision.PROCEED else words
+
+
+DECISION_WORDS = {d.value: _decision_words(d) for d in Decision}
 
 
 def _constraints(c: dict) -> str:
@@ -51,7 +54,33 @@ def _source(s: dict) -> str:
     return source.citation()
 
 
-def render(data: dict) -> str:
+REVIEWS_PATH = RULESET_PATH.parent / "reviews.json"
+
+
+def read_reviews() -> dict:
+    """The reviews file of the shipped rule set; none recorded when there is no file."""
+    if not REVIEWS_PATH.exists():
+        return {"reviews": []}
+    return json.loads(REVIEWS_PATH.read_text(encoding="utf-8"))
+
+
+def _review_line(reviews: list[dict]) -> str:
+    if not reviews:
+        return "- Clinical review: **not reviewed** (no clinician has signed this rule off)"
+    done = "; ".join(
+        f"{r['reviewer']} ({r['credential']}), {r['reviewed_on']}"
+        + (f": {r['note']}" if r.get("note") else "")
+        for r in sorted(reviews, key=lambda r: r["reviewed_on"])
+    )
+    return f"- Clinical review: {done}"
+
+
+def render(data: dict, reviews: dict | None = None) -> str:
+    by_rule = defaultdict(list)
+    if reviews and reviews.get("ruleset_version") == data["version"]:
+        for review in reviews.get("reviews", []):
+            by_rule[review["rule_id"]].append(review)
+    reviewed = sum(1 for rule in data["rules"] if by_rule[rule["id"]])
     by_category = defaultdict(list)
     for rule in data["rules"]:
         by_category[rule["category"]].append(rule)
@@ -66,6 +95,11 @@ def render(data: dict) -> str:
         " word against the source articles by a test; the red-flag coverage and the references are"
         " summarised in docs/SCREENING.md.",
         "",
+        f"Clinical sign-off: {reviewed} of {len(data['rules'])} rules reviewed by a clinician"
+        " (from fixtures/rules/reviews.json, which `load_rules` imports; a review recorded with"
+        " `manage.py review_rule` shows on the owners' rule-set page until it is added there)."
+        " A rule marked **not reviewed** has no clinician's review yet.",
+        "",
     ]
     for category in sorted(by_category):
         lines += [f"## {category.replace('_', ' ').capitalize()}", ""]
@@ -79,6 +113,7 @@ def render(data: dict) -> str:
                 f"- For the therapist: {rule['description']}",
                 f"- Clinical reasoning: {rule['clinical_summary']}",
                 f"- Source: {_source(rule['source'])}",
+                _review_line(by_rule[rule["id"]]),
                 "",
             ]
     return "\n".join(lines)
@@ -86,7 +121,7 @@ def render(data: dict) -> str:
 
 def main() -> None:
     data = json.loads(RULESET_PATH.read_text(encoding="utf-8"))
-    sys.stdout.write(render(data))
+    sys.stdout.write(render(data, read_reviews()))
 
 
 if __name__ == "__main__":

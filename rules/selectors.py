@@ -7,7 +7,7 @@ from contraindications.engine import (
     load_catalogue,
     load_ruleset,
 )
-from rules.models import RuleSetActivation, RuleSetVersion
+from rules.models import ClinicRulePolicy, RuleReview, RuleSetActivation, RuleSetVersion
 
 _COMPILED: dict[str, tuple[Catalogue, RuleSet]] = {}
 
@@ -40,8 +40,12 @@ def _clinic_id(clinic):
 
 def latest_activation(clinic=None) -> RuleSetActivation | None:
     """The clinic's latest activation, else the installation default (clinic None: the default)."""
-    activations = RuleSetActivation.objects.select_related("version").order_by(
-        "-activated_at", "-id"
+    # The rules and catalogue (about 90 KB of JSON) are left in the database: a process
+    # compiles each version once (`compiled`), so a screening needs only the checksum.
+    activations = (
+        RuleSetActivation.objects.select_related("version")
+        .defer("version__rules", "version__catalogue")
+        .order_by("-activated_at", "-id")
     )
     clinic_id = _clinic_id(clinic)
     if clinic_id is not None:
@@ -65,3 +69,29 @@ def active_or_none(clinic=None) -> RuleSetVersion | None:
         return active_version(clinic)
     except NoActiveRuleSet:
         return None
+
+
+# --- Clinical review ----------------------------------------------------------------------------
+
+
+def reviews_by_rule(version: RuleSetVersion) -> dict[str, list[RuleReview]]:
+    """Every clinician's review of `version`'s rules, by rule id (one query)."""
+    by_rule: dict[str, list[RuleReview]] = {}
+    for review in RuleReview.objects.filter(version=version).order_by("reviewed_on", "id"):
+        by_rule.setdefault(review.rule_id, []).append(review)
+    return by_rule
+
+
+def unreviewed_rule_ids(version: RuleSetVersion) -> list[str]:
+    """The rules of `version` no clinician has reviewed, in rule-set order."""
+    reviewed = set(
+        RuleReview.objects.filter(version=version).values_list("rule_id", flat=True).distinct()
+    )
+    return [r["id"] for r in version.rules.get("rules", []) if r["id"] not in reviewed]
+
+
+def requires_review(clinic) -> bool:
+    """Whether `clinic` only activates rule sets whose every rule has a clinician's review."""
+    return ClinicRulePolicy.objects.filter(
+        clinic_id=_clinic_id(clinic), require_review=True
+    ).exists()

@@ -62,8 +62,10 @@ def ruleset(db):
 
 @pytest.fixture
 def app_role(transactional_db):
-    """A non-superuser PostgreSQL role with the privileges the application's role has in
-    production (docs/DEPLOY.md); tests switch to it with SET LOCAL ROLE."""
+    """A non-superuser PostgreSQL role that owns nothing, holding EVERY table privilege (more
+    than the runtime role gets in production); tests switch to it with SET LOCAL ROLE, so what
+    stops it is the append-only triggers alone. The production grants themselves are tested on
+    a scratch database in tests/ops/test_db_roles.py."""
     import os
 
     from django.db import connection

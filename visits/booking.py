@@ -23,14 +23,9 @@ DO_NOT_BOOK = BookingStatus("referral", "Do not book — medical referral", "dan
 PENDING = BookingStatus("pending", "Screening pending — ask a therapist", "secondary")
 IN_PROGRESS = BookingStatus("in_progress", "Intake in progress", "info")
 
-BY_DECISION = {
-    Decision.PROCEED.value: READY,
-    Decision.MODIFY.value: READY,
-    Decision.CLEARANCE_REQUIRED.value: CLEARANCE_NEEDED,
-    Decision.POSTPONE.value: RESCHEDULE,
-    Decision.REFER.value: DO_NOT_BOOK,
-    Decision.REFER_URGENT.value: DO_NOT_BOOK,
-}
+# Which status each decision gives is the engine's (Decision.booking_status); the words are ours.
+_BY_CODE = {s.code: s for s in (READY, CLEARANCE_NEEDED, RESCHEDULE, DO_NOT_BOOK)}
+BY_DECISION = {d.value: _BY_CODE[d.booking_status] for d in Decision}
 
 
 def booking_status(*, status: str, decision: str | None) -> BookingStatus:

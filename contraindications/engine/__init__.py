@@ -23,8 +23,10 @@ from .defaults import (
     load_default_ruleset,
 )
 from .errors import AnswerError, CatalogueError, EngineError, LogicError, PlanError, RuleSetError
+from .grouping import group_by_cause, grouped_findings
 from .logic import Condition, compile_condition
 from .plan_check import Plan, PlanCheck, Violation, check_plan
+from .policy import INCOMPLETE_INTAKE, INVALID_ANSWERS, screen_answers
 from .rules import Rule, RuleSet, Source, load_ruleset, ruleset_checksum
 from .screening import EVALUATION_ERROR, Finding, Screening, screen
 from .vocabulary import (
@@ -44,6 +46,8 @@ __all__ = [
     "ESSENTIAL_OILS",
     "EVALUATION_ERROR",
     "FIXTURES_DIR",
+    "INCOMPLETE_INTAKE",
+    "INVALID_ANSWERS",
     "MODALITIES",
     "POSITIONS",
     "PRESSURE_LEVELS",
@@ -75,6 +79,8 @@ __all__ = [
     "Violation",
     "check_plan",
     "compile_condition",
+    "group_by_cause",
+    "grouped_findings",
     "load_catalogue",
     "load_default_catalogue",
     "load_default_ruleset",
@@ -83,6 +89,7 @@ __all__ = [
     "merge_constraints",
     "ruleset_checksum",
     "screen",
+    "screen_answers",
     "validate_answers",
     "visible_questions",
 ]

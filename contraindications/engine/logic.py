@@ -60,6 +60,11 @@ class Gate:
     multi: bool
 
 
+# A disjunction of gates: the condition can only be true if one of them passes
+# (an "any" over several questions is indexed under each). None: no usable gate.
+Gates = tuple[Gate, ...] | None
+
+
 @dataclass(frozen=True, slots=True)
 class Condition:
     """A compiled condition. ``test`` is the fast path; ``explain`` lists the
@@ -69,8 +74,9 @@ class Condition:
     reads: frozenset[str]
     test: Test = field(compare=False, repr=False)
     explain: Explain = field(compare=False, repr=False)
-    # A necessary condition used to skip rules cheaply (see Gate); None = always test.
-    gate: Gate | None = field(default=None, compare=False, repr=False)
+    # Necessary conditions used to skip rules cheaply (see Gate): ``when`` can only be
+    # true if at least one of these gates passes. None = always test.
+    gates: Gates = field(default=None, compare=False, repr=False)
 
     def evaluate(self, answers: Mapping[str, Any]) -> tuple[bool, dict[str, Any]]:
         d = answers if isinstance(answers, dict) else dict(answers)
@@ -112,7 +118,7 @@ def _compile(spec: Any, questions: Mapping[str, QuestionLike], path: str) -> Con
     reads = frozenset().union(*(c.reads for c in children))
     if len(children) == 1:
         only = children[0]
-        return Condition(spec, reads, only.test, only.explain, only.gate)
+        return Condition(spec, reads, only.test, only.explain, only.gates)
     tests = tuple(c.test for c in children)
     pairs = tuple((c.test, c.explain) for c in children)
     if key == "all":
@@ -120,21 +126,32 @@ def _compile(spec: Any, questions: Mapping[str, QuestionLike], path: str) -> Con
     return Condition(spec, reads, _any(tests), _explain_any(pairs), _gate_any(children))
 
 
-def _gate_all(children: list[Condition]) -> Gate | None:
-    # Any child's gate is necessary for the whole; prefer one that checks a value.
-    gates = [c.gate for c in children if c.gate is not None]
-    valued = [g for g in gates if g.values is not None]
-    return (valued or gates or [None])[0]
-
-
-def _gate_any(children: list[Condition]) -> Gate | None:
-    # Only representable when every branch is gated on the same question.
-    gates = [c.gate for c in children]
-    if any(g is None for g in gates) or len({(g.qid, g.multi) for g in gates}) != 1:
+def _gate_all(children: list[Condition]) -> Gates:
+    # Any child's gates are necessary for the whole; prefer gates that check a value,
+    # then the fewest of them.
+    options = [c.gates for c in children if c.gates is not None]
+    if not options:
         return None
-    if any(g.values is None for g in gates):
-        return Gate(gates[0].qid, None, gates[0].multi)
-    return Gate(gates[0].qid, frozenset().union(*(g.values for g in gates)), gates[0].multi)
+    return min(options, key=lambda g: (any(x.values is None for x in g), len(g)))
+
+
+def _gate_any(children: list[Condition]) -> Gates:
+    # One of the branches must be true, so one of their gates must pass: the union of
+    # the branches' gates, merged per question. Only when every branch has gates.
+    if any(c.gates is None for c in children):
+        return None
+    merged: dict[tuple[str, bool], frozenset[Any] | None] = {}
+    for child in children:
+        for gate in child.gates or ():
+            key = (gate.qid, gate.multi)
+            before = merged.get(key, frozenset())
+            if key in merged and (before is None or gate.values is None):
+                merged[key] = None  # "answered at all" covers any value
+            elif before is not None and gate.values is not None:
+                merged[key] = before | gate.values
+            else:
+                merged[key] = gate.values
+    return tuple(Gate(qid, values, multi) for (qid, multi), values in merged.items())
 
 
 def _all(tests: tuple[Test, ...]) -> Test:
@@ -210,19 +227,19 @@ def _compile_comparison(spec: dict, questions: Mapping[str, QuestionLike], path:
     return Condition(spec, frozenset({qid}), test, explain, _gate(op, qid, checked, question.type))
 
 
-def _gate(op: str, qid: str, v: Any, qtype: str) -> Gate | None:
+def _gate(op: str, qid: str, v: Any, qtype: str) -> Gates:
     multi = qtype in ("multiple_choice", "body_regions")
     if op == "is_answered":
-        return Gate(qid, None, multi) if v else None
+        return (Gate(qid, None, multi),) if v else None
     if op == "eq" and qtype in ("yes_no", "single_choice"):
-        return Gate(qid, frozenset({v}), False)
+        return (Gate(qid, frozenset({v}), False),)
     if op == "in":
-        return Gate(qid, v, False)
+        return (Gate(qid, v, False),)
     if op == "contains":
-        return Gate(qid, frozenset({v}), True)
+        return (Gate(qid, frozenset({v}), True),)
     if op in ("contains_any", "contains_all"):
-        return Gate(qid, v, True)
-    return Gate(qid, None, multi)  # every other comparison needs an answer
+        return (Gate(qid, v, True),)
+    return (Gate(qid, None, multi),)  # every other comparison needs an answer
 
 
 def _bad(path: str, msg: str) -> LogicError:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .constraints import Constraints
 from .errors import PlanError
-from .screening import Screening
 from .vocabulary import (
     ACUPOINTS,
     ESSENTIAL_OILS,
@@ -194,6 +193,18 @@ class PlanCheck:
         )
 
 
+class Screening(Protocol):
+    """What a plan check reads from a screening (screening.Screening; not imported, so that
+    screening.py can import this module without a cycle)."""
+
+    @property
+    def decision(self) -> Decision: ...
+    @property
+    def constraints(self) -> Constraints: ...
+    @property
+    def findings(self) -> tuple[Any, ...]: ...
+
+
 class _Provenance:
     """Which findings' constraints are behind an excluded item."""
 
@@ -207,10 +218,10 @@ class _Provenance:
 def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
     """Check ``plan`` against a Screening (preferred: gives decision and rule ids)
     or against bare Constraints."""
-    if isinstance(source, Screening):
-        screening, constraints, decision = source, source.constraints, source.decision
-    elif isinstance(source, Constraints):
+    if isinstance(source, Constraints):
         screening, constraints, decision = None, source, None
+    elif isinstance(getattr(source, "constraints", None), Constraints):
+        screening, constraints, decision = source, source.constraints, source.decision
     else:
         raise PlanError("check_plan needs a Screening or Constraints", "wrong_type", None)
     prov = _Provenance(screening)

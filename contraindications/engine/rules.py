@@ -13,6 +13,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .constraints import EMPTY, Constraints
 from .errors import LogicError, RuleSetError
+from .index import RuleIndex
 from .logic import Condition, compile_condition, referenced_questions
 from .vocabulary import (
     ACUPOINTS,
@@ -201,8 +202,6 @@ def load_ruleset(data: Mapping[str, Any], catalogue: Catalogue) -> RuleSet:
         if rule.id in rules:
             raise RuleSetError(f"rule {rule.id}: duplicate rule id", "duplicate_rule", rule.id)
         rules[rule.id] = rule
-    from .index import RuleIndex  # index.py imports Rule from here
-
     ordered = tuple(rules.values())
     index = RuleIndex.build(ordered)
     return RuleSet(version, ordered, ruleset_checksum(data), catalogue.version, rules, index)

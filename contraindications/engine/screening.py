@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .catalogue import Answers, json_value
 from .constraints import EMPTY, Constraints, merge_constraints
+from .plan_check import Plan, PlanCheck, check_plan
 from .rules import Rule, RuleSet, Source
-from .vocabulary import NO_SESSION, SEVERITY, Decision
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .plan_check import Plan, PlanCheck
+from .vocabulary import CLEARABLE, NO_SESSION, SEVERITY, Decision
 
 EVALUATION_ERROR = "evaluation_error"
-_CLEARABLE = frozenset({Decision.CLEARANCE_REQUIRED, Decision.REFER})
+# Findings the fail-safe policy adds (policy.py): no rule behind them, so no constraints
+# and no clinical summary; they are stored in that short form.
+SYSTEM_CATEGORY = "system"
+UNREADABLE_RULE_ID = "INTAKE-UNREADABLE"  # answers could not be screened at all
+_CLEARABLE = CLEARABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,20 @@ class Finding:
     __hash__ = None  # type: ignore[assignment]  # equality uses the lazy explanation
 
     def to_dict(self) -> dict[str, Any]:
+        if self.category == SYSTEM_CATEGORY:
+            return {
+                "rule_id": self.rule_id,
+                "rule_version": self.rule_version,
+                "title": self.title,
+                "category": self.category,
+                "decision": self.decision.value,
+                "message": self.message,
+                "matched": {},
+                "constraints": {},
+                "source": self.source.to_dict(),
+                "clearance_applied": self.clearance_applied,
+                "code": self.code,
+            }
         return {
             "rule_id": self.rule_id,
             "rule_version": self.rule_version,
@@ -142,7 +158,8 @@ class Screening:
             "decision": self.decision.value,
             "session_possible": self.session_possible,
             "findings": [f.to_dict() for f in self.findings],
-            "constraints": self.constraints.to_dict(),
+            # Unscreenable answers: no rule ran, so there are no constraints at all.
+            "constraints": ({} if self.finding(UNREADABLE_RULE_ID) else self.constraints.to_dict()),
             "ruleset_version": self.ruleset_version,
             "ruleset_checksum": self.ruleset_checksum,
             "catalogue_version": self.catalogue_version,
@@ -152,8 +169,6 @@ class Screening:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Screening:
-        from .plan_check import PlanCheck
-
         pc = d.get("plan_check")
         return cls(
             decision=Decision(d["decision"]),
@@ -267,12 +282,15 @@ def screen(
         positions = index.candidates(d)
     except Exception:
         positions = range(len(rules))
+    fixed = () if cleared_rule_ids else index.fixed_hits  # a clearance may change a hit
     for pos in positions:
         rule = rules[pos]
         try:
             if rule.when.test(d):
-                hit = _hit(rule, d, cleared_rule_ids)
-                resort = resort or hit[4]
+                hit = fixed[pos] if fixed and fixed[pos] is not None else None
+                if hit is None:
+                    hit = _hit(rule, d, cleared_rule_ids)
+                    resort = resort or hit[4]
                 hits.append(hit)
         except Exception as exc:
             hits.append(_error_hit(rule, exc))
@@ -297,8 +315,6 @@ def screen(
         (lambda: _build_findings(hits, d)) if hits else (),
     )
     if plan is not None:
-        from .plan_check import check_plan
-
         # The check needs the finished screening; we are still building it here.
         object.__setattr__(result, "plan_check", check_plan(result, plan))
     return result

@@ -6,14 +6,20 @@ may change freely. Labels are given in English and Spanish.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
 
 class Decision(StrEnum):
-    """Screening outcome, declared from most to least severe."""
+    """Screening outcome, declared from most to least severe.
+
+    The one definition of what each decision means: its severity, its words (en/es),
+    its display colour, whether a session may go ahead, whether a physician clearance
+    can lift it, and the booking status the front desk sees. Every other module reads
+    these properties instead of keeping its own tables.
+    """
 
     REFER_URGENT = "refer_urgent"
     REFER = "refer"
@@ -24,7 +30,66 @@ class Decision(StrEnum):
 
     @property
     def severity(self) -> int:
+        """Higher is more severe (proceed = 0)."""
         return SEVERITY[self]
+
+    @property
+    def may_proceed(self) -> bool:
+        """A session may take place today (possibly with changes)."""
+        return self not in NO_SESSION
+
+    @property
+    def clearable(self) -> bool:
+        """A valid physician clearance can lift it (never refer_urgent)."""
+        return self in CLEARABLE
+
+    @property
+    def actionable(self) -> bool:
+        """The therapist must record what was done about it (a referral decision)."""
+        return self in ACTIONABLE
+
+    @property
+    def colour(self) -> str:
+        """Display colour name: danger, warning, info or success."""
+        return _DECISION_TEXT[self][0]
+
+    @property
+    def booking_status(self) -> str:
+        """Code of the booking status front desk sees (visits/booking.py words it)."""
+        return _DECISION_TEXT[self][1]
+
+    def label(self, lang: str = "en") -> str:
+        """Short name, e.g. "Refer urgently" (the database choice label)."""
+        return _DECISION_TEXT[self][2][_lang(lang)]
+
+    @property
+    def label_en(self) -> str:
+        return self.label("en")
+
+    @property
+    def label_es(self) -> str:
+        return self.label("es")
+
+    def advice(self, lang: str = "en") -> str:
+        """What the decision tells the therapist, e.g. "Refer urgently: no massage today"."""
+        return _DECISION_TEXT[self][3][_lang(lang)]
+
+    @classmethod
+    def parse(cls, value: object) -> Decision | None:
+        """The decision for a stored code, or None when it is not one."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+    @classmethod
+    def most_severe(cls, decisions: Iterable[Decision | str]) -> Decision:
+        """The most severe of ``decisions`` (proceed when there are none)."""
+        return max((cls(d) for d in decisions), key=SEVERITY.__getitem__, default=cls.PROCEED)
+
+
+def _lang(lang: str) -> str:
+    return "es" if lang.lower().startswith("es") else "en"
 
 
 # Higher number = more severe. Kept as a plain dict because it is read in the hot path.
@@ -42,6 +107,61 @@ BY_SEVERITY: dict[int, Decision] = {v: k for k, v in SEVERITY.items()}
 NO_SESSION: frozenset[Decision] = frozenset(
     {Decision.REFER_URGENT, Decision.REFER, Decision.POSTPONE, Decision.CLEARANCE_REQUIRED}
 )
+# Decisions a valid physician clearance turns into "modify" (never refer_urgent).
+CLEARABLE: frozenset[Decision] = frozenset({Decision.CLEARANCE_REQUIRED, Decision.REFER})
+# Decisions the therapist must answer with a referral decision.
+ACTIONABLE: frozenset[Decision] = frozenset(
+    {Decision.REFER_URGENT, Decision.REFER, Decision.CLEARANCE_REQUIRED}
+)
+
+# colour, booking status code, short name (en, es), advice (en, es).
+_DECISION_TEXT: dict[Decision, tuple[str, str, dict[str, str], dict[str, str]]] = {
+    Decision.REFER_URGENT: (
+        "danger",
+        "referral",
+        {"en": "Refer urgently", "es": "Derivar con urgencia"},
+        {
+            "en": "Refer urgently: no massage today",
+            "es": "Derivar con urgencia: hoy no hay masaje",
+        },
+    ),
+    Decision.REFER: (
+        "danger",
+        "referral",
+        {"en": "Refer", "es": "Derivar"},
+        {
+            "en": "Refer: no massage until assessed",
+            "es": "Derivar: no hay masaje hasta que se valore",
+        },
+    ),
+    Decision.POSTPONE: (
+        "warning",
+        "reschedule",
+        {"en": "Postpone", "es": "Aplazar"},
+        {"en": "Postpone the session", "es": "Aplazar la sesión"},
+    ),
+    Decision.CLEARANCE_REQUIRED: (
+        "warning",
+        "clearance",
+        {"en": "Physician clearance required", "es": "Se requiere autorización médica"},
+        {
+            "en": "Physician clearance required before massage",
+            "es": "Se requiere autorización médica antes del masaje",
+        },
+    ),
+    Decision.MODIFY: (
+        "info",
+        "ready",
+        {"en": "Modify", "es": "Modificar"},
+        {"en": "Massage with changes", "es": "Masaje con cambios"},
+    ),
+    Decision.PROCEED: (
+        "success",
+        "ready",
+        {"en": "Proceed", "es": "Continuar"},
+        {"en": "Proceed", "es": "Continuar"},
+    ),
+}
 
 
 def _labels(pairs: dict[str, tuple[str, str]]) -> Mapping[str, Mapping[str, str]]:

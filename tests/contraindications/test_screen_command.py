@@ -103,3 +103,14 @@ def test_screen_exits_non_zero_on_bad_input_from_the_shell(ruleset, tmp_path):
     assert result.returncode != 0
     assert "malformed JSON" in result.stderr
     assert result.stdout == ""
+
+
+def test_output_groups_findings_by_the_answers_that_triggered_them(ruleset):
+    result = run_screen(str(EXAMPLES / "pregnant_with_plan.json"))
+    groups = result["finding_groups"]
+    assert sorted(r for g in groups for r in g["rule_ids"]) == sorted(
+        f["rule_id"] for f in result["findings"]
+    )
+    pregnant = [g for g in groups if g["matched"] == {"pregnant": "yes"}]
+    assert len(pregnant) == 1
+    assert len(pregnant[0]["rule_ids"]) >= 3

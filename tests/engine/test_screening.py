@@ -158,3 +158,39 @@ def test_ruleset_loaded_once_is_reused() -> None:
     rs = load_ruleset({"version": "x", "rules": one}, load_default_catalogue())
     assert len(rs) == 1
     assert screen(rs, answers(blood_in_urine=True)).decision is Decision.REFER_URGENT
+
+
+def test_an_any_over_several_questions_is_indexed_under_each() -> None:
+    rs = load_default_ruleset()
+    gates = rs.by_id["GENERAL-FEVER"].when.gates
+    assert {(g.qid, g.values) for g in gates} == {
+        ("fever_chills", frozenset({True})),
+        ("feel_unwell", frozenset({True})),
+    }
+    index = rs.index
+    fever = index.rules.index(rs.by_id["GENERAL-FEVER"])
+    assert fever not in index.always
+    assert fever not in index.candidates({"fever_chills": False, "feel_unwell": False})
+    assert fever in index.candidates({"fever_chills": False, "feel_unwell": True})
+    assert fever in index.candidates({"fever_chills": True})
+    # The shipped rule set has no rule left that must be tested on every screening.
+    assert index.always == ()
+
+
+def test_gated_and_ungated_screening_agree_on_every_rule_case() -> None:
+    from tests.engine.test_rule_cases import CASES, build_answers
+
+    rs = load_default_ruleset()
+    ungated = RuleSet(
+        rs.version,
+        rs.rules,
+        rs.checksum,
+        rs.catalogue_version,
+        rs.by_id,
+        RuleIndex.build(rs.rules, use_gates=False),
+    )
+    for name, case in CASES:
+        a = validate_answers(load_default_catalogue(), build_answers(case))
+        cleared = frozenset(case.get("cleared_rule_ids", ()))
+        got = screen(rs, a, cleared_rule_ids=cleared).to_dict()
+        assert got == screen(ungated, a, cleared_rule_ids=cleared).to_dict(), name

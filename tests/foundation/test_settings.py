@@ -10,6 +10,7 @@ PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij",
+    "AUDIT_HMAC_KEY": "an-audit-chain-key-that-is-long-and-random-9876543210-zyxwvutsrqpo",
     "ALLOWED_HOSTS": "clinic.example.com",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/massage_screening",
 }
@@ -35,7 +36,7 @@ def test_check_deploy_is_clean_in_production():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "AUDIT_HMAC_KEY"])
 def test_production_refuses_to_start_without_required_settings(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = run_manage("check", env=env)
@@ -93,3 +94,16 @@ def test_development_still_accepts_a_short_key():
     env = {"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x", "DEBUG": "true"}
     result = run_manage("check", env={**env, "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"]})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("short-key", "AUDIT_HMAC_KEY is too weak"),
+        (PRODUCTION_ENV["SECRET_KEY"], "AUDIT_HMAC_KEY must not be the SECRET_KEY"),
+    ],
+)
+def test_production_refuses_a_weak_or_reused_audit_key(key, message):
+    result = run_manage("check", env={**PRODUCTION_ENV, "AUDIT_HMAC_KEY": key})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -79,6 +79,16 @@ def _tables(conn) -> set[str]:
 ADDED_COLUMNS = {
     ("contraindications_treatmentplan", "region_pressure"): "{}",  # default pressure everywhere
 }
+# Columns a migration rewrites on purpose: audit/migrations/0005 and 0006 re-chain the audit
+# trail and the history tables with an HMAC (after verifying the old SHA-256 chains); the test
+# checks the new chains verify.
+HISTORY_HASHES = ("history_prev_hash", "history_hash")
+RECHAINED = {
+    "audit_auditevent": ("prev_hash", "hash"),
+    "clients_historicalclient": HISTORY_HASHES,
+    "intake_historicalintake": HISTORY_HASHES,
+    "contraindications_historicalrulesetversion": HISTORY_HASHES,
+}
 
 
 def _columns(conn, table: str) -> list[str]:
@@ -87,18 +97,29 @@ def _columns(conn, table: str) -> list[str]:
         "WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
         [table],
     ).fetchall()
-    return [row[0] for row in rows if (table, row[0]) not in ADDED_COLUMNS]
+    return [
+        row[0]
+        for row in rows
+        if (table, row[0]) not in ADDED_COLUMNS and row[0] not in RECHAINED.get(table, ())
+    ]
 
 
 def _fingerprint(conn, table: str) -> tuple[int, str]:
-    # Every row, every column it had before, in a stable order: equal fingerprints mean equal
-    # contents.
+    # Every row, every column it had before (but the re-chained hashes), in a stable order:
+    # equal fingerprints mean equal contents.
     row = "ROW(" + ", ".join(f't."{c}"' for c in _columns(conn, table)) + ")::text"
     count, digest = conn.execute(
         f"SELECT count(*), md5(coalesce(string_agg({row}, chr(10) ORDER BY {row}), '')) "  # noqa: S608
         f'FROM "{table}" t'
     ).fetchone()
     return count, digest
+
+
+def _hashes(conn) -> set[str]:
+    found = set()
+    for table, (_, column) in RECHAINED.items():
+        found |= {row[0] for row in conn.execute(f"SELECT {column} FROM {table}").fetchall()}  # noqa: S608
+    return found
 
 
 def _manage(*args: str, database: str) -> subprocess.CompletedProcess:
@@ -125,6 +146,8 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         before = {t: _fingerprint(conn, t) for t in before_tables - DJANGO_BOOKKEEPING}
     assert before["contraindications_screening"][0] > 0
     assert before["audit_auditevent"][0] > 0
+    with psycopg.connect(_server_dsn(legacy_database), autocommit=True) as conn:
+        sha256_hashes = _hashes(conn)
 
     migrated = _manage("migrate", "--no-input", database=legacy_database)
     assert migrated.returncode == 0, migrated.stderr
@@ -138,6 +161,9 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         for (table, column), value in ADDED_COLUMNS.items():
             values = conn.execute(f'SELECT DISTINCT "{column}"::text FROM "{table}"').fetchall()  # noqa: S608
             assert values == [(value,)], (table, column)
+        # Every event and history row was re-chained with the keyed hash (none keeps its plain
+        # SHA-256).
+        assert not _hashes(conn) & sha256_hashes
         # Per-clinic rule sets: every clinic, and the installation default, keep the version
         # that was in use (the one activated last), as an append-only activation row.
         in_use = conn.execute(
@@ -159,7 +185,9 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
         }
     assert {"audit_auditevent", "clients_historicalclient", "intake_historicalintake",
             "contraindications_historicalrulesetversion", "intake_intake",
-            "rules_rulesetactivation"} <= triggers  # fmt: skip
+            "rules_rulesetactivation", "contraindications_screening",
+            "contraindications_referraldecision",
+            "contraindications_physicianclearance"} <= triggers  # fmt: skip
 
     verified = _manage("verify_audit", database=legacy_database)
     assert verified.returncode == 0, verified.stdout + verified.stderr

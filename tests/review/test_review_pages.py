@@ -55,7 +55,9 @@ def test_therapist_reads_findings_with_question_wording_and_source(
     assert "Refer urgently: no massage today" in text
     assert "Blood in the urine" in text
     assert "Have you seen blood in your urine, or urine that looks pink, red or brown?" in text
-    assert "000_ba67d9629a9ad6de.txt" in text
+    # The readable citation, never the seed file name (issue 17).
+    assert "The question of whether a massage can ease pain felt in the flank" in text
+    assert ".txt" not in text
     assert "serious indicator that necessitates urgent medical attention" in text
     assert 'data-region="lumbar_spine" data-state="avoid"' in text
     assert 'data-region="flank_left" data-state="capped"' in text
@@ -221,3 +223,20 @@ def test_urgent_override_without_confirmation_is_shown_as_an_error(
     assert page.status_code == 200
     assert "second confirmation" in page.text
     assert not ReferralDecision.objects.exists()
+
+
+def test_findings_with_the_same_cause_show_as_one_block(client, therapist, pregnant_screening):
+    login(client, therapist)
+    page = client.get(reverse("review:screening", args=[pregnant_screening.public_id]))
+    assert page.status_code == 200
+    text = page.text
+    blocks = text.split('<article class="card finding-group')[1:]
+    pregnant = [b for b in blocks if 'data-rule-id="PREGNANCY-ACUPOINTS"' in b]
+    assert len(pregnant) == 1
+    block = pregnant[0]
+    for rule_id in ("PREGNANCY-ACUPOINTS", "PREGNANCY-DEEP-TISSUE", "PREGNANCY-ESSENTIAL-OILS"):
+        assert f'data-rule-id="{rule_id}"' in block
+    assert "These answers trigger 3 rules" in block
+    # The answer appears once in the block, not once per rule.
+    assert block.count("Are you pregnant") == 1
+    assert "Acupoints to avoid" in block  # each rule's own constraints

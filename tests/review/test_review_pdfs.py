@@ -80,7 +80,10 @@ def test_summary_text_matches_the_screening(referred, tmp_path):
     for finding in referred.findings:
         assert finding["title"] in flat
         assert finding["rule_id"] in flat
-        assert finding["source"].get("seed", "") in flat  # non-seed sources: see issue 17
+    # Readable citations with the quoted passage; the seed file name stays in the record.
+    assert 'Source: "The question of whether a massage can ease pain felt in the flank' in flat
+    assert "serious indicator that necessitates urgent medical attention" in flat
+    assert ".txt" not in flat
     assert "Have you seen blood in your urine" in flat
     assert "Maximum pressure 3 - moderate" in flat
     assert "Avoid areas Lowest ribs (back), Lower back, on the spine" in flat
@@ -221,3 +224,15 @@ def test_weasyprint_is_imported_only_when_a_pdf_is_rendered():
         check=True,
     )
     assert out.stdout.strip() == "False"
+
+
+def test_summary_groups_findings_by_the_answers_behind_them(pregnant_screening, tmp_path):
+    document = pdf.summary_pdf(screening=pregnant_screening)
+    flat = " ".join(pdf_text(document.content, tmp_path).split())
+    assert "These answers trigger 3 rules" in flat
+    # "Are you pregnant? Yes" once for the three rules it triggers, once for positioning
+    # (which also reads the weeks): not once per finding.
+    assert flat.count("Are you pregnant, or could you be?") == 2
+    for finding in pregnant_screening.findings:
+        assert finding["title"] in flat
+    assert ".txt" not in flat

@@ -257,3 +257,16 @@ def test_demo_reviews_seed_every_kind_of_record(ruleset, clinic, therapist):
     assert lucia.region_pressure == {"abdomen": 1}
     assert screenings["Grace Okafor (cleared)"].decision == "modify"
     assert PhysicianClearance.objects.count() == 1
+
+
+def test_each_finding_is_also_a_row_for_the_owners_figures(pregnant_screening):
+    from review.models import ScreeningFinding
+
+    rows = ScreeningFinding.objects.filter(screening=pregnant_screening)
+    assert sorted(rows.values_list("rule_id", "decision")) == sorted(
+        (f["rule_id"], f["decision"]) for f in pregnant_screening.findings
+    )
+    row = rows.first()
+    assert row.clinic_id == pregnant_screening.clinic_id
+    assert row.created_at == pregnant_screening.created_at
+    assert row.category == "pregnancy"

@@ -10,7 +10,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Clinic
-from contraindications.engine import EngineError, Plan, screen, validate_answers
+from contraindications.engine import EngineError, Plan, grouped_findings, screen, validate_answers
 from rules.selectors import NoActiveRuleSet, active_version, compiled
 
 ENVELOPE_KEYS = {"answers", "plan", "cleared_rule_ids"}
@@ -60,7 +60,10 @@ class Command(BaseCommand):
         except TypeError as exc:
             raise CommandError(f"plan: {exc}") from exc
         result = screen(ruleset, answers, plan=plan, cleared_rule_ids=frozenset(cleared))
-        self.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        output = result.to_dict()
+        # The same findings grouped by the answers that triggered them, as the screen shows them.
+        output["finding_groups"] = grouped_findings(output["findings"])
+        self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
 
     def _read(self, path):
         try:
