@@ -199,7 +199,7 @@ def _card(finding: Mapping, indicator: str, card_uuid: str, appointment) -> dict
 # ---------------------------------------------------------------- feedback
 
 
-def record_feedback(*, token, body: Any, request) -> int:
+def record_feedback(*, token, body: Any, ip) -> int:
     """Record each card's outcome: on a referral finding, as a referral decision (accepted:
     the appointment was not booked, so the session is postponed; overridden: booked anyway, with
     the reason); on any other finding, as an audit event. Returns how many were recorded."""
@@ -208,12 +208,12 @@ def record_feedback(*, token, body: Any, request) -> int:
     recorded = 0
     with transaction.atomic():
         for item in body["feedback"]:
-            _record_one(token, item, request)
+            _record_one(token, item, ip)
             recorded += 1
     return recorded
 
 
-def _record_one(token, item, request) -> None:
+def _record_one(token, item, ip) -> None:
     if not isinstance(item, Mapping) or item.get("outcome") not in ("accepted", "overridden"):
         raise CdsError("each feedback needs outcome accepted or overridden", "bad_feedback")
     card_id = selectors.parse_uuid(str(item.get("card", "")))
@@ -235,7 +235,7 @@ def _record_one(token, item, request) -> None:
             action=AuditEvent.Action.DECIDE,
             target=card.screening or token,
             detail=f"CDS Hooks card {outcome}: {card.rule_id}",
-            request=request,
+            ip=ip,
         )
         return
     if outcome == "overridden" and card.decision == Decision.REFER_URGENT.value:
@@ -256,7 +256,7 @@ def _record_one(token, item, request) -> None:
             action=action,
             decided_by=token.created_by,
             reason=reason or f"CDS Hooks card accepted via token {token.prefix}: not booked",
-            request=request,
+            ip=ip,
         )
     except ReviewError as e:
         raise CdsError(str(e), e.code, 422) from e

@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 
+from config.client_ip import client_ip
 from interop.api import BadJSONBody, json_body, token_required
 from interop.cds import SERVICE_ID, CdsError, cards_for, discovery, record_feedback
 from interop.models import ApiToken
@@ -16,7 +17,7 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 
 @token_required(content_type=JSON)
 def services(request):
-    record_api_call(token=request.api_token, request=request, what="CDS Hooks discovery")
+    record_api_call(token=request.api_token, ip=client_ip(request), what="CDS Hooks discovery")
     return JsonResponse(discovery())
 
 
@@ -31,7 +32,10 @@ def service(request, service_id):
     except CdsError as e:
         return _error(e.status, e.code, str(e))
     record_api_call(
-        token=request.api_token, request=request, target=client, what="CDS Hooks appointment-book"
+        token=request.api_token,
+        ip=client_ip(request),
+        target=client,
+        what="CDS Hooks appointment-book",
     )
     return JsonResponse(cards)
 
@@ -42,11 +46,11 @@ def feedback(request, service_id):
         return _error(404, "unknown_service", f"No service {service_id!r}.")
     try:
         recorded = record_feedback(
-            token=request.api_token, body=json_body(request), request=request
+            token=request.api_token, body=json_body(request), ip=client_ip(request)
         )
     except BadJSONBody as e:
         return _error(400, e.code, str(e))
     except CdsError as e:
         return _error(e.status, e.code, str(e))
-    record_api_call(token=request.api_token, request=request, what="CDS Hooks feedback")
+    record_api_call(token=request.api_token, ip=client_ip(request), what="CDS Hooks feedback")
     return JsonResponse({"recorded": recorded})

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
 from accounts.roles import Role
+from config.client_ip import client_ip
 from interop.models import ApiToken
 from interop.selectors import parse_uuid
 from interop.services import TokenError, issue_token, revoke_token
@@ -32,7 +33,7 @@ def tokens(request):
                 scope=request.POST.get("scope", ApiToken.Scope.READ),
                 lifetime=timedelta(days=days),
                 created_by=request.user,
-                request=request,
+                ip=client_ip(request),
             )
         except TokenError as e:
             messages.error(request, str(e))
@@ -55,6 +56,6 @@ def revoke(request, public_id):
     token = ApiToken.objects.filter(clinic_id=request.user.clinic_id, public_id=pid).first()
     if token is None:
         raise Http404
-    revoke_token(token=token, revoked_by=request.user, request=request)
+    revoke_token(token=token, revoked_by=request.user, ip=client_ip(request))
     messages.success(request, f"Token “{token.name}” is revoked.")
     return redirect("interop:tokens")

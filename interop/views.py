@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from config.client_ip import client_ip
 from interop import mapping, selectors
 from interop.api import (
     BadJSONBody,
@@ -51,12 +52,14 @@ def search(request, resource_type):
     offset, count = paging(request)
     if resource_type == "Questionnaire":
         found = selectors.questionnaires(clinic_id)
-        record_api_call(token=request.api_token, request=request, what="FHIR search Questionnaire")
+        record_api_call(
+            token=request.api_token, ip=client_ip(request), what="FHIR search Questionnaire"
+        )
         page = found[offset : offset + count]
         return _searchset(request, page, offset=offset, count=count, total=len(found))
     if resource_type == "Patient":
         clients, total = selectors.clients_page(clinic_id, offset=offset, count=count)
-        record_api_call(token=request.api_token, request=request, what="FHIR search Patient")
+        record_api_call(token=request.api_token, ip=client_ip(request), what="FHIR search Patient")
         resources = [selectors.patient_resource(c) for c in clients]
         return _searchset(request, resources, offset=offset, count=count, total=total)
     client = _patient_filter(request)
@@ -69,7 +72,7 @@ def search(request, resource_type):
     page = list(intakes[offset : offset + count])
     record_api_call(
         token=request.api_token,
-        request=request,
+        ip=client_ip(request),
         target=client or None,
         what=f"FHIR search {resource_type}",
     )
@@ -99,7 +102,7 @@ def read(request, resource_type, resource_id):
         return not_found()
     record_api_call(
         token=request.api_token,
-        request=request,
+        ip=client_ip(request),
         target=target,
         what=f"FHIR read {resource_type}",
     )
@@ -123,7 +126,7 @@ def everything(request, resource_id):
         *selectors.intake_resources(intakes[offset : offset + count], kinds),
     ]
     record_api_call(
-        token=request.api_token, request=request, target=client, what="FHIR $everything"
+        token=request.api_token, ip=client_ip(request), target=client, what="FHIR $everything"
     )
     return _searchset(request, resources, offset=offset, count=count, total=total)
 
@@ -138,5 +141,5 @@ def screen(request):
         return outcome(400, "structure", f"{e.code}: {e}")
     except ScreenRequestError as e:
         return outcome(422, "invalid", f"{e.code}: {e}")
-    record_api_call(token=request.api_token, request=request, what="FHIR $screen")
+    record_api_call(token=request.api_token, ip=client_ip(request), what="FHIR $screen")
     return fhir_response(screening_bundle(screened, response, base_url(request)))
