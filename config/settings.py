@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "review",
     "visits",
     "previsit",
+    "interop",
     "oversight",
     "ops",
     "demo",

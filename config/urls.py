@@ -16,5 +16,8 @@ urlpatterns = [
     path("", include("previsit.urls")),
     path("review/", include("review.urls")),
     path("oversight/", include("oversight.urls")),
+    path("fhir/r4/", include("interop.urls")),
+    path("interop/", include("interop.owner_urls")),
+    path("", include("interop.cds_urls")),
     path("admin/", admin.site.urls),
 ]

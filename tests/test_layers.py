@@ -21,6 +21,7 @@ LAYERS = [
     "review",  # screenings, plans, decisions, clearances, PDFs
     "visits",  # the front desk's day: submit then screen, the client page, the kiosk
     "previsit",  # the intake sent to the client's phone before the visit
+    "interop",  # FHIR R4 API and the CDS Hooks service, for other systems
     "oversight",  # what owners see
     "ops",  # backup and restore
     "demo",  # the demo clinic

@@ -82,6 +82,16 @@ MATRIX = {
     "previsit:closed": (410, KIOSK, 410, 410, 410, 410),
     "previsit:send": (LOGIN, KIOSK, 405, 405, 405, 405),
     "previsit:revoke": (LOGIN, KIOSK, 405, 405, 405, 405),
+    "interop:tokens": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "interop:revoke_token": (LOGIN, KIOSK, 403, 403, 405, 405),
+    # The FHIR API takes a bearer token, never a session (tests/interop/test_api.py).
+    "fhir:screen": (405, KIOSK, 405, 405, 405, 405),
+    "fhir:everything": (401, KIOSK, 401, 401, 401, 401),
+    "fhir:search": (401, KIOSK, 401, 401, 401, 401),
+    "fhir:read": (401, KIOSK, 401, 401, 401, 401),
+    "cds:services": (401, KIOSK, 401, 401, 401, 401),
+    "cds:service": (405, KIOSK, 405, 405, 405, 405),
+    "cds:feedback": (405, KIOSK, 405, 405, 405, 405),
     # The admin is one gate (config/admin_site.py): owners only; its pages share it.
     "admin:index": (LOGIN, KIOSK, 403, 403, 200, 200),
 }
@@ -137,6 +147,11 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "previsit:open": {"token": "x" * 43},
         "previsit:send": {"public_id": client_record.public_id},
         "previsit:revoke": {"public_id": client_record.public_id},
+        "interop:revoke_token": {"public_id": client_record.public_id},
+        "cds": {"service_id": "massage-contraindications"},
+        "fhir:everything": {"resource_id": str(client_record.public_id)},
+        "fhir:search": {"resource_type": "Patient"},
+        "fhir:read": {"resource_type": "Patient", "resource_id": str(client_record.public_id)},
     }
     users = {
         "front_desk": front_desk,

@@ -105,6 +105,9 @@ class Command(BaseCommand):
         logins = [self._staff(clinic, *row) for row in DEMO_STAFF]
         logins.append(self._staff(other, "hillside", "Hal", "Side", Role.THERAPIST, False))
         self._clients(clinic, owner=User.objects.get(username="owner"))
+        from demo.interop import seed_demo_token
+
+        api_token = seed_demo_token(clinic, User.objects.get(username="owner"))
         from demo.intakes import seed_demo_intakes
         from demo.oversight import seed_demo_oversight
         from demo.review import seed_demo_reviews
@@ -119,6 +122,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Log in at {_url(address)} with:")
         for username, password, role, clinic_name in logins:
             self.stdout.write(f"  {role:<11} {username:<10} {password}   ({clinic_name})")
+        self.stdout.write(
+            f"FHIR API and CDS Hooks token ({clinic.name}, docs/INTEROP.md): {api_token}"
+        )
         if settings.TWO_FACTOR_ROLES:
             self.stdout.write(
                 "Therapists and owners set up two-factor authentication (an authenticator app) "
