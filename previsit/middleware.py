@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
+from config.client_ip import client_ip
 from intake.kiosk import KIOSK_NAMESPACE
 from intake.kiosk import SESSION_KEY as KIOSK_KEY
 from previsit import services
@@ -74,7 +75,7 @@ class PrevisitMiddleware:
         after = request.session.get(KIOSK_KEY) or {}
         if after.get("done") and after.get("remote") == link_id:
             # The kiosk's submit (visits.services.submit_and_screen) has just finished.
-            services.record_completed(link_id=link_id, request=request)
+            services.record_completed(link_id=link_id, ip=client_ip(request))
         if (
             match
             and match.namespace == KIOSK_NAMESPACE

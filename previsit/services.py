@@ -32,10 +32,10 @@ class Issued:
     token: str
 
 
-def _audit(link, action, detail, *, request=None, actor=None):
+def _audit(link, action, detail, *, ip=None, actor=None):
     record_event(
         actor=actor, clinic_id=link.clinic_id, action=action, target=link, detail=detail,
-        request=request,
+        ip=ip,
     )  # fmt: skip
 
 
@@ -61,7 +61,7 @@ def _queue(link: PrevisitLink, kind: str, *, code_counter: int = 0) -> list[Deli
 
 @transaction.atomic
 def issue_link(
-    *, client: Client, channel: str, visit_at: datetime, issued_by, request=None
+    *, client: Client, channel: str, visit_at: datetime, issued_by, ip: str | None = None
 ) -> Issued:
     """A new link for the client's intake, sent by `channel`; earlier open links stop working."""
     if channel not in PrevisitLink.Channel.values:
@@ -70,7 +70,7 @@ def issue_link(
         raise PrevisitError("the visit must be in the future", "visit_in_past")
     _channels_possible(client, channel)
     try:
-        intake = start_intake(client=client, started_by=issued_by, request=request)
+        intake = start_intake(client=client, started_by=issued_by, ip=ip)
     except IntakeError as error:
         raise PrevisitError(str(error), error.code) from error
     now = timezone.now()
@@ -79,7 +79,7 @@ def issue_link(
     ):
         old.revoked_at, old.revoked_reason = now, PrevisitLink.Closed.REPLACED
         old.save(update_fields=["revoked_at", "revoked_reason"])
-        _audit(old, AuditEvent.Action.UPDATE, "previsit link replaced", request=request,
+        _audit(old, AuditEvent.Action.UPDATE, "previsit link replaced", ip=ip,
                actor=issued_by)  # fmt: skip
     nonce = tokens.new_nonce()
     token = tokens.link_token(nonce)
@@ -97,19 +97,19 @@ def issue_link(
         created_by=issued_by,
         expires_at=now + timedelta(hours=client.clinic.previsit_link_hours),
     )
-    _audit(link, AuditEvent.Action.CREATE, f"previsit link sent ({channel})", request=request,
+    _audit(link, AuditEvent.Action.CREATE, f"previsit link sent ({channel})", ip=ip,
            actor=issued_by)  # fmt: skip
     _queue(link, Delivery.Kind.LINK)
     return Issued(link=link, token=token)
 
 
 @transaction.atomic
-def revoke_link(*, link: PrevisitLink, revoked_by, request=None) -> PrevisitLink:
+def revoke_link(*, link: PrevisitLink, revoked_by, ip: str | None = None) -> PrevisitLink:
     link = PrevisitLink.objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is None and link.completed_at is None:
         link.revoked_at, link.revoked_reason = timezone.now(), PrevisitLink.Closed.REVOKED
         link.save(update_fields=["revoked_at", "revoked_reason"])
-        _audit(link, AuditEvent.Action.UPDATE, "previsit link revoked", request=request,
+        _audit(link, AuditEvent.Action.UPDATE, "previsit link revoked", ip=ip,
                actor=revoked_by)  # fmt: skip
     return link
 
@@ -132,42 +132,42 @@ def refresh_closed(link: PrevisitLink) -> str | None:
     return reason
 
 
-def record_open(*, link: PrevisitLink, request) -> None:
+def record_open(*, link: PrevisitLink, ip: str | None) -> None:
     PrevisitLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
-    _audit(link, AuditEvent.Action.VIEW, "previsit link opened", request=request)
+    _audit(link, AuditEvent.Action.VIEW, "previsit link opened", ip=ip)
 
 
-def record_refused(*, link: PrevisitLink, reason: str, request) -> None:
-    _audit(link, AuditEvent.Action.VIEW, f"previsit link refused ({reason})", request=request)
+def record_refused(*, link: PrevisitLink, reason: str, ip: str | None) -> None:
+    _audit(link, AuditEvent.Action.VIEW, f"previsit link refused ({reason})", ip=ip)
 
 
 @transaction.atomic
-def _failed(link: PrevisitLink, what: str, request) -> PrevisitLink:
+def _failed(link: PrevisitLink, what: str, ip: str | None) -> PrevisitLink:
     """Counts a wrong answer; the fifth locks the link (front desk see it on the client page)."""
     PrevisitLink.objects.filter(pk=link.pk, failed_checks__lt=MAX_FAILED_CHECKS).update(
         failed_checks=F("failed_checks") + 1
     )
     link.refresh_from_db()
     _audit(link, AuditEvent.Action.UPDATE, f"previsit identity check failed ({what})",
-           request=request)  # fmt: skip
+           ip=ip)  # fmt: skip
     if link.failed_checks >= MAX_FAILED_CHECKS and link.locked_at is None:
         link.locked_at = timezone.now()
         link.save(update_fields=["locked_at"])
-        _audit(link, AuditEvent.Action.UPDATE, "previsit link locked", request=request)
+        _audit(link, AuditEvent.Action.UPDATE, "previsit link locked", ip=ip)
     return link
 
 
-def check_date_of_birth(*, link: PrevisitLink, given: date | None, request) -> bool:
+def check_date_of_birth(*, link: PrevisitLink, given: date | None, ip: str | None) -> bool:
     if link.closed() is not None:
         raise PrevisitError("this link is closed", "closed")
     if given is not None and given == link.client.date_of_birth:
         return True
-    _failed(link, "date of birth", request)
+    _failed(link, "date of birth", ip)
     return False
 
 
 @transaction.atomic
-def send_code(*, link: PrevisitLink, request=None) -> bool:
+def send_code(*, link: PrevisitLink, ip: str | None = None) -> bool:
     """Send a new one-time code unless one went out a moment ago or too many were sent."""
     link = PrevisitLink.objects.select_for_update().get(pk=link.pk)
     now = timezone.now()
@@ -181,11 +181,11 @@ def send_code(*, link: PrevisitLink, request=None) -> bool:
     link.code_sent_at = now
     link.save(update_fields=["code_counter", "code_sent_at"])
     _queue(link, Delivery.Kind.CODE, code_counter=link.code_counter)
-    _audit(link, AuditEvent.Action.UPDATE, "previsit code sent", request=request)
+    _audit(link, AuditEvent.Action.UPDATE, "previsit code sent", ip=ip)
     return True
 
 
-def check_code(*, link: PrevisitLink, given: str, request) -> bool:
+def check_code(*, link: PrevisitLink, given: str, ip: str | None) -> bool:
     link.refresh_from_db()
     if link.closed() is not None:
         raise PrevisitError("this link is closed", "closed")
@@ -193,13 +193,13 @@ def check_code(*, link: PrevisitLink, given: str, request) -> bool:
     expected = tokens.one_time_code(link.nonce, link.code_counter)
     if link.code_counter and fresh and tokens.codes_match(given.strip()[:12], expected):
         return True
-    _failed(link, "code", request)
+    _failed(link, "code", ip)
     return False
 
 
-def record_verified(*, link: PrevisitLink, request) -> None:
+def record_verified(*, link: PrevisitLink, ip: str | None) -> None:
     PrevisitLink.objects.filter(pk=link.pk).update(verified_at=timezone.now())
-    _audit(link, AuditEvent.Action.VIEW, "previsit identity confirmed", request=request)
+    _audit(link, AuditEvent.Action.VIEW, "previsit identity confirmed", ip=ip)
 
 
 def record_section(*, link_id: int, section: str) -> None:
@@ -208,14 +208,14 @@ def record_section(*, link_id: int, section: str) -> None:
     )
 
 
-def record_completed(*, link_id: int, request) -> None:
+def record_completed(*, link_id: int, ip: str | None) -> None:
     updated = PrevisitLink.objects.filter(pk=link_id, completed_at__isnull=True).update(
         completed_at=timezone.now()
     )
     if updated:
         link = PrevisitLink.objects.get(pk=link_id)
         _audit(link, AuditEvent.Action.UPDATE, "previsit intake submitted online",
-               request=request)  # fmt: skip
+               ip=ip)  # fmt: skip
 
 
 def due_reminders(now=None):

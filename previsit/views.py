@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import ALL_STAFF, role_required
 from clients.selectors import get_client_for
+from config.client_ip import client_ip
 from intake import kiosk
 from previsit import services
 from previsit.forms import CodeForm, DateOfBirthForm, SendLinkForm
@@ -40,7 +41,7 @@ def send(request, public_id):
             channel=form.cleaned_data["channel"],
             visit_at=form.cleaned_data["visit_at"],
             issued_by=request.user,
-            request=request,
+            ip=client_ip(request),
         )
     except services.PrevisitError as error:
         messages.error(request, f"The link was not sent: {error}.")
@@ -55,7 +56,7 @@ def revoke(request, public_id):
     link = get_object_or_404(
         PrevisitLink.objects.filter(clinic_id=request.user.clinic_id), public_id=public_id
     )
-    services.revoke_link(link=link, revoked_by=request.user, request=request)
+    services.revoke_link(link=link, revoked_by=request.user, ip=client_ip(request))
     messages.success(request, "The link no longer works.")
     return redirect("visits:client", public_id=link.client.public_id)
 
@@ -89,9 +90,9 @@ def open_link(request, token):
         return render(request, "previsit/closed.html", {"why": "unknown"}, status=404)
     reason = services.refresh_closed(link)
     if reason is not None:
-        services.record_refused(link=link, reason=reason, request=request)
+        services.record_refused(link=link, reason=reason, ip=client_ip(request))
         return redirect(reverse("previsit:closed") + f"?why={reason}")
-    services.record_open(link=link, request=request)
+    services.record_open(link=link, ip=client_ip(request))
     request.session.cycle_key()
     request.session[SESSION_KEY] = {"link": link.pk, "dob": False}
     return redirect("previsit:verify")
@@ -128,12 +129,12 @@ def verify(request):
     error = None
     if request.method == "POST":
         given = form.cleaned_data["date_of_birth"] if form.is_valid() else None
-        if services.check_date_of_birth(link=link, given=given, request=request):
+        if services.check_date_of_birth(link=link, given=given, ip=client_ip(request)):
             if link.identity == "dob":
                 return _enter(request, link)
             state["dob"] = True
             request.session[SESSION_KEY] = state
-            services.send_code(link=link, request=request)
+            services.send_code(link=link, ip=client_ip(request))
             return redirect("previsit:code")
         if link.locked_at is not None:
             return _closed(request, PrevisitLink.Closed.LOCKED)
@@ -161,13 +162,13 @@ def code(request):
     form = CodeForm(request.POST or None)
     error = None
     if request.method == "POST" and request.POST.get("again"):
-        sent = services.send_code(link=link, request=request)
+        sent = services.send_code(link=link, ip=client_ip(request))
         form = CodeForm()
         if not sent:
             error = _("A code was sent a moment ago. Please wait a minute.")
     elif request.method == "POST":
         given = form.cleaned_data["code"] if form.is_valid() else ""
-        if services.check_code(link=link, given=given, request=request):
+        if services.check_code(link=link, given=given, ip=client_ip(request)):
             return _enter(request, link)
         if link.locked_at is not None:
             return _closed(request, PrevisitLink.Closed.LOCKED)
@@ -185,7 +186,7 @@ def _enter(request, link):
     intake = link.intake
     request.session.flush()
     kiosk.open_remote(request, intake, link_id=link.pk)
-    services.record_verified(link=link, request=request)
+    services.record_verified(link=link, ip=client_ip(request))
     if link.last_section:
         return redirect("kiosk:section", section=link.last_section)
     return redirect("kiosk:home")
