@@ -6,7 +6,7 @@ test:  ## ruff, then the whole test suite on PostgreSQL
 test-fast:  ## the same without the browser tests (no Chromium); extra pytest args: make test-fast ARGS="-k kiosk --reuse-db"
 	scripts/test -m "not browser" $(ARGS)
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy .
 bench: ## benchmarks that print a table (see docs/PERFORMANCE.md)
 	scripts/bench
 loadtest: ## 30 tablets + 10 staff against gunicorn on a throw-away database (docs/PERFORMANCE.md)

@@ -28,7 +28,9 @@ GENESIS = "0" * 64
 def chain_key() -> bytes:
     from django.conf import settings
 
-    return settings.AUDIT_HMAC_KEY.encode("utf-8")
+    key = settings.AUDIT_HMAC_KEY
+    assert isinstance(key, str)  # settings derive or require it (config/settings.py)
+    return key.encode("utf-8")
 
 
 def event_digest(

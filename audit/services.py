@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -9,7 +11,15 @@ CHAIN_LOCK_NAMESPACE = 7_110_001
 
 
 @transaction.atomic
-def record_event(*, actor, clinic_id, action, target, detail="", ip=None) -> AuditEvent:
+def record_event(
+    *,
+    actor: Any,
+    clinic_id: int,
+    action: str,
+    target: Any,
+    detail: str = "",
+    ip: str | None = None,
+) -> AuditEvent:
     """Append one audit event for `target` (any model instance with a clinic).
 
     `ip` is the client address, given by the caller (services get it from the view): services

@@ -1,5 +1,7 @@
 """Workflows that change a client's record; each change is written to the audit trail."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,7 +11,9 @@ from clients.models import Client
 
 
 @transaction.atomic
-def create_client(*, clinic_id, created_by, ip: str | None = None, **fields) -> Client:
+def create_client(
+    *, clinic_id: int, created_by: Any, ip: str | None = None, **fields: Any
+) -> Client:
     client = Client.objects.create(
         clinic_id=clinic_id, created_by=created_by, updated_by=created_by, **fields
     )
@@ -38,7 +42,7 @@ class ClientEditConflict(Exception):
 
 @transaction.atomic
 def update_client(
-    *, client: Client, expected_version: int, updated_by, ip: str | None = None, **fields
+    *, client: Client, expected_version: int, updated_by: Any, ip: str | None = None, **fields: Any
 ) -> Client:
     """Save an edit made from `expected_version` of the record, or raise ClientEditConflict.
 
@@ -74,7 +78,7 @@ def update_client(
 
 
 @transaction.atomic
-def archive_client(*, client: Client, archived_by, ip: str | None = None) -> Client:
+def archive_client(*, client: Client, archived_by: Any, ip: str | None = None) -> Client:
     if client.is_archived:
         return client
     client.archived_at = timezone.now()
@@ -91,7 +95,7 @@ def archive_client(*, client: Client, archived_by, ip: str | None = None) -> Cli
 
 
 @transaction.atomic
-def restore_client(*, client: Client, restored_by, ip: str | None = None) -> Client:
+def restore_client(*, client: Client, restored_by: Any, ip: str | None = None) -> Client:
     if not client.is_archived:
         return client
     client.archived_at = None

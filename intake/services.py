@@ -7,8 +7,10 @@ refuses it too, see migration 0004).
 import calendar
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +29,9 @@ LANGUAGES = ("en", "es")
 
 
 class IntakeError(DomainError):
-    def __init__(self, message: str, code: str, codes=(), field: str | None = None):
+    def __init__(
+        self, message: str, code: str, codes: Iterable[str] = (), field: str | None = None
+    ) -> None:
         super().__init__(message, code, field, codes)
 
 
@@ -56,14 +60,16 @@ def latest_submitted(client: Client) -> Intake | None:
     )
 
 
-def needs_full_renewal(*, last: Intake | None, renewal_months: int, now=None) -> bool:
-    if last is None:
+def needs_full_renewal(
+    *, last: Intake | None, renewal_months: int, now: datetime | None = None
+) -> bool:
+    if last is None or last.submitted_at is None:
         return True
     return last.submitted_at < months_before(now or timezone.now(), renewal_months)
 
 
 @transaction.atomic
-def start_intake(*, client: Client, started_by, ip: str | None = None) -> Intake:
+def start_intake(*, client: Client, started_by: Any, ip: str | None = None) -> Intake:
     """The client's open draft with a fresh kiosk token, or a new intake.
 
     A new intake is an update of the last submitted one (carrying over everything that does
@@ -80,8 +86,8 @@ def start_intake(*, client: Client, started_by, ip: str | None = None) -> Intake
     last = latest_submitted(client)
     catalogue = current_catalogue(client.clinic_id)
     full = needs_full_renewal(last=last, renewal_months=client.clinic.intake_renewal_months)
-    answers = {}
-    if not full:
+    answers: dict[str, Any] = {}
+    if last is not None and not full:
         carried = {
             qid: value
             for qid, value in last.answers.items()
@@ -119,7 +125,7 @@ def _locked_draft(intake_id: int) -> Intake:
 
 @transaction.atomic
 def save_answers(
-    *, intake_id: int, raw: dict, required_in: frozenset[str] = frozenset()
+    *, intake_id: int, raw: dict[str, Any], required_in: frozenset[str] = frozenset()
 ) -> Evaluation:
     """Merge `raw` answers into the draft; keep what is valid, report the rest per question."""
     intake = _locked_draft(intake_id)

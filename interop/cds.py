@@ -266,7 +266,8 @@ def _override_reason(item) -> str:
     given = item.get("overrideReason")
     if not isinstance(given, Mapping):
         raise CdsError("an overridden card needs an overrideReason", "override_needs_reason", 422)
-    reason = given.get("reason") if isinstance(given.get("reason"), Mapping) else {}
+    raw_reason = given.get("reason")
+    reason = raw_reason if isinstance(raw_reason, Mapping) else {}
     parts = [
         str(reason.get("display") or reason.get("code") or ""),
         str(given.get("userComment") or ""),

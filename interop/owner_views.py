@@ -53,6 +53,8 @@ def tokens(request):
 @require_POST
 def revoke(request, public_id):
     pid = parse_uuid(str(public_id))
+    if pid is None:
+        raise Http404
     token = ApiToken.objects.filter(clinic_id=request.user.clinic_id, public_id=pid).first()
     if token is None:
         raise Http404

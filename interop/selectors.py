@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from clients.models import Client
 from intake.models import Intake
@@ -24,8 +25,10 @@ def parse_uuid(text: str) -> uuid.UUID | None:
         return None
 
 
-def _when(dt) -> str | None:
-    return dt.isoformat() if dt is not None else None
+def _when(dt: datetime | None) -> str:
+    # Submitted intakes always carry these moments; an empty string would be invalid FHIR.
+    assert dt is not None
+    return dt.isoformat()
 
 
 # ---------------------------------------------------------------- Questionnaire
@@ -146,15 +149,17 @@ def response_resource(intake: Intake, screening: Screening, version: RuleSetVers
 
 
 def consent_resource(intake: Intake) -> dict:
+    consent = intake.consent
+    assert consent is not None  # a submitted intake names the consent text it agreed to
     return mapping.consent(
         id=str(intake.public_id),
         patient_id=str(intake.client.public_id),
         response_id=str(intake.public_id),
         signed_at=_when(intake.signed_at),
-        consent_version=intake.consent.version,
-        consent_language=intake.consent.language,
-        consent_title=intake.consent.title,
-        consent_text=intake.consent.text,
+        consent_version=consent.version,
+        consent_language=consent.language,
+        consent_title=consent.title,
+        consent_text=consent.text,
     )
 
 

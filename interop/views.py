@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from config.client_ip import client_ip
 from interop import mapping, selectors
 from interop.api import (
@@ -69,20 +71,22 @@ def search(request, resource_type):
     elif client is not None:
         intakes = intakes.filter(client=client)
     total = intakes.count()
-    page = list(intakes[offset : offset + count])
+    intakes_page = list(intakes[offset : offset + count])
     record_api_call(
         token=request.api_token,
         ip=client_ip(request),
         target=client or None,
         what=f"FHIR search {resource_type}",
     )
-    resources = selectors.intake_resources(page, frozenset({resource_type}))
+    resources = selectors.intake_resources(intakes_page, frozenset({resource_type}))
     return _searchset(request, resources, offset=offset, count=count, total=total)
 
 
 @token_required()
 def read(request, resource_type, resource_id):
     clinic_id = request.api_token.clinic_id
+    found: Any
+    target: Any
     if resource_type == "Questionnaire":
         found = selectors.questionnaire(clinic_id, resource_id)
         target = None

@@ -4,8 +4,10 @@ finding (referral, postponement, override), record a physician clearance and re-
 Every function here only ever creates rows: decisions are append-only.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +36,7 @@ class ReviewError(DomainError):
 # --- Plans -------------------------------------------------------------------------------------
 
 
-def parse_plan(data: dict) -> Plan:
+def parse_plan(data: dict[str, Any]) -> Plan:
     """A Plan from JSON-ready data (the JSON endpoint and the form both end here)."""
     try:
         return Plan.from_dict(data)
@@ -51,13 +53,13 @@ class ViolationView:
     kind: str
     item: str
     message: str
-    rules: list[dict]  # [{"id", "title"}]
+    rules: list[dict[str, str]]  # [{"id", "title"}]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "item": self.item, "message": self.message, "rules": self.rules}
 
 
-def describe_check(*, screening: Screening, check: PlanCheck) -> dict:
+def describe_check(*, screening: Screening, check: PlanCheck) -> dict[str, Any]:
     """The check as the plan editor shows it: each violation with the rules behind it."""
     _, ruleset = compiled(screening.ruleset)
     violations = []
@@ -77,7 +79,7 @@ def save_plan(
     *,
     screening: Screening,
     plan: Plan,
-    created_by,
+    created_by: Any,
     override_reason: str = "",
     ip: str | None = None,
 ) -> TreatmentPlan:
@@ -132,9 +134,9 @@ def _findings_by_id(screening: Screening) -> dict[str, Finding]:
 def record_referral_decision(
     *,
     screening: Screening,
-    rule_ids,
+    rule_ids: Iterable[str],
     action: str,
-    decided_by,
+    decided_by: Any,
     referred_to: str = "",
     method: str = "",
     urgency: str = "",
@@ -233,8 +235,8 @@ def record_clearance(
     physician_name: str,
     cleared_on: date,
     expires_on: date,
-    rule_ids,
-    recorded_by,
+    rule_ids: Iterable[str],
+    recorded_by: Any,
     notes: str = "",
     ip: str | None = None,
 ) -> ClearanceResult:
@@ -293,7 +295,7 @@ def record_clearance(
     return ClearanceResult(clearance=clearance, screening=rescreened)
 
 
-def rescreen_with_clearances(*, screening: Screening, performed_by) -> Screening:
+def rescreen_with_clearances(*, screening: Screening, performed_by: Any) -> Screening:
     """Screen the same intake again with the client's valid clearances applied."""
     return screen_intake(
         intake=screening.intake,

@@ -126,7 +126,7 @@ def plan_edit(request, public_id):
                     ip=client_ip(request),
                 )
             except ReviewError as error:
-                form.add_error(error.field, error)
+                form.add_error(error.field, str(error))
                 check = describe_check(screening=screening, check=result)
             else:
                 messages.success(request, "The plan was saved.")
@@ -182,7 +182,7 @@ def referral(request, public_id):
                 **form.cleaned_data,
             )
         except ReviewError as error:
-            form.add_error(error.field, error)
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, "The decision was recorded.")
             return redirect("review:screening", public_id=screening.public_id)
@@ -213,7 +213,7 @@ def clearance(request, public_id):
                 **form.cleaned_data,
             )
         except ReviewError as error:
-            form.add_error(error.field, error)
+            form.add_error(error.field, str(error))
         else:
             messages.success(
                 request, "The clearance was recorded and the intake was screened again with it."

@@ -69,7 +69,14 @@ def check_activation(
         raise ActivationRefused(version, missing)
 
 
-def activate_for_clinic(*, clinic, version, user=None, ip: str | None = None, now=None):
+def activate_for_clinic(
+    *,
+    clinic: Clinic,
+    version: RuleSetVersion,
+    user: Any = None,
+    ip: str | None = None,
+    now: Any = None,
+) -> RuleSetActivation:
     """Put `version` in use for new screenings of `clinic` only; recorded in its chain.
 
     Raises ActivationRefused (recorded) when the clinic requires every rule reviewed and some
@@ -104,7 +111,7 @@ def _activate(
     return activation
 
 
-def _put_in_use_everywhere(version, loaded_by):
+def _put_in_use_everywhere(version: RuleSetVersion, loaded_by: Any) -> None:
     now = timezone.now()
     clinics = [(clinic, active_or_none(clinic)) for clinic in Clinic.objects.order_by("pk")]
     RuleSetActivation.objects.create(clinic=None, version=version, activated_at=now)
@@ -219,7 +226,13 @@ def import_reviews(*, version: RuleSetVersion, data: dict[str, Any]) -> int:
 
 @transaction.atomic
 def store_ruleset(
-    *, rules_data, catalogue_data, source_name="", loaded_by=None, activate=True, reviews_data=None
+    *,
+    rules_data: dict[str, Any],
+    catalogue_data: dict[str, Any],
+    source_name: str = "",
+    loaded_by: Any = None,
+    activate: bool = True,
+    reviews_data: dict[str, Any] | None = None,
 ) -> StoredRuleSet:
     """Validate a rule set against its catalogue and keep it in the installation's library; when
     new, make it the installation default and put it in use in every clinic.

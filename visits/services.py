@@ -5,6 +5,7 @@ joins the two, for the kiosk, the demo, the benchmarks and the tests alike.
 """
 
 import logging
+from typing import Any
 
 from django.db import transaction
 
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def submit_and_screen(*, performed_by=None, **submission) -> Submitted:
+def submit_and_screen(*, performed_by: Any = None, **submission: Any) -> Submitted:
     """Submit the intake (`intake.services.submit_intake`'s keyword arguments) and screen it.
 
     `performed_by`: who screened it (None for the tablet itself). A repeated submit (double

@@ -21,11 +21,11 @@ from typing import Any, Protocol
 from .errors import LogicError
 from .vocabulary import REGIONS
 
-Test = Callable[[dict], bool]
+Test = Callable[[dict[str, Any]], bool]
 # Exactly YYYY-MM-DD: Python's fromisoformat also takes "20260105" and "2026-W02-1", which the
 # kiosk's JavaScript (comparing ISO strings) would order differently.
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-Explain = Callable[[dict], tuple]
+Explain = Callable[[dict[str, Any]], tuple[Any, ...]]
 
 _NUMERIC_OPS = ("eq", "ne", "gt", "gte", "lt", "lte")
 # Which operators each question type supports.
@@ -56,7 +56,7 @@ class Gate:
     is set, the answer is one of ``values`` (or, for list answers, shares one)."""
 
     qid: str
-    values: frozenset | None
+    values: frozenset[Any] | None
     multi: bool
 
 
@@ -163,7 +163,7 @@ def _all(tests: tuple[Test, ...]) -> Test:
         a, b, c = tests
         return lambda d: a(d) and b(d) and c(d)
 
-    def test(d: dict) -> bool:
+    def test(d: dict[str, Any]) -> bool:
         for t in tests:  # noqa: SIM110 - a plain loop beats all() over a generator here
             if not t(d):
                 return False
@@ -180,7 +180,7 @@ def _any(tests: tuple[Test, ...]) -> Test:
         a, b, c = tests
         return lambda d: a(d) or b(d) or c(d)
 
-    def test(d: dict) -> bool:
+    def test(d: dict[str, Any]) -> bool:
         for t in tests:  # noqa: SIM110 - a plain loop beats any() over a generator here
             if t(d):
                 return True
@@ -189,7 +189,7 @@ def _any(tests: tuple[Test, ...]) -> Test:
     return test
 
 
-def _explain_none(d: dict) -> tuple:
+def _explain_none(d: dict[str, Any]) -> tuple[Any, ...]:
     return ()
 
 
@@ -201,7 +201,9 @@ def _explain_any(pairs: tuple[tuple[Test, Explain], ...]) -> Explain:
     return lambda d: tuple(item for t, ex in pairs if t(d) for item in ex(d))
 
 
-def _compile_comparison(spec: dict, questions: Mapping[str, QuestionLike], path: str) -> Condition:
+def _compile_comparison(
+    spec: dict[str, Any], questions: Mapping[str, QuestionLike], path: str
+) -> Condition:
     qid = spec["q"]
     ops = [k for k in spec if k != "q"]
     if len(ops) != 1:
@@ -221,7 +223,7 @@ def _compile_comparison(spec: dict, questions: Mapping[str, QuestionLike], path:
     checked = _check_value(op, value, question, path)
     test = _make_test(op, qid, checked)
 
-    def explain(d: dict) -> tuple:
+    def explain(d: dict[str, Any]) -> tuple[Any, ...]:
         return ((qid, d[qid]),) if qid in d else ()
 
     return Condition(spec, frozenset({qid}), test, explain, _gate(op, qid, checked, question.type))
@@ -299,7 +301,7 @@ def _make_test(op: str, qid: str, v: Any) -> Test:
         return lambda d: d.get(qid) == v
     if op == "ne":
 
-        def ne(d: dict) -> bool:
+        def ne(d: dict[str, Any]) -> bool:
             x = d.get(qid)
             return x is not None and x != v
 
@@ -319,7 +321,7 @@ def _make_test(op: str, qid: str, v: Any) -> Test:
         # Whole-word match; \w on both sides keeps "asa" from matching "masaje".
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)")
 
-        def text(d: dict) -> bool:
+        def text(d: dict[str, Any]) -> bool:
             x = d.get(qid)
             return x is not None and pattern.search(normalise_text(x)) is not None
 
@@ -330,27 +332,27 @@ def _make_test(op: str, qid: str, v: Any) -> Test:
 def _order_test(op: str, qid: str, v: Any) -> Test:
     if op == "gt":
 
-        def gt(d: dict) -> bool:
+        def gt(d: dict[str, Any]) -> bool:
             x = d.get(qid)
             return x is not None and x > v
 
         return gt
     if op == "gte":
 
-        def gte(d: dict) -> bool:
+        def gte(d: dict[str, Any]) -> bool:
             x = d.get(qid)
             return x is not None and x >= v
 
         return gte
     if op == "lt":
 
-        def lt(d: dict) -> bool:
+        def lt(d: dict[str, Any]) -> bool:
             x = d.get(qid)
             return x is not None and x < v
 
         return lt
 
-    def lte(d: dict) -> bool:
+    def lte(d: dict[str, Any]) -> bool:
         x = d.get(qid)
         return x is not None and x <= v
 

@@ -318,6 +318,7 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
             notes=plan.notes,
         )
     else:
+        assert decision is not None  # bare constraints never stop a session
         notes.insert(0, f"No session today: the screening decision is {decision.value}.")
     return PlanCheck(decision, possible, tuple(violations), nearest, tuple(notes))
 

@@ -227,7 +227,7 @@ def _load_rule(raw: Any, catalogue: Catalogue) -> Rule:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise _fail(rid, f"missing or empty {key!r}", "missing_field")
     try:
-        outcome = Decision(raw.get("outcome"))
+        outcome = Decision(str(raw.get("outcome")))
     except ValueError:
         raise _fail(rid, f"unknown decision {raw.get('outcome')!r}", "unknown_decision") from None
     pattern_only = raw.get("pattern_only", False)
@@ -325,7 +325,7 @@ def _pressure(rid: str, value: Any, where: str) -> int:
         )
     if not PRESSURE_MIN <= value <= PRESSURE_MAX:
         raise _fail(rid, f"{where} must be {PRESSURE_MIN}..{PRESSURE_MAX}", "bad_pressure")
-    return value
+    return int(value)
 
 
 def _load_constraints(

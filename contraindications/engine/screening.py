@@ -49,7 +49,7 @@ class Finding:
             explain, d = m
             m = tuple(sorted({q: _frozen_json(v) for q, v in explain(d)}.items()))
             object.__setattr__(self, "_matched", m)
-        return m
+        return m  # type: ignore[no-any-return]  # built lazily, then a tuple
 
     @property
     def severity(self) -> int:
@@ -132,7 +132,7 @@ class Screening:
         if not isinstance(f, tuple):
             f = f()
             object.__setattr__(self, "_findings", f)
-        return f
+        return f  # type: ignore[no-any-return]  # built lazily, then a tuple
 
     @property
     def session_possible(self) -> bool:
@@ -183,10 +183,10 @@ class Screening:
 
 
 # A hit is (sort key, rule, decision, constraints, clearance applied, error or None).
-Hit = tuple
+Hit = tuple[Any, ...]
 
 
-def _hit(rule: Rule, d: dict, cleared: frozenset[str] | set[str]) -> Hit:
+def _hit(rule: Rule, d: dict[str, Any], cleared: frozenset[str] | set[str]) -> Hit:
     constraints = rule.constraints
     if rule.avoid_regions_from:
         regions = set(constraints.avoid_regions)
@@ -224,7 +224,7 @@ def _with_regions(c: Constraints, regions: frozenset[str]) -> Constraints:
     )
 
 
-def _build_findings(hits: list[Hit], d: dict) -> tuple[Finding, ...]:
+def _build_findings(hits: list[Hit], d: dict[str, Any]) -> tuple[Finding, ...]:
     out = []
     for _, rule, decision, constraints, applied, exc in hits:
         if exc is not None:
@@ -321,4 +321,5 @@ def screen(
 
 
 def _first(hit: Hit) -> tuple[int, str]:
-    return hit[0]
+    key: tuple[int, str] = hit[0]
+    return key

@@ -78,7 +78,7 @@ class Decision(StrEnum):
     def parse(cls, value: object) -> Decision | None:
         """The decision for a stored code, or None when it is not one."""
         try:
-            return cls(value)
+            return cls(value)  # type: ignore[arg-type]  # any stored value; ValueError if not one
         except ValueError:
             return None
 
