@@ -21,7 +21,7 @@ WHITENOISE_USE_FINDERS = True
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}  # noqa: F405
 
 # Two-factor authentication is switched on by the tests that exercise it
-# (tests/foundation/test_security.py); other tests log staff in with force_login.
+# (tests/accounts/test_security.py); other tests log staff in with force_login.
 TWO_FACTOR_ROLES = []
 
 # Tasks run at once in the test process; tests/previsit/test_queue.py runs the database

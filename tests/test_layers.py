@@ -87,3 +87,14 @@ def test_no_app_holds_more_than_a_third_of_the_application():
     }
     total = sum(lines.values())
     assert max(lines.values()) <= total / 3, lines
+
+
+# Tests that cross every app: the browser walks, the migration of an old database, and the
+# attacks of the security review.
+CROSS_CUTTING_TEST_DIRS = {"browser", "migrations", "security"}
+
+
+def test_tests_mirror_the_apps():
+    tests = Path(__file__).resolve().parent
+    dirs = {p.name for p in tests.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert dirs - CROSS_CUTTING_TEST_DIRS <= set(LAYERS), "tests/<dir> must be named after an app"

@@ -1,5 +1,5 @@
 """The kiosk's condition evaluator (static/js/intake.js, window.IntakeConditions) in Chromium,
-against the same vectors as the engine (tests/engine/test_condition_vectors.py)."""
+against the same vectors as the engine (tests/contraindications/test_condition_vectors.py)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from interop import mapping, selectors
 from interop.screening import screen_response
 from review.screening import evaluate_stored_answers
 from rules.selectors import active_version, compiled
-from tests.engine.test_properties import RAW_ANSWERS
+from tests.contraindications.test_properties import RAW_ANSWERS
 from tests.factories import ClientFactory
 from tests.interop.helpers import auth, token_for
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened

@@ -59,7 +59,7 @@ def test_append_only_records_keep_no_duplicate_history(history):
 def test_a_change_through_a_request_records_who_and_from_where(client, front_desk, a_client):
     # Rule-set versions no longer change (activations are rows of their own): a client edit.
     from clients.models import Client
-    from tests.foundation.test_clients import VALID
+    from tests.clients.test_clients import VALID
 
     login(client, front_desk)
     data = {**VALID, "legal_name": a_client.legal_name, "date_of_birth": a_client.date_of_birth,

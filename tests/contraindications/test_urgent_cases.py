@@ -17,7 +17,7 @@ from contraindications.engine import (
     screen,
     validate_answers,
 )
-from tests.engine.test_rule_cases import BASELINE
+from tests.contraindications.test_rule_cases import BASELINE
 
 BACK = BASELINE["presets"]["back_pain"]
 PREGNANT = BASELINE["presets"]["pregnant"]

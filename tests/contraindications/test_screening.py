@@ -17,7 +17,7 @@ from contraindications.engine import (
 )
 from contraindications.engine.index import RuleIndex
 from contraindications.engine.rules import RuleSet
-from tests.engine.test_rule_cases import BASELINE
+from tests.contraindications.test_rule_cases import BASELINE
 
 BASE = BASELINE["base"]
 BACK = BASELINE["presets"]["back_pain"]
@@ -178,7 +178,7 @@ def test_an_any_over_several_questions_is_indexed_under_each() -> None:
 
 
 def test_gated_and_ungated_screening_agree_on_every_rule_case() -> None:
-    from tests.engine.test_rule_cases import CASES, build_answers
+    from tests.contraindications.test_rule_cases import CASES, build_answers
 
     rs = load_default_ruleset()
     ungated = RuleSet(

@@ -8,7 +8,7 @@ from contraindications.engine import (
     screen,
     validate_answers,
 )
-from tests.engine.test_rule_cases import BASELINE
+from tests.contraindications.test_rule_cases import BASELINE
 
 
 def _f(rule_id, matched, decision="modify"):

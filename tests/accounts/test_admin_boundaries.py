@@ -8,9 +8,9 @@ from django.urls import reverse
 from accounts.two_factor import two_factor_required
 from audit.models import AuditEvent
 from clients.models import Client
+from tests.clients.test_clients import VALID
 from tests.conftest import login
 from tests.factories import UserFactory
-from tests.foundation.test_clients import VALID
 
 pytestmark = pytest.mark.django_db
 

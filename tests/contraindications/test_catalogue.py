@@ -18,7 +18,7 @@ from contraindications.engine import (
     visible_questions,
 )
 from contraindications.engine.catalogue import SECTIONS
-from tests.engine.test_rule_cases import BASELINE
+from tests.contraindications.test_rule_cases import BASELINE
 
 BASE = BASELINE["base"]
 

@@ -16,7 +16,7 @@ from contraindications.engine import (
     screen,
     validate_answers,
 )
-from tests.engine.test_rule_cases import BASELINE
+from tests.contraindications.test_rule_cases import BASELINE
 
 BASE = BASELINE["base"]
 PRESETS = BASELINE["presets"]
