@@ -5,7 +5,7 @@ from django.utils import timezone
 from interop.models import ApiToken
 from interop.services import issue_token, revoke_token
 
-DEMO_TOKEN_NAME = "Demo EHR (docs/INTEROP.md)"  # noqa: S105 - a label, not a secret
+DEMO_TOKEN_NAME = "Demo EHR (docs/INTEROP.md)"  # noqa: S105  # nosec B105 - a label, not a secret
 
 
 def seed_demo_token(clinic, owner) -> str:

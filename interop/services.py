@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from interop.models import ApiToken
 
-TOKEN_PREFIX = "mct_"  # noqa: S105 - a public marker, not a secret
+TOKEN_PREFIX = "mct_"  # noqa: S105  # nosec B105 - a public marker, not a secret
 DEFAULT_LIFETIME = timedelta(days=90)
 MAX_LIFETIME = timedelta(days=366)
 

@@ -11,7 +11,7 @@ copy even while the app is writing (a plain file copy may catch a half-written p
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 - fixed argument lists, never a shell
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime

@@ -78,7 +78,8 @@ def _url(address: str) -> str:
     host, _, port = address.rpartition(":")
     if not host:  # runserver also takes a bare port
         host, port = "127.0.0.1", address
-    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - only read, to print a reachable URL
+    # Only read, to print a reachable URL; nothing binds here.
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104  # nosec B104
         host = "localhost"
     return f"http://{host}:{port}/"
 
