@@ -13,9 +13,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
-    OuterRef,
+    Min,
     Q,
-    Subquery,
 )
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
@@ -141,11 +140,8 @@ def duration_text(value: timedelta | None) -> str:
 
 def urgent_summary(user, filters: DecisionFilters) -> UrgentSummary:
     """Refer-urgent screenings in the period and how fast a referral decision followed."""
-    first_decision = (
-        ReferralDecision.objects.filter(screening=OuterRef("pk"))
-        .order_by("decided_at")
-        .values("decided_at")[:1]
-    )
+    # The first decision per screening by a join and GROUP BY, computed once per screening
+    # (a correlated subquery here was repeated in every aggregate below: issue 16).
     screenings = (
         Screening.objects.filter(
             clinic_id=user.clinic_id,
@@ -153,7 +149,7 @@ def urgent_summary(user, filters: DecisionFilters) -> UrgentSummary:
             created_at__gte=filters.start,
             created_at__lt=filters.end,
         )
-        .annotate(first_at=Subquery(first_decision))
+        .annotate(first_at=Min("referrals__decided_at"))
         .annotate(
             delay=ExpressionWrapper(F("first_at") - F("created_at"), output_field=DurationField())
         )
