@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 
 from previsit.models import Delivery, PrevisitLink
+from review.booking import BookingStatus, booking_status
 from review.models import Screening
-from visits.booking import BookingStatus, booking_status
 
 
 @dataclass(frozen=True)

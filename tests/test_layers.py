@@ -19,8 +19,8 @@ LAYERS = [
     "rules",  # rule-set and catalogue versions
     "intake",  # what the client told us, ending at a submitted intake
     "review",  # screenings, plans, decisions, clearances, PDFs
-    "visits",  # the front desk's day: submit then screen, the client page, the kiosk
     "previsit",  # the intake sent to the client's phone before the visit
+    "visits",  # the front desk's day: submit then screen, the client page, the kiosk
     "interop",  # FHIR R4 API and the CDS Hooks service, for other systems
     "oversight",  # what owners see
     "ops",  # backup and restore

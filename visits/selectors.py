@@ -6,8 +6,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from intake.models import Intake
+from review.booking import booking_status
 from review.models import Screening
-from visits.booking import booking_status
 
 
 def _with_decision(intakes):

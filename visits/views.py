@@ -2,6 +2,7 @@
 intakes with their booking status."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import ALL_STAFF, CLINICAL_STAFF, role_required
@@ -9,6 +10,8 @@ from accounts.roles import has_role
 from audit.reads import audited_read
 from clients.selectors import get_client_for
 from intake.services import needs_full_renewal
+from previsit.forms import SendLinkForm
+from previsit.selectors import completed_online_ids, latest_link_summary
 from review.selectors import client_history
 from visits.selectors import intake_history, todays_intakes
 
@@ -38,6 +41,12 @@ def client_page(request, public_id):
             ),
             "renewal_months": client.clinic.intake_renewal_months,
             "screenings": {"clinical": clinical, "history": history},
+            # The front desk's "intake before the visit" panel (previsit/_panel.html).
+            "previsit": {
+                "summary": latest_link_summary(client),
+                "form": SendLinkForm(),
+                "now": timezone.now(),
+            },
         },
     )
 
@@ -45,8 +54,9 @@ def client_page(request, public_id):
 @role_required(*ALL_STAFF)
 @require_GET
 def today(request):
+    intakes = list(todays_intakes(clinic_id=request.user.clinic_id))
     return render(
         request,
         "visits/today.html",
-        {"intakes": todays_intakes(clinic_id=request.user.clinic_id)},
+        {"intakes": intakes, "online": completed_online_ids([i.pk for i in intakes])},
     )

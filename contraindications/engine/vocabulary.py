@@ -55,7 +55,7 @@ class Decision(StrEnum):
 
     @property
     def booking_status(self) -> str:
-        """Code of the booking status front desk sees (visits/booking.py words it)."""
+        """Code of the booking status front desk sees (review/booking.py words it)."""
         return _DECISION_TEXT[self][1]
 
     def label(self, lang: str = "en") -> str:

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from visits import booking
+from review import booking
 
 README = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
 
