@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_event
 from contraindications.engine import Decision, Source
@@ -36,10 +37,9 @@ OVERRIDE_REASONS = (
 )
 
 
-class CdsError(Exception):
+class CdsError(DomainError):
     def __init__(self, message: str, code: str, status: int = 400):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code)
         self.status = status
 
 

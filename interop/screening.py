@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from accounts.errors import DomainError
 from interop import mapping
 from review.screening import evaluate_stored_answers
 from rules.selectors import active_version, compiled
@@ -19,10 +20,8 @@ from rules.selectors import active_version, compiled
 INVALID_ANSWERS = "invalid_answers"
 
 
-class ScreenRequestError(Exception):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
+class ScreenRequestError(DomainError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_event
 from interop.models import ApiToken
@@ -17,10 +18,8 @@ DEFAULT_LIFETIME = timedelta(days=90)
 MAX_LIFETIME = timedelta(days=366)
 
 
-class TokenError(Exception):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
+class TokenError(DomainError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_event
 from clients.models import Client
@@ -20,10 +21,8 @@ CODE_RESEND_AFTER = timedelta(seconds=60)
 MAX_CODES = 5
 
 
-class PrevisitError(Exception):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
+class PrevisitError(DomainError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -98,14 +98,22 @@ def open_link(request, token):
     return redirect("previsit:verify")
 
 
-def _closed_if_link_closes(view):
-    """A link closed between the page's check and the service's (revoked, expired, locked by a
-    second tab) ends on the closed page, never a 500."""
+def _open_link_in_session(view):
+    """The identity pages: the view gets the session's link, still open, and its state; no
+    link ends on "this link does not work", a closed one on its own page. A link closed
+    between that check and the service's (revoked, expired, locked by a second tab) ends on
+    the closed page too, never a 500."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        link, state = _link_in_session(request)
+        if link is None:
+            return redirect(reverse("previsit:closed") + "?why=unknown")
+        reason = services.refresh_closed(link)
+        if reason is not None:
+            return _closed(request, reason)
         try:
-            return view(request, *args, **kwargs)
+            return view(request, link, state, *args, **kwargs)
         except services.PrevisitError as error:
             if error.code != "closed":
                 raise
@@ -117,14 +125,8 @@ def _closed_if_link_closes(view):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@_closed_if_link_closes
-def verify(request):
-    link, state = _link_in_session(request)
-    if link is None:
-        return redirect(reverse("previsit:closed") + "?why=unknown")
-    reason = services.refresh_closed(link)
-    if reason is not None:
-        return _closed(request, reason)
+@_open_link_in_session
+def verify(request, link, state):
     form = DateOfBirthForm(request.POST or None)
     error = None
     if request.method == "POST":
@@ -149,14 +151,8 @@ def verify(request):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@_closed_if_link_closes
-def code(request):
-    link, state = _link_in_session(request)
-    if link is None:
-        return redirect(reverse("previsit:closed") + "?why=unknown")
-    reason = services.refresh_closed(link)
-    if reason is not None:
-        return _closed(request, reason)
+@_open_link_in_session
+def code(request, link, state):
     if not state.get("dob"):
         return redirect("previsit:verify")
     form = CodeForm(request.POST or None)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import DomainError
 from accounts.models import Clinic
 from audit.models import AuditEvent
 from audit.services import record_event
@@ -32,10 +33,8 @@ class ActivationRefused(Exception):
         )
 
 
-class ReviewError(ValueError):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
+class ReviewError(DomainError, ValueError):
+    """A clinician's review of a rule that cannot be recorded."""
 
 
 @dataclass(frozen=True)
