@@ -82,6 +82,12 @@ class Intake(models.Model):
     signature_typed_name = models.CharField(max_length=200, blank=True)
     signature_method = models.CharField(max_length=8, choices=SignatureMethod.choices, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
+    # Release of information: may a letter name the client to their physician? None = not
+    # asked (intakes from before the question); a letter needs True.
+    release_consent = models.BooleanField(null=True, blank=True)
+    # Nullable, like every column added to a tracked model later: the history hash leaves NULLs
+    # out, so the rows written before the column keep their hashes (audit/chain.py).
+    release_physician = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
 
     # Every change (each autosave of a draft, the submission) is kept; not the signature image
     # or the tokens, which are secrets or bulky and never change after submission anyway.
