@@ -63,34 +63,27 @@ class Finding:
     __hash__ = None  # type: ignore[assignment]  # equality uses the lazy explanation
 
     def to_dict(self) -> dict[str, Any]:
-        if self.category == SYSTEM_CATEGORY:
-            return {
-                "rule_id": self.rule_id,
-                "rule_version": self.rule_version,
-                "title": self.title,
-                "category": self.category,
-                "decision": self.decision.value,
-                "message": self.message,
-                "matched": {},
-                "constraints": {},
-                "source": self.source.to_dict(),
-                "clearance_applied": self.clearance_applied,
-                "code": self.code,
-            }
-        return {
+        system = self.category == SYSTEM_CATEGORY
+        d: dict[str, Any] = {
             "rule_id": self.rule_id,
             "rule_version": self.rule_version,
             "title": self.title,
             "category": self.category,
             "decision": self.decision.value,
             "message": self.message,
-            "matched": {q: list(v) if isinstance(v, tuple) else v for q, v in self.matched},
-            "constraints": self.constraints.to_dict(),
+            "matched": {}
+            if system
+            else {q: list(v) if isinstance(v, tuple) else v for q, v in self.matched},
+            "constraints": {} if system else self.constraints.to_dict(),
             "source": self.source.to_dict(),
             "clearance_applied": self.clearance_applied,
             "code": self.code,
-            "clinical_summary": self.clinical_summary,
         }
+        # System findings are stored in their short form (no clinical summary), as they
+        # always were: stored screenings must keep comparing equal after a reload.
+        if not system:
+            d["clinical_summary"] = self.clinical_summary
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Finding:
