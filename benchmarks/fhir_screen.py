@@ -5,8 +5,9 @@ Intakes come from benchmarks.engine's generator (fixed seed). For each, as a req
  - engine: what a stored screening costs (review.screening.evaluate_stored_answers: validate the
    answers, screen, the required-question check) on the raw answers;
  - $screen: parse, check the shape, read the answers out of the items, the same evaluation, the
-   DetectedIssue Bundle and json.dumps of it: everything the view does but the token lookup
-   and the audit event (two queries, measured with the API in docs/PERFORMANCE.md).
+   DetectedIssue Bundle and its JSON text (interop.api.fhir_json): everything the view does
+   but the token lookup and the audit event (two queries, measured with the API in
+   docs/PERFORMANCE.md).
 Budget: $screen at most 2 × (engine + parse).
 """
 
@@ -20,6 +21,7 @@ import time
 
 from contraindications.engine import validate_answers
 from interop import mapping
+from interop.api import fhir_json
 from interop.screening import screen_against, screening_bundle
 from review.screening import evaluate_stored_answers
 from rules.selectors import compiled
@@ -55,9 +57,7 @@ def run(*, version, n: int = 500, seed: int = 2026, repeats: int = 9, write=prin
 
     def screen_body(body: str) -> str:
         response = json.loads(body)
-        return json.dumps(
-            screening_bundle(screen_against(version, response), response, "/fhir/r4/")
-        )
+        return fhir_json(screening_bundle(screen_against(version, response), response, "/fhir/r4/"))
 
     # The three are timed one after the other in each round, so a machine busy with other
     # work slows all of them alike; the ratio is the median over the rounds.

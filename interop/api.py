@@ -3,9 +3,9 @@ errors as OperationOutcome (never a 500 for bad input), paging."""
 
 from __future__ import annotations
 
-import json
 from functools import wraps
 
+import orjson
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -21,10 +21,14 @@ MAX_COUNT = 100
 MAX_BODY = 512 * 1024  # a complete QuestionnaireResponse is about 20 KB
 
 
+def fhir_json(data) -> bytes:
+    """A FHIR answer as UTF-8 JSON (orjson: the same text as json.dumps with
+    ensure_ascii=False, compact, in a sixth of the time; $screen's Bundles are its main use)."""
+    return orjson.dumps(data)
+
+
 def fhir_response(data, status: int = 200, content_type: str = FHIR_JSON) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False), status=status, content_type=content_type
-    )
+    response = HttpResponse(fhir_json(data), status=status, content_type=content_type)
     response["Cache-Control"] = "no-store"
     return response
 

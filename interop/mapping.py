@@ -251,7 +251,7 @@ def answers_from_response(
     (`invalid_values` names each one it refuses)."""
     raw: dict[str, Any] = {}
     invalid: list[InvalidAnswer] = []
-    by_id = catalogue.by_id
+    readers = _readers(catalogue)
     stack = [response.get("item", [])]
     while stack:
         items = stack.pop()
@@ -273,17 +273,48 @@ def answers_from_response(
                 if "item" in answer:
                     stack.append(answer["item"])
             link_id = item["linkId"]
-            q = by_id.get(link_id)
-            if q is None:
+            reader = readers.get(link_id)
+            if reader is None:
                 invalid.append(
                     InvalidAnswer(link_id, "unknown_question", f"{link_id!r} is not a question")
                 )
                 continue
+            q, key, system = reader
+            if len(answers) == 1:  # the common case, without _value_of's loops
+                answer = answers[0]
+                if system is None:
+                    if key in answer:
+                        raw[link_id] = answer[key]
+                        continue
+                else:
+                    coding = answer.get("valueCoding")
+                    if type(coding) is dict and coding.get("system", system) == system:
+                        code = coding.get("code")
+                        raw[link_id] = code if q.type == "single_choice" else [code]
+                        continue
             value, problem = _value_of(q, answers)
             if problem is not None:
                 invalid.append(problem)
             raw[q.id] = value
     return raw, invalid
+
+
+# Per catalogue (a process compiles each version once): linkId -> (question, answer[x] key,
+# coding system or None). Keyed by id() with the catalogue kept, so an id is never reused.
+_READERS: dict[int, tuple[Catalogue, dict[str, tuple[Any, str, str | None]]]] = {}
+
+
+def _readers(catalogue: Catalogue) -> dict[str, tuple[Any, str, str | None]]:
+    entry = _READERS.get(id(catalogue))
+    if entry is None or entry[0] is not catalogue:
+        if len(_READERS) > 32:  # tests build many catalogues; a server has a handful
+            _READERS.clear()
+        table = {}
+        for q in catalogue.questions:
+            key = ANSWER_KEYS.get(q.type) or answer_key(q)
+            table[q.id] = (q, key, coding_system(q) if key == "valueCoding" else None)
+        entry = _READERS[id(catalogue)] = (catalogue, table)
+    return entry[1]
 
 
 def invalid_values(catalogue: Catalogue, raw: Mapping[str, Any]) -> list[InvalidAnswer]:
