@@ -110,16 +110,21 @@ def backup(*, db: Mapping[str, Any], path: Path) -> BackupResult:
     elif engine == SQLITE:
         with _open_private(path):
             pass
-        source = sqlite3.connect(f"file:{db['NAME']}?mode=ro", uri=True)
-        target = sqlite3.connect(path)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(db["NAME"], path)
     else:
         raise BackupError(f"backups of {engine} databases are not supported", code="engine")
     return BackupResult(path=path, size=path.stat().st_size)
+
+
+def _sqlite_copy(source_path, target_path) -> None:
+    """SQLite's online backup from one file to another (the source opened read-only)."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def user_tables(db: Mapping[str, Any]) -> list[str]:
@@ -182,12 +187,6 @@ def restore(*, db: Mapping[str, Any], path: Path) -> None:
             db,
         )
     elif engine == SQLITE:
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        target = sqlite3.connect(db["NAME"])
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(path, db["NAME"])
     else:
         raise BackupError(f"restores into {engine} databases are not supported", code="engine")
