@@ -162,3 +162,21 @@ def test_enrolling_again_replaces_the_old_credential(client, clinic, owner):
     assert new_browser.post(reverse("tablet:enrol"), {"code": code.code}).status_code == 302
     assert new_browser.get(reverse("tablet:waiting")).status_code == 200
     assert old_browser.get(reverse("tablet:waiting")).url == reverse("tablet:not_enrolled")
+
+
+def test_the_demo_prints_a_code_that_enrols_its_front_room_tablet(ruleset):
+    import io
+    import re
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out)  # a second run keeps one tablet
+    codes = re.findall(r"tablet/enrol/ in another browser and type (\S+) ", out.getvalue())
+    assert len(codes) == 2
+    tablet = Tablet.objects.get(name="Front room tablet", revoked_at__isnull=True)
+    assert tablet.is_enrolled
+    browser = Browser()
+    assert browser.post(reverse("tablet:enrol"), {"code": codes[-1]}).status_code == 302
+    assert "Front room tablet" in browser.get(reverse("tablet:waiting")).content.decode()
