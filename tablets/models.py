@@ -36,6 +36,9 @@ class Tablet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
 
+    # Set by tablets.selectors.clinic_tablets: the open assignment, if any (not a column).
+    open: "Assignment | None"
+
     class Meta:
         ordering = ["name", "created_at"]
         constraints = [

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import ALL_STAFF, role_required
@@ -69,8 +70,11 @@ def enrol(request):
                 _tablet, secret = services.enrol(
                     code=form.cleaned_data["code"], ip=client_ip(request)
                 )
-            except services.TabletError as error:
-                form.add_error("code", error.message)
+            except services.TabletError:
+                form.add_error(
+                    "code",
+                    _("That code does not work. It may have expired: ask the owner for a new one."),
+                )
             else:
                 # Whatever this browser held before (a staff login too) ends here.
                 request.session.flush()

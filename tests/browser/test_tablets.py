@@ -44,7 +44,8 @@ def test_front_desk_send_and_the_tablet_returns_to_waiting(
     tablet_page.get_by_text("Waiting for the next client").wait_for()
     screenshot(tablet_page, "tablets_1_waiting")
     cookie = next(c for c in tablet_page.context.cookies() if c["name"] == "clinic_tablet")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["httpOnly"]
+    assert cookie["sameSite"] == "Strict"
 
     log_in(page, "fran")
     page.goto(f"/clients/{a_client.public_id}/")

@@ -129,7 +129,8 @@ def test_revoking_takes_effect_at_once(client, clinic, owner):
     response = client.post(reverse("tablets:revoke", args=[tablet.public_id]))
     assert response.url == reverse("tablets:list")
     tablet.refresh_from_db()
-    assert tablet.is_revoked and tablet.credential_hash is None
+    assert tablet.is_revoked
+    assert tablet.credential_hash is None
     assert browser.get(reverse("tablet:waiting")).url == reverse("tablet:not_enrolled")
     poll = browser.get(reverse("tablet:poll"))
     assert poll.status_code == 403
@@ -180,3 +181,13 @@ def test_the_demo_prints_a_code_that_enrols_its_front_room_tablet(ruleset):
     browser = Browser()
     assert browser.post(reverse("tablet:enrol"), {"code": codes[-1]}).status_code == 302
     assert "Front room tablet" in browser.get(reverse("tablet:waiting")).content.decode()
+
+
+def test_the_tablet_pages_speak_spanish_to_a_spanish_tablet(clinic, owner):
+    browser, _tablet = enrolled_browser(clinic, owner)
+    page = browser.get(reverse("tablet:waiting"), headers={"Accept-Language": "es"})
+    assert "Esperando al próximo cliente" in page.content.decode()
+    wrong = Browser().post(
+        reverse("tablet:enrol"), {"code": "nope"}, headers={"Accept-Language": "es"}
+    )
+    assert "Ese código no funciona" in wrong.content.decode()

@@ -60,7 +60,8 @@ def test_sending_starts_the_intake_and_keeps_front_desk_logged_in(
     assert "Sent to “Front room tablet”" in page.content.decode()
     intake = Intake.objects.get(client=a_client, status="draft")
     assignment = Assignment.objects.get(tablet=tablet)
-    assert assignment.intake == intake and assignment.assigned_by == front_desk
+    assert assignment.intake == intake
+    assert assignment.assigned_by == front_desk
     assert int(desk.session["_auth_user_id"]) == front_desk.pk
     assert AuditEvent.objects.filter(
         actor=front_desk, object_type="intake.Intake", detail__startswith="intake sent to tablet"
@@ -92,9 +93,7 @@ def test_in_the_intake_the_tablet_reaches_nothing_else(desk, tablet_pair, a_clie
     assert device.get(path).url == reverse("kiosk:home")
 
 
-def test_a_tablet_cannot_log_staff_in_nor_take_itself_back(
-    desk, tablet_pair, a_client, front_desk
-):
+def test_a_tablet_cannot_log_staff_in_nor_take_itself_back(desk, tablet_pair, a_client, front_desk):
     device, tablet = tablet_pair
     login = device.post(
         reverse("accounts:login"), {"username": "fran", "password": "correct horse battery staple"}
@@ -124,9 +123,7 @@ def test_after_submit_the_tablet_returns_to_waiting(desk, tablet_pair, a_client,
     assert Intake.objects.get(client=a_client).is_submitted
     assert device.get(reverse("tablet:poll")).json() == {"state": "waiting"}
     # Back to the intake: nothing there any more.
-    assert device.get(reverse("kiosk:section", args=["about_you"])).url == reverse(
-        "tablet:waiting"
-    )
+    assert device.get(reverse("kiosk:section", args=["about_you"])).url == reverse("tablet:waiting")
 
 
 def test_the_next_client_can_follow(desk, tablet_pair, a_client, clinic, ruleset):
@@ -140,7 +137,7 @@ def test_the_next_client_can_follow(desk, tablet_pair, a_client, clinic, ruleset
 
 
 def test_a_busy_tablet_says_so(desk, tablet_pair, a_client, clinic):
-    device, tablet = tablet_pair
+    _device, tablet = tablet_pair
     send(desk, a_client, tablet)
     other = ClientFactory(clinic=clinic)
     page = send(desk, other, tablet)
@@ -151,7 +148,7 @@ def test_a_busy_tablet_says_so(desk, tablet_pair, a_client, clinic):
 
 
 def test_a_double_tap_on_send_sends_once(desk, tablet_pair, a_client):
-    device, tablet = tablet_pair
+    _device, tablet = tablet_pair
     send(desk, a_client, tablet)
     again = send(desk, a_client, tablet)
     assert "already on “Front room tablet”" in again.content.decode()
