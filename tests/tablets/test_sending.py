@@ -197,6 +197,9 @@ def test_staff_take_the_intake_back_and_the_tablet_waits_again(
     assert assignment.closed_reason == Assignment.Closed.CANCELLED
     assert assignment.closed_by == front_desk
     assert Intake.objects.get(client=a_client).is_draft  # the answers so far are kept
+    assert AuditEvent.objects.filter(
+        actor=front_desk, detail__startswith="intake taken back from tablet"
+    ).exists()
     assert device.get(reverse("tablet:poll")).json() == {"state": "waiting"}
 
 
@@ -233,3 +236,22 @@ def test_a_handed_over_tablet_works_as_before(client, front_desk, a_client, tabl
     )
     assert "Maria" in client.get(reverse("kiosk:home")).content.decode()
     assert client.get(reverse("tablet:waiting")).url == reverse("kiosk:home")
+
+
+@pytest.mark.parametrize("role", ["therapist", "owner"])
+def test_every_staff_role_may_send(request, tablet_pair, a_client, role):
+    _device, tablet = tablet_pair
+    browser = Browser()
+    browser.force_login(request.getfixturevalue(role))
+    assert "Sent to “Front room tablet”" in send(browser, a_client, tablet).content.decode()
+
+
+def test_a_hand_over_elsewhere_sends_the_tablet_back_to_waiting(
+    client, desk, tablet_pair, a_client, front_desk
+):
+    device, tablet = tablet_pair
+    _picked_up(desk, device, tablet, a_client)
+    client.force_login(front_desk)
+    client.post(reverse("intake:hand_over", args=[a_client.public_id]))  # a new kiosk token
+    assert device.get(reverse("kiosk:home")).url == reverse("tablet:waiting")
+    assert "Maria" in client.get(reverse("kiosk:home")).content.decode()
