@@ -89,4 +89,9 @@ class TabletMiddleware:
             return redirect("tablet:waiting")
         if match is None or match.namespace != KIOSK_NAMESPACE or match.url_name == "staff":
             return redirect("kiosk:home")
-        return self.get_response(request)
+        response = self.get_response(request)
+        after = request.session.get(KIOSK_KEY) or {}
+        if after.get("done"):
+            # The kiosk's submit has just finished: front desk see it closed at once.
+            services.settle(tablet=tablet)
+        return response

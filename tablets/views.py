@@ -123,8 +123,12 @@ def start(request):
 @login_not_required
 @require_GET
 def not_enrolled(request):
+    if getattr(request, "tablet", None) is not None:
+        return redirect("tablet:waiting")  # a link here must not un-enrol a working tablet
     response = render(request, "tablets/not_enrolled.html", status=403)
-    response.delete_cookie(COOKIE_NAME, samesite="Strict")
+    if COOKIE_NAME in request.COOKIES:
+        # Only a cookie this browser sent and that no longer works is forgotten.
+        response.delete_cookie(COOKIE_NAME, samesite="Strict")
     return response
 
 

@@ -191,3 +191,13 @@ def test_the_tablet_pages_speak_spanish_to_a_spanish_tablet(clinic, owner):
         reverse("tablet:enrol"), {"code": "nope"}, headers={"Accept-Language": "es"}
     )
     assert "Ese código no funciona" in wrong.content.decode()
+
+
+def test_a_link_to_the_not_enrolled_page_does_not_un_enrol_a_tablet(clinic, owner):
+    browser, _tablet = enrolled_browser(clinic, owner)
+    assert browser.get(reverse("tablet:not_enrolled")).url == reverse("tablet:waiting")
+    assert browser.get(reverse("tablet:waiting")).status_code == 200
+    # A browser that sent no cookie is not told to forget one.
+    response = Browser().get(reverse("tablet:not_enrolled"))
+    assert response.status_code == 403
+    assert COOKIE_NAME not in response.cookies

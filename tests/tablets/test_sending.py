@@ -111,6 +111,8 @@ def test_after_submit_the_tablet_returns_to_waiting(desk, tablet_pair, a_client,
     device, tablet = tablet_pair
     assignment = _picked_up(desk, device, tablet, a_client)
     assert submit_on_tablet(device, a_client).url == reverse("kiosk:done")
+    assignment.refresh_from_db()
+    assert assignment.closed_reason == Assignment.Closed.COMPLETED  # at once, for front desk
     done = device.get(reverse("kiosk:done"))
     assert done.url == reverse("tablet:waiting") + "?sent=1"
     waiting = device.get(done.url).content.decode()
@@ -255,3 +257,12 @@ def test_a_hand_over_elsewhere_sends_the_tablet_back_to_waiting(
     client.post(reverse("intake:hand_over", args=[a_client.public_id]))  # a new kiosk token
     assert device.get(reverse("kiosk:home")).url == reverse("tablet:waiting")
     assert "Maria" in client.get(reverse("kiosk:home")).content.decode()
+
+
+def test_a_poll_costs_one_query_for_the_tablet_and_one_for_its_assignment(
+    tablet_pair, django_assert_num_queries
+):
+    device, _tablet = tablet_pair
+    device.get(reverse("tablet:poll"))  # "last seen" was just written
+    with django_assert_num_queries(2):
+        assert device.get(reverse("tablet:poll")).json() == {"state": "waiting"}
