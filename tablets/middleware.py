@@ -72,12 +72,12 @@ class TabletMiddleware:
         if tablet is None or tablet.pk != tablet_id:
             request.session.flush()
             return _not_enrolled(request, match)
-        assignment = selectors.open_assignment(tablet.pk)
         if state.get("done"):
             # The client has sent the intake: close it here and wait for the next client.
             request.session.flush()
             services.settle(tablet=tablet)
             return redirect(reverse("tablet:waiting") + "?sent=1")
+        assignment = selectors.open_assignment(tablet.pk)
         if (
             assignment is None
             or assignment.picked_up_at is None
