@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "review",
     "visits",
     "previsit",
+    "tablets",
     "interop",
     "oversight",
     "ops",
@@ -128,6 +129,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Ends a phone's session when its link closes; no-store and no referrer on link pages.
     "previsit.middleware.PrevisitMiddleware",
+    # An enrolled tablet reaches only its waiting page and the intake sent to it.
+    "tablets.middleware.TabletMiddleware",
     # Confines a tablet handed to a client to the kiosk pages (after sessions and auth).
     "intake.kiosk.KioskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("kiosk/", include("visits.kiosk_urls")),
     path("", include("previsit.urls")),
+    path("", include("tablets.urls")),
     path("review/", include("review.urls")),
     path("oversight/", include("oversight.urls")),
     path("fhir/r4/", include("interop.urls")),

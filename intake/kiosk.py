@@ -57,6 +57,25 @@ def open_remote(request, intake, *, link_id: int) -> None:
     request.session.set_expiry(settings.KIOSK_IDLE_SECONDS + 24 * 3600)
 
 
+def open_tablet(request, intake, *, tablet_id: int) -> None:
+    """The same confinement on a clinic's enrolled tablet, which never held a staff login.
+
+    `tablet` holds the tablet's id: tablets.middleware ends the session when the tablet is
+    revoked or staff take the intake back, and sends it back to "waiting" after submission.
+    """
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {
+        "token": intake.kiosk_token,
+        "clinic": intake.clinic_id,
+        "client": str(intake.client.public_id),
+        "lang": intake.language,
+        "seen": time.time(),
+        "done": False,
+        "tablet": tablet_id,
+    }
+    request.session.set_expiry(settings.KIOSK_IDLE_SECONDS)
+
+
 def kiosk_state(request) -> dict | None:
     return request.session.get(SESSION_KEY)
 
@@ -72,6 +91,7 @@ def finish(request, *, language: str) -> None:
         "seen": time.time(),
         "done": True,
         "remote": state.get("remote"),
+        "tablet": state.get("tablet"),
     }
 
 

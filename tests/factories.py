@@ -26,6 +26,8 @@ from review.models import (
 )
 from rules.catalogues import current_catalogue
 from rules.models import RuleSetVersion
+from tablets import tokens as tablet_tokens
+from tablets.models import Assignment, Tablet
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):
@@ -299,3 +301,36 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     link = factory.SubFactory(PrevisitLinkFactory)
     kind = "link"
     channel = "email"
+
+
+class TabletFactory(factory.django.DjangoModelFactory):
+    """An enrolled tablet; its cookie value is `tablet.secret` (only on a freshly built one).
+    Prefer tablets.services.add_tablet and enrol, which also audit."""
+
+    class Meta:
+        model = Tablet
+
+    clinic = factory.SubFactory(ClinicFactory)
+    name = factory.Sequence(lambda n: f"Tablet {n}")
+    enrolled_by = factory.SubFactory(
+        UserFactory, clinic=factory.SelfAttribute("..clinic"), role=Role.OWNER
+    )
+    secret = factory.LazyFunction(tablet_tokens.new_secret)
+    credential_hash = factory.LazyAttribute(lambda o: tablet_tokens.digest(o.secret))
+    enrolled_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, secret=None, **kwargs):
+        tablet = super()._create(model_class, *args, **kwargs)
+        tablet.secret = secret
+        return tablet
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    intake = factory.SubFactory(IntakeFactory)
+    clinic = factory.SelfAttribute("intake.clinic")
+    tablet = factory.SubFactory(TabletFactory, clinic=factory.SelfAttribute("..clinic"))
+    assigned_by = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"))

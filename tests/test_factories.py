@@ -7,7 +7,16 @@ from django.apps import apps
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-PROJECT_APPS = {"accounts", "audit", "clients", "intake", "contraindications", "oversight", "ops"}
+PROJECT_APPS = {
+    "accounts",
+    "audit",
+    "clients",
+    "intake",
+    "contraindications",
+    "oversight",
+    "ops",
+    "tablets",
+}
 
 
 def project_models():

@@ -20,6 +20,7 @@ LAYERS = [
     "intake",  # what the client told us, ending at a submitted intake
     "review",  # screenings, plans, decisions, clearances, PDFs
     "previsit",  # the intake sent to the client's phone before the visit
+    "tablets",  # enrolled tablets that wait for the next client
     "visits",  # the front desk's day: submit then screen, the client page, the kiosk
     "interop",  # FHIR R4 API and the CDS Hooks service, for other systems
     "oversight",  # what owners see

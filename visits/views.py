@@ -13,6 +13,7 @@ from intake.services import needs_full_renewal
 from previsit.forms import SendLinkForm
 from previsit.selectors import completed_online_ids, latest_link_summary
 from review.selectors import client_history
+from tablets.selectors import send_panel
 from visits.selectors import intake_history, todays_intakes
 
 
@@ -47,6 +48,7 @@ def client_page(request, public_id):
                 "form": SendLinkForm(),
                 "now": timezone.now(),
             },
+            "tablets": send_panel(client),  # tablets/_send_to_tablet.html
         },
     )
 

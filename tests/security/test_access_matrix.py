@@ -21,6 +21,7 @@ LOGIN = "login"  # a redirect to the staff login page
 KIOSK = "kiosk"  # a redirect back into the kiosk (a tablet goes nowhere else)
 TWO = "2fa"  # a redirect into the two-factor flow
 ENDED = "ended"  # a redirect to "this tablet session has ended"
+NOT_TABLET = "not_tablet"  # a redirect to "this tablet is not enrolled" (tablets/)
 
 # url name: (anonymous, kiosk, front desk, therapist, owner, other clinic's owner)
 MATRIX = {
@@ -92,6 +93,19 @@ MATRIX = {
     "cds:services": (401, KIOSK, 401, 401, 401, 401),
     "cds:service": (405, KIOSK, 405, 405, 405, 405),
     "cds:feedback": (405, KIOSK, 405, 405, 405, 405),
+    # An enrolled tablet's own pages (tablets/): without its cookie they say "not enrolled"; the
+    # tablet's own view of every URL is tests/tablets/test_access.py. Owners enrol and revoke.
+    "tablet:waiting": (NOT_TABLET, KIOSK, NOT_TABLET, NOT_TABLET, NOT_TABLET, NOT_TABLET),
+    "tablet:poll": (403, KIOSK, 403, 403, 403, 403),
+    "tablet:start": (NOT_TABLET, KIOSK, NOT_TABLET, NOT_TABLET, NOT_TABLET, NOT_TABLET),
+    "tablet:enrol": (200, KIOSK, 200, 200, 200, 200),
+    "tablet:not_enrolled": (403, KIOSK, 403, 403, 403, 403),
+    "tablets:list": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "tablets:add": (LOGIN, KIOSK, 403, 403, 405, 405),
+    "tablets:new_code": (LOGIN, KIOSK, 403, 403, 405, 405),
+    "tablets:revoke": (LOGIN, KIOSK, 403, 403, 405, 405),
+    "tablets:take_back": (LOGIN, KIOSK, 405, 405, 405, 405),
+    "tablets:send": (LOGIN, KIOSK, 405, 405, 405, 405),
     # The admin is one gate (config/admin_site.py): owners only; its pages share it.
     "admin:index": (LOGIN, KIOSK, 403, 403, 200, 200),
 }
@@ -149,6 +163,7 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "previsit:revoke": {"public_id": client_record.public_id},
         "interop:revoke_token": {"public_id": client_record.public_id},
         "cds": {"service_id": "massage-contraindications"},
+        "tablets": {"public_id": client_record.public_id},
         "fhir:everything": {"resource_id": str(client_record.public_id)},
         "fhir:search": {"resource_type": "Patient"},
         "fhir:read": {"resource_type": "Patient", "resource_id": str(client_record.public_id)},
@@ -195,6 +210,8 @@ def _outcome(response):
             return LOGIN
         if "/kiosk/ended/" in location:
             return ENDED
+        if "/tablet/not-enrolled/" in location:
+            return NOT_TABLET
         if location.startswith("/kiosk/"):
             return KIOSK
         if "/accounts/2fa/" in location:

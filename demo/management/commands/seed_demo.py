@@ -126,6 +126,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"FHIR API and CDS Hooks token ({clinic.name}, docs/INTEROP.md): {api_token}"
         )
+        from demo.tablets import seed_demo_tablet
+
+        seed_demo_tablet(
+            clinic, User.objects.get(username="owner"), stdout=self.stdout, base_url=_url(address)
+        )
         if settings.TWO_FACTOR_ROLES:
             self.stdout.write(
                 "Therapists and owners set up two-factor authentication (an authenticator app) "
