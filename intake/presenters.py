@@ -12,7 +12,7 @@ from typing import Any
 
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from contraindications.engine import REGIONS, Catalogue, Question
 from intake.answers import error_message
@@ -20,6 +20,7 @@ from intake.answers import error_message
 # Body-map regions in head-to-toe order, as checkboxes are listed beside the map.
 REGION_CODES = tuple(REGIONS)
 
+_SIDED = ("shoulder", "arm", "hand", "gluteal", "thigh", "knee", "calf", "foot")
 # The list under the map, in groups a client recognises; sides are the client's own ("Your
 # left side"), whichever way the picture faces.
 REGION_GROUPS = (
@@ -37,14 +38,8 @@ REGION_GROUPS = (
             "sacrum",
         ),
     ),
-    (
-        gettext_lazy("Your left side"),
-        tuple(f"{part}_left" for part in ("shoulder", "arm", "hand", "gluteal", "thigh", "knee", "calf", "foot")),
-    ),
-    (
-        gettext_lazy("Your right side"),
-        tuple(f"{part}_right" for part in ("shoulder", "arm", "hand", "gluteal", "thigh", "knee", "calf", "foot")),
-    ),
+    (gettext_lazy("Your left side"), tuple(f"{part}_left" for part in _SIDED)),
+    (gettext_lazy("Your right side"), tuple(f"{part}_right" for part in _SIDED)),
 )
 assert sorted(c for _title, codes in REGION_GROUPS for c in codes) == sorted(REGION_CODES)
 
@@ -90,7 +85,8 @@ class QuestionRow:
 
     @property
     def option_groups(self) -> list:
-        return grouped(self.options)
+        # A hidden "where?" list has no options here: the browser fills it in (questions_html).
+        return grouped(self.options) if self.options else []
 
     @property
     def option_kind(self) -> str:
@@ -195,8 +191,8 @@ def questions_html(rows: list[QuestionRow]) -> SafeString:
             "sees you; the back picture as someone behind you. Each side is marked “Your "
             "left” or “Your right”."
         ),
-        "front": gettext("Front"),
-        "back": gettext("Back"),
+        "front": pgettext("body map view", "Front"),
+        "back": pgettext("body map view", "Back"),
         "your_left": gettext("Your left"),
         "your_right": gettext("Your right"),
         "number_range": gettext("A number from %(range)s"),

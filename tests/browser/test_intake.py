@@ -45,7 +45,7 @@ def fill_to_consent(page, *, blood=False, shoot=""):
     shoot and screenshot(page, f"{shoot}_1_about_you")
     next_section(page)
     yes_no(page, "has_pain", True)
-    page.locator("#q-pain_regions .body-map svg").wait_for()
+    page.locator("#q-pain_regions .map-figure svg").first.wait_for()
     page.locator("#q-pain_regions svg [data-region=lumbar_spine]").click()
     assert page.is_checked("#f-pain_regions-lumbar_spine")
     page.locator("#f-pain_level").fill("4")

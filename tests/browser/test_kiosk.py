@@ -17,7 +17,8 @@ __all__ = ["consent_texts"]  # the consent texts the consent page needs
 # Every control a finger can reach on the tablet, measured as the browser lays it out.
 SMALL_TARGETS_JS = """
 () => {
-  const selector = "a[href], button, input:not([type=hidden]), select, textarea, summary, label[for], [data-region]";
+  const selector = "a[href], button, input:not([type=hidden]), select, textarea, summary, " +
+    "label[for], [data-region]";
   const small = [];
   for (const el of document.querySelectorAll(selector)) {
     const style = getComputedStyle(el);
@@ -25,7 +26,10 @@ SMALL_TARGETS_JS = """
     if (!el.getClientRects().length) continue;  // not shown (display: none, closed dialog)
     const box = el.getBoundingClientRect();
     if (box.width < 24 || box.height < 24) {
-      small.push(`${el.tagName.toLowerCase()}#${el.id || ""}[${el.getAttribute("name") || el.getAttribute("data-region") || el.textContent.trim().slice(0, 30)}] ${Math.round(box.width)}x${Math.round(box.height)}`);
+      const name = el.getAttribute("name") || el.getAttribute("data-region") ||
+        el.textContent.trim().slice(0, 30);
+      small.push(`${el.tagName.toLowerCase()}#${el.id}[${name}] ` +
+        `${Math.round(box.width)}x${Math.round(box.height)}`);
     }
   }
   return small;

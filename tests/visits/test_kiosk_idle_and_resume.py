@@ -79,7 +79,8 @@ def test_no_warning_once_the_intake_is_sent(tablet):
     session[SESSION_KEY]["done"] = True
     session.save()
     html = tablet.get(reverse("kiosk:done")).content.decode()
-    assert "kiosk-idle" not in html and "data-expires-in" not in html
+    assert "kiosk-idle" not in html
+    assert "data-expires-in" not in html
     assert tablet.post(reverse("kiosk:still_here")).status_code == 409
 
 
@@ -160,3 +161,33 @@ def test_the_take_back_form_has_large_labelled_inputs(tablet):
         assert f'<label class="form-label fw-semibold" for="id_{field}">' in html
         tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', html).group(0)
         assert "form-control form-control-lg" in tag
+
+
+def test_the_map_list_and_the_warning_speak_spanish(client, front_desk, clinic):
+    from tests.factories import ClientFactory
+
+    maria = ClientFactory(clinic=clinic, preferred_language="es")
+    tablet = _hand_over(client, front_desk, maria)
+    html = tablet.get(reverse("kiosk:section", args=["visit_and_pain"])).content.decode()
+    assert "¿Sigue ahí?" in html
+    assert "Su lado izquierdo" in html
+    assert "Su espalda" in html
+    assert 'data-back="De espalda"' in html
+    assert 'data-your-left="Su izquierda"' in html
+
+
+def test_the_region_list_groups_every_area_by_the_clients_side(tablet):
+    from contraindications.engine import REGIONS
+
+    html = tablet.get(reverse("kiosk:section", args=["visit_and_pain"])).content.decode()
+    group = r'<fieldset class="region-group"><legend[^>]*>([^<]+)</legend>(.*?)</fieldset>'
+    groups = re.findall(group, html, re.S)
+    assert [title for title, _ in groups[:4]] == [
+        "Head and front of the body", "Your back", "Your left side", "Your right side"
+    ]  # fmt: skip
+    first_map = groups[:4]
+    codes = [c for _, body in first_map for c in re.findall(r'value="([a-z_]+)"', body)]
+    assert sorted(codes) == sorted(REGIONS)
+    left = re.findall(r'value="([a-z_]+)"', first_map[2][1])
+    assert len(left) == 8
+    assert all(code.endswith("_left") for code in left)
