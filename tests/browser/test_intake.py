@@ -46,6 +46,9 @@ def fill_to_consent(page, *, blood=False, shoot=""):
     next_section(page)
     yes_no(page, "has_pain", True)
     page.locator("#q-pain_regions .map-figure svg").first.wait_for()
+    back = page.locator("#q-pain_regions [data-show-view=back]")
+    if back.is_visible():
+        back.click()  # a phone shows one view of the body at a time
     page.locator("#q-pain_regions svg [data-region=lumbar_spine]").click()
     assert page.is_checked("#f-pain_regions-lumbar_spine")
     page.locator("#f-pain_level").fill("4")
