@@ -137,3 +137,17 @@ def test_the_duplicate_warning_is_on_screen_with_a_link_to_the_record(page, fron
     record.wait_for_load_state()
     assert record.url.endswith(f"/clients/{existing.public_id}/")
     assert record.get_by_role("heading", name="Ana Lucia Torres").first.is_visible()
+
+
+def test_with_the_default_ten_minutes_the_warning_comes_a_minute_before_the_end(
+    page, a_client, ruleset, settings
+):
+    assert settings.KIOSK_IDLE_SECONDS == 600
+    page.clock.install()
+    hand_over(page, a_client)
+    dialog = page.locator("#kiosk-idle")
+    page.clock.run_for("08:55")
+    assert not dialog.is_visible()
+    page.clock.run_for("00:10")
+    dialog.wait_for(state="visible")
+    assert 50 <= int(page.locator("#kiosk-idle-seconds").text_content()) <= 60

@@ -191,3 +191,12 @@ def test_the_region_list_groups_every_area_by_the_clients_side(tablet):
     left = re.findall(r'value="([a-z_]+)"', first_map[2][1])
     assert len(left) == 8
     assert all(code.endswith("_left") for code in left)
+
+
+def test_with_every_answer_given_the_tablet_resumes_at_the_signature(tablet, front_desk, a_client):
+    from tests.factories import complete_answers
+
+    Intake.objects.filter(client=a_client).update(answers=complete_answers())
+    _take_back(tablet)
+    _hand_over(tablet, front_desk, a_client)
+    assert tablet.get(reverse("kiosk:home")).url == reverse("kiosk:section", args=["consent"])
