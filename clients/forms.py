@@ -64,6 +64,9 @@ class ClientForm(forms.ModelForm):
         self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]  # type: ignore[attr-defined]  # a DateField
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            # A possible duplicate is the first thing the form says, with a link to the record
+            # already there; the confirmation box appears only then.
+            HTML("{% include 'clients/_duplicate_warning.html' %}"),
             Fieldset(
                 "Client",
                 Row(Column("legal_name", css_class="col-md-7"), Column("preferred_name")),
@@ -84,8 +87,6 @@ class ClientForm(forms.ModelForm):
                 Row(Column("physician_name"), Column("physician_practice")),
                 Row(Column("physician_phone"), Column("physician_fax"), Column("physician_email")),
             ),
-            # The confirmation box appears only when a possible duplicate was found.
-            HTML("{% include 'clients/_duplicate_warning.html' %}"),
             Submit("save", "Save client", css_class="btn-lg"),
         )
         if editing:

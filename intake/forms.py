@@ -12,3 +12,6 @@ class StaffReturnForm(forms.Form):
             {"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "off"})
+        # Large inputs for a tablet held in one hand at the front desk.
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-lg"

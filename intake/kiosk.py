@@ -31,6 +31,8 @@ def hand_over(request, intake) -> None:
         "lang": intake.language,
         "seen": time.time(),
         "done": False,
+        # The welcome page sends a client who has begun back to where they stopped, once.
+        "resume": True,
     }
     # The cookie itself also expires after the idle period (the middleware checks it too).
     request.session.set_expiry(settings.KIOSK_IDLE_SECONDS)
@@ -51,6 +53,7 @@ def open_remote(request, intake, *, link_id: int) -> None:
         "seen": time.time(),
         "done": False,
         "remote": link_id,
+        "resume": True,
     }
     # The middleware still ends it after the idle period; the row outlives that by a day so
     # the phone is told to open its link again rather than to hand a tablet back.
@@ -80,6 +83,15 @@ def kiosk_state(request) -> dict | None:
     return request.session.get(SESSION_KEY)
 
 
+def take_resume(request) -> bool:
+    """True once after a hand-over: the tablet then opens where the client stopped."""
+    state = request.session.get(SESSION_KEY) or {}
+    if not state.pop("resume", False):
+        return False
+    request.session.modified = True
+    return True
+
+
 def finish(request, *, language: str) -> None:
     """After submission the tablet shows only "please hand it back": no intake is reachable."""
     state = request.session.get(SESSION_KEY) or {}
@@ -93,6 +105,24 @@ def finish(request, *, language: str) -> None:
         "remote": state.get("remote"),
         "tablet": state.get("tablet"),
     }
+
+
+def expires_in(state: dict, *, now: float) -> int:
+    """Whole seconds until the idle kiosk session ends."""
+    return max(0, int(settings.KIOSK_IDLE_SECONDS - (now - state.get("seen", 0))))
+
+
+def still_here(request) -> int:
+    """The client tapped "Continue" (or is using the page): the idle clock starts again now,
+    not at the next half minute. Returns the seconds left."""
+    state = request.session[SESSION_KEY]
+    now = time.time()
+    state["seen"] = now
+    request.session.modified = True
+    request.session.set_expiry(
+        settings.KIOSK_IDLE_SECONDS + (24 * 3600 if state.get("remote") else 0)
+    )
+    return expires_in(state, now=now)
 
 
 def set_language(request, language: str) -> None:
@@ -120,6 +150,7 @@ class KioskMiddleware:
 
     def __call__(self, request):
         state = request.session.get(SESSION_KEY)
+        request.kiosk_expires_in = None  # seconds left of an open intake's session, for its page
         remote = bool(state and state.get("remote"))
         kiosk_path = _is_kiosk_url(request.path_info, remote=remote)
         if state is None:
@@ -136,6 +167,9 @@ class KioskMiddleware:
             if now - state.get("seen", 0) >= TOUCH_EVERY_SECONDS:
                 state["seen"] = now
                 request.session.modified = True
+            # The page's "are you still there?" warning counts down from what the server says.
+            if not state.get("done"):
+                request.kiosk_expires_in = expires_in(state, now=now)
             translation.activate(state.get("lang") or settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = translation.get_language()
             response = self.get_response(request)

@@ -12,13 +12,45 @@ from typing import Any
 
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from contraindications.engine import REGIONS, Catalogue, Question
 from intake.answers import error_message
 
 # Body-map regions in head-to-toe order, as checkboxes are listed beside the map.
 REGION_CODES = tuple(REGIONS)
+
+_SIDED = ("shoulder", "arm", "hand", "gluteal", "thigh", "knee", "calf", "foot")
+# The list under the map, in groups a client recognises; sides are the client's own ("Your
+# left side"), whichever way the picture faces.
+REGION_GROUPS = (
+    (gettext_lazy("Head and front of the body"), ("head", "neck", "chest", "abdomen")),
+    (
+        gettext_lazy("Your back"),
+        (
+            "upper_back",
+            "floating_ribs",
+            "flank_left",
+            "flank_right",
+            "lower_back_left",
+            "lumbar_spine",
+            "lower_back_right",
+            "sacrum",
+        ),
+    ),
+    (gettext_lazy("Your left side"), tuple(f"{part}_left" for part in _SIDED)),
+    (gettext_lazy("Your right side"), tuple(f"{part}_right" for part in _SIDED)),
+)
+assert sorted(c for _title, codes in REGION_GROUPS for c in codes) == sorted(REGION_CODES)
+
+
+def grouped(options):
+    """(title, options) per REGION_GROUPS for options whose first item is a region code."""
+    by_code = {option[0]: option for option in options}
+    return [
+        (str(title), [by_code[code] for code in codes if code in by_code])
+        for title, codes in REGION_GROUPS
+    ]
 
 
 @dataclass(frozen=True)
@@ -50,6 +82,11 @@ class QuestionRow:
         return self.q.type == "yes_no" and self.section == "consent"
 
     section: str = ""
+
+    @property
+    def option_groups(self) -> list:
+        # A hidden "where?" list has no options here: the browser fills it in (questions_html).
+        return grouped(self.options) if self.options else []
 
     @property
     def option_kind(self) -> str:
@@ -150,17 +187,23 @@ def questions_html(rows: list[QuestionRow]) -> SafeString:
         "yes": gettext("Yes"),
         "no": gettext("No"),
         "map_caption": gettext(
-            "Tap the picture or the list. Left picture: the front of your body. Right "
-            "picture: your back."
+            "Tap the pictures or the list. The front picture shows you as someone facing you "
+            "sees you; the back picture as someone behind you. Each side is marked “Your "
+            "left” or “Your right”."
         ),
+        "front": pgettext("body map view", "Front"),
+        "back": pgettext("body map view", "Back"),
+        "your_left": gettext("Your left"),
+        "your_right": gettext("Your right"),
         "number_range": gettext("A number from %(range)s"),
     }
     # Fewer widgets: a section may ask "where?" for eleven follow-ups, each with every body
     # region. A hidden one (the client has not said yes) gets its boxes in the browser from
     # one shared list; without the script it could not be shown anyway.
-    region_options = next(
+    hidden_choices = next(
         (r.q.choices for r in rows if r.q.type == "body_regions" and r.hidden), ()
     )
+    region_options = grouped(hidden_choices) if hidden_choices else []
     template = engines["jinja2"].get_template("intake/questions.html")
     # The template autoescapes every value it prints.
     return mark_safe(  # noqa: S308  # nosec B308 B703

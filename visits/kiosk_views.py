@@ -63,11 +63,33 @@ def _flow(intake, catalogue, evaluation=None):
     return sections_for(intake, catalogue, missing=missing), evaluation
 
 
+def resume_section(intake, catalogue) -> str | None:
+    """Where a client who has begun stopped: the first section of their flow that still misses
+    an answer (the consent page when none does). None before they began: nothing answered yet
+    or, for a visit update, the "has anything changed?" question not answered.
+
+    Derived from the saved answers alone, so it needs no column of its own."""
+    if intake.kind == intake.Kind.UPDATE:
+        begun = intake.unchanged_since_previous is not None
+    else:
+        begun = bool(intake.answers)
+    if not begun:
+        return None
+    sections, evaluation = _flow(intake, catalogue)
+    missing = {catalogue.by_id[qid].section for qid in evaluation.errors}
+    return next((s for s in sections if s in missing), sections[-1])
+
+
 @kiosk_page
 @require_GET
 def home(request, intake):
     catalogue = _catalogue(intake)
     sections, _evaluation = _flow(intake, catalogue)
+    resume = resume_section(intake, catalogue)
+    handed_over = kiosk.take_resume(request)
+    if resume and handed_over:
+        # "Continue intake on tablet": straight back to where the client stopped.
+        return redirect("kiosk:section", section=resume)
     return render(
         request,
         "visits/kiosk_home.html",
@@ -75,6 +97,8 @@ def home(request, intake):
             "intake": intake,
             "first_name": (intake.client.preferred_name or intake.client.legal_name).split()[0],
             "first_section": sections[0],
+            "resume_section": resume,
+            "resume_title": SECTION_TITLES[resume] if resume else "",
             "last_visit": intake.previous.submitted_at if intake.previous_id else None,
         },
     )
@@ -362,6 +386,18 @@ class _ListDict(dict):
     def get(self, key, default=None):
         values = super().get(key)
         return values[-1] if values else default
+
+
+@login_not_required
+@require_POST
+def still_here(request):
+    """The idle warning's "Continue": the kiosk session goes on. Only an open intake's session
+    may extend itself; an ended or finished one is told so (409) and the page moves on."""
+    state = kiosk.kiosk_state(request)
+    intake = kiosk_intake(state.get("token")) if state and not state.get("done") else None
+    if intake is None or not intake.is_draft:
+        return JsonResponse({"error": _("This form is closed.")}, status=409)
+    return JsonResponse({"expires_in": kiosk.still_here(request)})
 
 
 @login_not_required

@@ -303,12 +303,75 @@
   // ---------------------------------------------------------------- body map
 
   function paintMaps() {
-    form.querySelectorAll(".body-map[data-map-for] svg").forEach(function (svg) {
-      var qid = svg.parentNode.getAttribute("data-map-for");
-      svg.querySelectorAll("[data-region]").forEach(function (shape) {
+    form.querySelectorAll(".body-map[data-map-for]").forEach(function (holder) {
+      var qid = holder.getAttribute("data-map-for");
+      holder.querySelectorAll("[data-region]").forEach(function (shape) {
         var box = document.getElementById("f-" + qid + "-" + shape.getAttribute("data-region"));
         shape.classList.toggle("selected", !!(box && box.checked));
       });
+    });
+  }
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  // One picture per view (front, back), each drawn at a scale of at least 1 so every area is
+  // at least 44 CSS px square (static/img/body-map.svg). On a phone one view shows at a time,
+  // chosen with the Front / Back buttons; on a tablet both show side by side.
+  function buildMap(holder, source) {
+    var toggle = document.createElement("div");
+    toggle.className = "map-toggle btn-group w-100 mb-2";
+    holder.appendChild(toggle);
+    var figures = document.createElement("div");
+    figures.className = "map-figures";
+    holder.appendChild(figures);
+    source.querySelectorAll("g.view").forEach(function (view, index) {
+      var name = view.getAttribute("data-view");
+      var figure = document.createElement("figure");
+      figure.className = "map-figure";
+      figure.setAttribute("data-view", name);
+      if (index > 0) { figure.classList.add("map-figure-inactive"); }
+      var caption = document.createElement("figcaption");
+      caption.className = "map-figure-title";
+      caption.textContent = holder.getAttribute("data-" + name) || name;
+      figure.appendChild(caption);
+      var svg = document.createElementNS(SVG_NS, "svg");
+      svg.setAttribute("viewBox", view.getAttribute("data-viewbox"));
+      svg.setAttribute("focusable", "false");
+      var copy = document.importNode(view, true);
+      copy.querySelectorAll(".side-label").forEach(function (label) {
+        label.textContent = holder.getAttribute("data-your-" + label.getAttribute("data-side"));
+      });
+      svg.appendChild(copy);
+      figure.appendChild(svg);
+      figures.appendChild(figure);
+      // Not reachable by keyboard or a screen reader: the list below is the control for them.
+      var button = document.createElement("button");
+      button.type = "button";
+      button.tabIndex = -1;
+      button.className = "btn btn-outline-primary";
+      button.setAttribute("data-show-view", name);
+      button.setAttribute("aria-pressed", index === 0 ? "true" : "false");
+      button.textContent = caption.textContent;
+      toggle.appendChild(button);
+    });
+    toggle.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-show-view]");
+      if (!button) { return; }
+      var name = button.getAttribute("data-show-view");
+      toggle.querySelectorAll("[data-show-view]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+      figures.querySelectorAll(".map-figure").forEach(function (figure) {
+        figure.classList.toggle("map-figure-inactive", figure.getAttribute("data-view") !== name);
+      });
+    });
+    figures.addEventListener("click", function (event) {
+      var shape = event.target.closest("[data-region]");
+      if (!shape) { return; }
+      var box = document.getElementById("f-" + holder.getAttribute("data-map-for") + "-" + shape.getAttribute("data-region"));
+      if (!box) { return; }
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
     });
   }
 
@@ -318,20 +381,8 @@
     fetch(form.getAttribute("data-map-url"), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(); })
       .then(function (text) {
-        var svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-        holders.forEach(function (holder) {
-          var copy = document.importNode(svg, true);
-          copy.setAttribute("focusable", "false");
-          holder.appendChild(copy);
-          copy.addEventListener("click", function (event) {
-            var shape = event.target.closest("[data-region]");
-            if (!shape) { return; }
-            var box = document.getElementById("f-" + holder.getAttribute("data-map-for") + "-" + shape.getAttribute("data-region"));
-            if (!box) { return; }
-            box.checked = !box.checked;
-            box.dispatchEvent(new Event("change", { bubbles: true }));
-          });
-        });
+        var source = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+        holders.forEach(function (holder) { buildMap(holder, source); });
         paintMaps();
       })
       .catch(function () { /* the checkboxes alone still work */ });

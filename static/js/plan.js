@@ -143,6 +143,16 @@
       scheduleCheck();
     });
   });
+  // "Full body" ticks every area, "Clear" none; the check then says what the screening allows.
+  function setAllRegions(on) {
+    form.querySelectorAll("input[name=regions]").forEach(function (box) { box.checked = on; });
+    paintMap();
+    scheduleCheck();
+  }
+  var allButton = document.getElementById("regions-all");
+  var clearButton = document.getElementById("regions-clear");
+  if (allButton) allButton.addEventListener("click", function () { setAllRegions(true); });
+  if (clearButton) clearButton.addEventListener("click", function () { setAllRegions(false); });
   nearestButton.addEventListener("click", function (event) {
     if (!lastCheck || !lastCheck.nearest_plan) return; // fall back to the server round trip
     event.preventDefault();

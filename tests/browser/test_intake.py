@@ -45,7 +45,10 @@ def fill_to_consent(page, *, blood=False, shoot=""):
     shoot and screenshot(page, f"{shoot}_1_about_you")
     next_section(page)
     yes_no(page, "has_pain", True)
-    page.locator("#q-pain_regions .body-map svg").wait_for()
+    page.locator("#q-pain_regions .map-figure svg").first.wait_for()
+    back = page.locator("#q-pain_regions [data-show-view=back]")
+    if back.is_visible():
+        back.click()  # a phone shows one view of the body at a time
     page.locator("#q-pain_regions svg [data-region=lumbar_spine]").click()
     assert page.is_checked("#f-pain_regions-lumbar_spine")
     page.locator("#f-pain_level").fill("4")

@@ -152,3 +152,27 @@ def test_client_list_query_count_is_bounded(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("clients:list"), {"page": 2 if rows > 25 else 1})
     assert response.status_code == 200
+
+
+def test_duplicate_warning_is_at_the_top_and_links_to_the_record(client, front_desk, clinic):
+    existing = ClientFactory(
+        clinic=clinic, legal_name="Ana Lucia Torres", date_of_birth=date(1985, 4, 12)
+    )
+    client.force_login(front_desk)
+    html = client.post(reverse("clients:create"), VALID).content.decode()
+    warning = html.index('id="duplicate-warning"')
+    assert warning < html.index('name="legal_name"')
+    link = reverse("visits:client", args=[existing.public_id])
+    assert html.index(f'href="{link}"') > warning
+    # The box to confirm is inside the warning, and no banner promises marked fields.
+    assert warning < html.index('name="confirm_not_duplicate"') < html.index('name="legal_name"')
+    assert "fields marked below" not in html
+    assert 'id="form-errors"' not in html
+
+
+def test_the_error_banner_names_the_fields_to_correct(client, front_desk):
+    client.force_login(front_desk)
+    html = client.post(reverse("clients:create"), {**VALID, "date_of_birth": "2999-01-01"})
+    html = html.content.decode()
+    banner = html[html.index('id="form-errors"') :]
+    assert '<a href="#id_date_of_birth">Date of birth</a>' in banner[: banner.index("</div>")]

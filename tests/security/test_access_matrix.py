@@ -52,6 +52,7 @@ MATRIX = {
     "kiosk:changed": (ENDED, 405, ENDED, ENDED, ENDED, ENDED),
     "kiosk:section": (ENDED, 200, ENDED, ENDED, ENDED, ENDED),
     "kiosk:save": (405, 405, 405, 405, 405, 405),
+    "kiosk:still_here": (405, 405, 405, 405, 405, 405),
     "kiosk:done": (ENDED, 302, ENDED, ENDED, ENDED, ENDED),
     "kiosk:staff": (200, 200, 200, 200, 200, 200),
     "kiosk:ended": (200, 200, 200, 200, 200, 200),
