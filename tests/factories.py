@@ -26,6 +26,7 @@ from review.models import (
 )
 from rules.catalogues import current_catalogue
 from rules.models import RuleSetVersion
+from visits.models import Appointment
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):
@@ -299,3 +300,22 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     link = factory.SubFactory(PrevisitLinkFactory)
     kind = "link"
     channel = "email"
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """Today at 10:00 local time by default, with a therapist of the client's clinic."""
+
+    class Meta:
+        model = Appointment
+
+    clinic = factory.SubFactory(ClinicFactory)
+    client = factory.SubFactory(ClientFactory, clinic=factory.SelfAttribute("..clinic"))
+    therapist = factory.SubFactory(
+        UserFactory, clinic=factory.SelfAttribute("..clinic"), role=Role.THERAPIST
+    )
+    starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate(), datetime.time(10, 0))
+        )
+    )
+    duration_minutes = 60

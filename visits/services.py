@@ -161,7 +161,9 @@ def create_appointment(
     )
     _audit(appointment, AuditEvent.Action.CREATE, "appointment created", actor=created_by, ip=ip)
     if send_link:
-        send_appointment_link(appointment=appointment, channel=channel, sent_by=created_by, ip=ip)
+        appointment = send_appointment_link(
+            appointment=appointment, channel=channel, sent_by=created_by, ip=ip
+        )
     else:
         _attach_today_screening(appointment)
     return appointment
