@@ -38,7 +38,9 @@ class AppointmentForm(forms.Form):
 
     def __init__(self, *args, clinic_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["therapist"].queryset = therapists_of(clinic_id)
+        field = self.fields["therapist"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = therapists_of(clinic_id)
 
 
 class ImportForm(forms.Form):

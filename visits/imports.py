@@ -179,7 +179,7 @@ def _csv_rows(content: bytes) -> list[Row]:
                 "missing_columns",
                 "file",
             )
-        rows = []
+        rows: list[Row] = []
         for raw in reader:
             if len(rows) >= MAX_ROWS:
                 rows.append(Row(where="more"))  # parse() refuses the file

@@ -3,6 +3,7 @@ and the day's appointments with their intake's state."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
@@ -54,7 +55,7 @@ SUBMITTED = IntakeState("submitted", "Submitted", "success")
 @dataclass(frozen=True)
 class DayRow:
     appointment: Appointment
-    intake: Intake | None
+    intake: Any  # an Intake annotated with `decision` and `screening_public_id`, or None
     state: IntakeState
     booking: BookingStatus | None
     online: bool  # the intake was (being) filled in on the client's phone
@@ -63,7 +64,7 @@ class DayRow:
 @dataclass(frozen=True)
 class Day:
     rows: list[DayRow]
-    unbooked: list[Intake]  # today's intakes that belong to no appointment
+    unbooked: list[Any]  # today's intakes that belong to no appointment
     online: set[int]  # of `unbooked`: completed on the client's phone
 
 
@@ -90,7 +91,7 @@ def _appointments(*, clinic_id, day: date, therapist_id=None):
     )  # fmt: skip
 
 
-def _state(intake: Intake | None, link: dict | None) -> tuple[IntakeState, BookingStatus | None]:
+def _state(intake: Any, link: Any) -> tuple[IntakeState, BookingStatus | None]:
     if intake is None:
         return NO_INTAKE, None
     booking = booking_status(status=intake.status, decision=intake.decision)
@@ -118,7 +119,7 @@ def appointments_day(*, clinic_id, day: date | None = None, therapist_id=None) -
     )
     wanted = pool if therapist_id is not None else pool | todays
     latest = Screening.objects.filter(intake=OuterRef("pk")).order_by("-created_at", "-id")
-    intakes = list(
+    intakes: list[Any] = list(
         Intake.objects.filter(clinic_id=clinic_id)
         .filter(wanted)
         .exclude(status=Intake.Status.CANCELLED)
@@ -133,16 +134,16 @@ def appointments_day(*, clinic_id, day: date | None = None, therapist_id=None) -
         )
         .order_by("-submitted_at", "-started_at")
     )  # fmt: skip
-    links: dict[int, dict] = {}
-    for link in (
+    links: dict[int, Any] = {}
+    for row in (
         PrevisitLink.objects.filter(intake_id__in=[i.pk for i in intakes])
         .order_by("intake_id", "-created_at")
         .values("intake_id", "verified_at", "revoked_at", "completed_at")
     ):
-        links.setdefault(link["intake_id"], link)
+        links.setdefault(row["intake_id"], row)
     by_pk = {i.pk: i for i in intakes}
     used = set(attached)
-    rows = []
+    rows: list[DayRow] = []
     for appointment in appointments:
         intake = by_pk.get(appointment.intake_id) if appointment.intake_id else None
         if intake is None and not appointment.is_cancelled:
@@ -165,7 +166,7 @@ def appointments_day(*, clinic_id, day: date | None = None, therapist_id=None) -
     return Day(rows=rows, unbooked=unbooked, online=online)
 
 
-def _pick(intakes: list[Intake], client_id: int, used: set[int]) -> Intake | None:
+def _pick(intakes: list[Any], client_id: int, used: set[int]) -> Any:
     """A client's intake for an appointment that has none attached yet: the open draft, else
     the newest submitted today not already another appointment's."""
     mine = [i for i in intakes if i.client_id == client_id and i.pk not in used]

@@ -108,7 +108,9 @@ def _check(*, clinic_id: int, client: Client, therapist: Any, starts_at: datetim
         )
 
 
-def _audit(appointment: Appointment, action: str, detail: str, *, actor: Any, ip: str | None):
+def _audit(
+    appointment: Appointment, action: str, detail: str, *, actor: Any, ip: str | None
+) -> None:
     record_event(actor=actor, clinic_id=appointment.clinic_id, action=action,
                  target=appointment, detail=detail, ip=ip)  # fmt: skip
 

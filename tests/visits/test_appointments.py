@@ -26,7 +26,12 @@ from tests.factories import (
     signature_data_url,
 )
 from visits.models import Appointment
-from visits.services import AppointmentError, cancel_appointment, create_appointment, submit_and_screen
+from visits.services import (
+    AppointmentError,
+    cancel_appointment,
+    create_appointment,
+    submit_and_screen,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -206,8 +211,9 @@ def test_the_day_lists_todays_appointments_in_time_order_with_intake_state(
     _book(done, therapist, front_desk, starts_at=at(11))
     _book(ClientFactory(clinic=clinic, legal_name="Tom Tomorrow"), therapist, front_desk,
           starts_at=at(10, days=1))  # fmt: skip
-    walk_in = IntakeFactory(clinic=clinic, client=ClientFactory(clinic=clinic,
-                                                                 legal_name="Wally Walkin"))  # fmt: skip
+    walk_in = IntakeFactory(
+        clinic=clinic, client=ClientFactory(clinic=clinic, legal_name="Wally W")
+    )
     client.force_login(front_desk)
     html = client.get(reverse("visits:today")).text
     table, unbooked = html.split('id="unbooked"')
@@ -222,7 +228,9 @@ def test_the_day_lists_todays_appointments_in_time_order_with_intake_state(
     assert "Dee Done" not in unbooked  # its intake is the appointment's
 
 
-def test_a_draft_on_the_tablet_shows_as_in_progress(client, clinic, a_client, front_desk, therapist):
+def test_a_draft_on_the_tablet_shows_as_in_progress(
+    client, clinic, a_client, front_desk, therapist
+):
     _book(a_client, therapist, front_desk, starts_at=at(14))
     IntakeFactory(clinic=clinic, client=a_client)
     client.force_login(front_desk)
@@ -255,14 +263,18 @@ def test_the_days_query_count_is_bounded(
     assert _rows(html, 'class="intake-row"') == 5
 
 
-def test_each_row_has_its_actions_and_a_therapist_sees_none(client, a_client, front_desk, therapist):
+def test_each_row_has_its_actions_and_a_therapist_sees_none(
+    client, a_client, front_desk, therapist
+):
     _book(a_client, therapist, front_desk, starts_at=at(14))
     client.force_login(front_desk)
     html = client.get(reverse("visits:today")).text
-    assert "Start intake on tablet" in html and "Send link" in html
+    assert "Start intake on tablet" in html
+    assert "Send link" in html
     client.force_login(therapist)
     html = client.get(reverse("visits:today")).text
-    assert a_client.legal_name in html and "Start intake on tablet" not in html
+    assert a_client.legal_name in html
+    assert "Start intake on tablet" not in html
 
 
 def test_send_link_from_the_day(client, a_client, front_desk, therapist):
@@ -291,7 +303,8 @@ def test_a_therapist_sees_only_their_own_appointments(
     client.force_login(therapist)
     with django_assert_max_num_queries(7):
         html = client.get(reverse("visits:mine")).text
-    assert "Mina Mine" in html and "Otto Other" not in html
+    assert "Mina Mine" in html
+    assert "Otto Other" not in html
     screening = Screening.objects.get(client=mine)
     assert reverse("review:screening", args=[screening.public_id]) in html
     client.force_login(front_desk)
