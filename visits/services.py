@@ -153,6 +153,12 @@ def create_appointment(
     (`previsit.services.issue_link`), and the intake it opens is the appointment's."""
     _check(clinic_id=client.clinic_id, client=client, therapist=therapist,
            starts_at=starts_at, duration_minutes=duration_minutes)  # fmt: skip
+    # The client's row lock makes a double tap wait, then find the first booking.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    if Appointment.objects.filter(
+        client=client, therapist=therapist, starts_at=starts_at, cancelled_at__isnull=True
+    ).exists():
+        raise AppointmentError("this visit is already booked", "already_booked", "starts_at")
     appointment = Appointment.objects.create(
         clinic_id=client.clinic_id,
         client=client,

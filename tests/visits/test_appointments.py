@@ -309,3 +309,27 @@ def test_a_therapist_sees_only_their_own_appointments(
     assert reverse("review:screening", args=[screening.public_id]) in html
     client.force_login(front_desk)
     assert client.get(reverse("visits:mine")).status_code == 403
+
+
+def test_a_double_tap_books_once_and_answers_400(client, a_client, therapist, front_desk):
+    client.force_login(front_desk)
+    url = reverse("visits:appointment_new", args=[a_client.public_id])
+    data = {"therapist": therapist.pk, "starts_at": "2026-12-02T15:30", "duration_minutes": 60}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 400
+    assert "already booked" in again.text
+    assert Appointment.objects.count() == 1
+
+
+def test_the_client_page_lists_upcoming_appointments(client, a_client, therapist, front_desk):
+    _book(a_client, therapist, front_desk, starts_at=at(15))
+    _book(a_client, therapist, front_desk, starts_at=at(9, days=-1))  # yesterday: not listed
+    client.force_login(front_desk)
+    html = client.get(reverse("visits:client", args=[a_client.public_id])).text
+    assert html.count("60 min with") == 1
+    assert reverse("visits:appointment_new", args=[a_client.public_id]) in html
+    client.force_login(therapist)
+    html = client.get(reverse("visits:client", args=[a_client.public_id])).text
+    assert "60 min with" in html
+    assert reverse("visits:appointment_new", args=[a_client.public_id]) not in html

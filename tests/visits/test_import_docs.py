@@ -66,8 +66,11 @@ def test_the_example_csv_imports_once_and_skips_a_cancelled_visit_not_booked(cli
 
 def test_uncancelled_is_booked_again_and_missing_rows_are_left_alone(clinic, people):
     header = "ID\tClient_Email\tTherapist\tStart\tDuration_Minutes\tStatus\n"  # any case, tabs
-    run(clinic, (header + "X1\tmaria@example.com\ttheo\t2026-12-02 10:00\t60\t\n"
-                 "X2\tjames@example.com\ttheo\t2026-12-02 11:00\t60\t\n").encode(), "a.csv")  # fmt: skip
+    rows = (
+        "X1\tmaria@example.com\ttheo\t2026-12-02 10:00\t60\t\n"
+        "X2\tjames@example.com\ttheo\t2026-12-02 11:00\t60\t\n"
+    )
+    run(clinic, (header + rows).encode(), "a.csv")
     run(clinic, (header + "X1\tmaria@example.com\ttheo\t2026-12-02 10:00\t60\tcancelled\n")
         .encode(), "a.csv")  # fmt: skip
     assert Appointment.objects.get(external_uid="X1").cancelled_at is not None
@@ -83,10 +86,10 @@ def test_archived_clients_and_shared_details_are_not_matched(clinic, people, own
     ClientFactory(clinic=clinic, legal_name="Twin One", email="family@example.com")
     ClientFactory(clinic=clinic, legal_name="Twin Two", email="family@example.com")
     report = run(clinic, (
-        "id,client_email,client_name,client_dob,therapist,start,duration_minutes\n"
-        "Y1,maria@example.com,,,theo,2026-12-02 10:00,60\n"
-        "Y2,family@example.com,,,theo,2026-12-02 10:00,60\n"
-    ).encode(), "b.csv")  # fmt: skip
+        b"id,client_email,client_name,client_dob,therapist,start,duration_minutes\n"
+        b"Y1,maria@example.com,,,theo,2026-12-02 10:00,60\n"
+        b"Y2,family@example.com,,,theo,2026-12-02 10:00,60\n"
+    ), "b.csv")  # fmt: skip
     assert [r.reason for r in report.rows] == [
         "no client of the clinic matches; add the client first",
         "2 clients match; add client_name and client_dob",
