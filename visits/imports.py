@@ -20,7 +20,7 @@ from clients.models import Client
 from clients.phones import normalise_phone
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 2000  # a first import writes each one and its audit event in one request
 CSV_REQUIRED = ("id", "therapist", "start", "duration_minutes")
 CSV_CLIENT = ("client_email", "client_phone", "client_name")
 CSV_ALIASES = {"duration": "duration_minutes", "uid": "id", "external_id": "id"}
@@ -202,6 +202,24 @@ def _cell(raw: dict, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+# Besides ISO 8601: an hour without its leading zero, and the US month-first dates that
+# spreadsheets write.
+CSV_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p")
+
+
+def _datetime(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in CSV_TIME_FORMATS:
+        try:
+            return datetime.strptime(text.upper(), pattern)  # noqa: DTZ007 - made aware by the caller
+        except ValueError:
+            continue
+    return None
+
+
 def _csv_row(raw: dict, line: int) -> Row:
     row = Row(where=f"line {line}", uid=_cell(raw, "id"))
     if not row.uid:
@@ -222,9 +240,8 @@ def _csv_row(raw: dict, line: int) -> Row:
     except ValueError:
         row.skip = "client_dob is not a date like 1980-04-30"
         return row
-    try:
-        start = datetime.fromisoformat(_cell(raw, "start"))
-    except ValueError:
+    start = _datetime(_cell(raw, "start"))
+    if start is None:
         row.skip = "start is not a date and time like 2026-12-02 09:30"
         return row
     row.starts_at = _aware(start)

@@ -118,6 +118,8 @@ def _audit(
 def _attach_today_screening(appointment: Appointment) -> None:
     """An appointment booked after the client's intake of that day was screened gets it."""
     start, end = _day_bounds(appointment.starts_at)
+    if start > timezone.now():
+        return  # no intake is submitted on a day still to come
     intake = (
         Intake.objects.filter(
             client_id=appointment.client_id,

@@ -269,3 +269,30 @@ def test_an_imported_appointment_of_today_gets_the_days_screening(clinic, people
     run(clinic, ics(event("t1", "20261202T160000", "20261202T170000")))
     assert Appointment.objects.get().screening == Screening.objects.get(intake=intake)
     assert timedelta(0) < Appointment.objects.get().starts_at - timezone.now()
+
+
+def test_a_file_with_too_many_appointments_is_refused_whole(clinic, people, monkeypatch):
+    from accounts.errors import DomainError
+    from visits import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    rows = "".join(f"M{i},maria@example.com,theo,2026-12-02 1{i}:00,30\n" for i in range(3))
+    content = ("id,client_email,therapist,start,duration_minutes\n" + rows).encode()
+    with pytest.raises(DomainError) as error:
+        run(clinic, content, "big.csv")
+    assert error.value.code == "too_many_rows"
+    assert not Appointment.objects.exists()
+
+
+def test_an_hour_without_its_zero_and_us_dates_are_read(clinic, people):
+    content = (
+        b"id,client_email,therapist,start,duration_minutes\n"
+        b"H1,maria@example.com,theo,2026-12-02 9:30,30\n"
+        b"H2,maria@example.com,theo,12/02/2026 2:15 PM,30\n"
+    )
+    assert run(clinic, content, "h.csv").totals["created"] == 2
+    starts = sorted(a.starts_at for a in Appointment.objects.all())
+    assert starts == [
+        datetime(2026, 12, 2, 14, 30, tzinfo=UTC),
+        datetime(2026, 12, 2, 19, 15, tzinfo=UTC),
+    ]
