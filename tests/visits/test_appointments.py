@@ -333,3 +333,18 @@ def test_the_client_page_lists_upcoming_appointments(client, a_client, therapist
     html = client.get(reverse("visits:client", args=[a_client.public_id])).text
     assert "60 min with" in html
     assert reverse("visits:appointment_new", args=[a_client.public_id]) not in html
+
+
+def test_send_link_goes_by_sms_when_the_client_has_no_email(clinic, therapist, front_desk):
+    no_email = ClientFactory(clinic=clinic, email="")
+    appointment = _book(no_email, therapist, front_desk, starts_at=at(16), send_link=True)
+    assert PrevisitLink.objects.get(intake=appointment.intake).channel == "sms"
+
+
+def test_an_archived_client_cannot_be_booked(a_client, therapist, front_desk, owner):
+    from clients.services import archive_client
+
+    archive_client(client=a_client, archived_by=owner)
+    with pytest.raises(AppointmentError) as error:
+        _book(a_client, therapist, front_desk)
+    assert error.value.code == "client_archived"
