@@ -28,6 +28,7 @@ from rules.catalogues import current_catalogue
 from rules.models import RuleSetVersion
 from tablets import tokens as tablet_tokens
 from tablets.models import Assignment, Tablet
+from visits.models import Appointment
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):
@@ -334,3 +335,22 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     clinic = factory.SelfAttribute("intake.clinic")
     tablet = factory.SubFactory(TabletFactory, clinic=factory.SelfAttribute("..clinic"))
     assigned_by = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"))
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """Today at 10:00 local time by default, with a therapist of the client's clinic."""
+
+    class Meta:
+        model = Appointment
+
+    clinic = factory.SubFactory(ClinicFactory)
+    client = factory.SubFactory(ClientFactory, clinic=factory.SelfAttribute("..clinic"))
+    therapist = factory.SubFactory(
+        UserFactory, clinic=factory.SelfAttribute("..clinic"), role=Role.THERAPIST
+    )
+    starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate(), datetime.time(10, 0))
+        )
+    )
+    duration_minutes = 60

@@ -1,20 +1,20 @@
-"""Front-desk pages of a visit: the client's page (record, intakes, screenings) and today's
-intakes with their booking status."""
+"""Front-desk pages of a visit: the client's page (record, appointments, intakes, screenings)
+and the day's appointments with their intake state and booking status."""
 
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import ALL_STAFF, CLINICAL_STAFF, role_required
-from accounts.roles import has_role
+from accounts.roles import Role, has_role
 from audit.reads import audited_read
 from clients.selectors import get_client_for
 from intake.services import needs_full_renewal
 from previsit.forms import SendLinkForm
-from previsit.selectors import completed_online_ids, latest_link_summary
+from previsit.selectors import latest_link_summary
 from review.selectors import client_history
 from tablets.selectors import send_panel
-from visits.selectors import intake_history, todays_intakes
+from visits.selectors import appointments_day, intake_history, upcoming_appointments
 
 
 @role_required(*ALL_STAFF)
@@ -41,6 +41,8 @@ def client_page(request, public_id):
                 renewal_months=client.clinic.intake_renewal_months,
             ),
             "renewal_months": client.clinic.intake_renewal_months,
+            "appointments": upcoming_appointments(client),
+            "can_book": has_role(request.user, Role.FRONT_DESK, Role.OWNER),
             "screenings": {"clinical": clinical, "history": history},
             # The front desk's "intake before the visit" panel (previsit/_panel.html).
             "previsit": {
@@ -56,9 +58,15 @@ def client_page(request, public_id):
 @role_required(*ALL_STAFF)
 @require_GET
 def today(request):
-    intakes = list(todays_intakes(clinic_id=request.user.clinic_id))
+    """The front desk's day: today's appointments in time order, then intakes with none."""
+    day = appointments_day(clinic_id=request.user.clinic_id)
     return render(
         request,
         "visits/today.html",
-        {"intakes": intakes, "online": completed_online_ids([i.pk for i in intakes])},
+        {
+            "rows": day.rows,
+            "intakes": day.unbooked,
+            "online": day.online,
+            "can_book": has_role(request.user, Role.FRONT_DESK, Role.OWNER),
+        },
     )

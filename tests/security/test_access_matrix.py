@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
 from review.services import record_referral_decision
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import AppointmentFactory, ClientFactory, UserFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, screened
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,13 @@ MATRIX = {
     "clients:edit": (LOGIN, KIOSK, 200, 200, 200, 404),
     "clients:archive": (LOGIN, KIOSK, 405, 405, 405, 405),
     "visits:today": (LOGIN, KIOSK, 200, 200, 200, 200),
+    # Appointments: front desk and owners book, send links, cancel and import; a therapist has
+    # their own list (tests/visits/test_appointments.py, test_import.py).
+    "visits:appointment_new": (LOGIN, KIOSK, 200, 403, 200, 404),
+    "visits:appointment_send_link": (LOGIN, KIOSK, 405, 403, 405, 405),
+    "visits:appointment_cancel": (LOGIN, KIOSK, 405, 403, 405, 405),
+    "visits:appointment_import": (LOGIN, KIOSK, 200, 403, 200, 200),
+    "visits:mine": (LOGIN, KIOSK, 403, 200, 200, 200),
     "intake:hand_over": (LOGIN, KIOSK, 405, 405, 405, 405),
     # Without a tablet session the kiosk pages only say the session has ended; the save
     # endpoint takes only POST; the take-back page is a password form and reveals nothing.
@@ -148,11 +155,15 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         request_text="Please assess.",
         decided_by=therapist,
     )
+    appointment = AppointmentFactory(clinic=clinic, client=client_record, therapist=therapist)
     stranger = UserFactory(username="hillside-owner", clinic=other_clinic, is_staff=True)
     stranger.groups.add(Group.objects.get(name=Role.OWNER.value))
     kwargs = {
         "clients": {"public_id": client_record.public_id},
         "visits:client": {"public_id": client_record.public_id},
+        "visits:appointment_new": {"public_id": client_record.public_id},
+        "visits:appointment_send_link": {"public_id": appointment.public_id},
+        "visits:appointment_cancel": {"public_id": appointment.public_id},
         "intake:hand_over": {"public_id": client_record.public_id},
         "review": {"public_id": screening.public_id},
         "oversight:decision": {"public_id": decision.public_id},

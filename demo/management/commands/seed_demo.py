@@ -109,6 +109,7 @@ class Command(BaseCommand):
         from demo.interop import seed_demo_token
 
         api_token = seed_demo_token(clinic, User.objects.get(username="owner"))
+        from demo.appointments import seed_demo_appointments
         from demo.intakes import seed_demo_intakes
         from demo.oversight import seed_demo_oversight
         from demo.review import seed_demo_reviews
@@ -119,6 +120,7 @@ class Command(BaseCommand):
         seed_demo_oversight(clinic)
         seed_demo_signoff(clinic)
         seed_demo_fatigue(clinic, User.objects.get(username="therapist"))
+        seed_demo_appointments(clinic)
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}"))
         self.stdout.write(f"Log in at {_url(address)} with:")
         for username, password, role, clinic_name in logins:
