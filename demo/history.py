@@ -546,7 +546,7 @@ def _decision(screening, outcome, visit, rng, at) -> ReferralDecision | None:
     if not actionable:
         return None
     urgent = any(f.decision is Decision.REFER_URGENT for f in actionable)
-    override = rng.random() < visit.override_rate * (0.3 if urgent else 1.0)
+    override = rng.random() < visit.override_rate * (0.15 if urgent else 0.5)
     client = visit.client
     physician = f"{client.physician_name}, {client.physician_practice}"
     if override:
