@@ -178,7 +178,7 @@ def test_history_is_the_same_every_run(ruleset, django_assert_max_num_queries):
     for _ in range(2):
         try:
             with transaction.atomic():
-                with django_assert_max_num_queries(80):
+                with django_assert_max_num_queries(100):
                     made = seed_demo_history(clinic, today=today)
                 runs.append((made, _fingerprint(clinic)))
                 raise _Rollback
