@@ -499,8 +499,6 @@ class Batch:
     screenings: list[Screening] = field(default_factory=list)
     plans: list[TreatmentPlan] = field(default_factory=list)
     decisions: list[ReferralDecision] = field(default_factory=list)
-    decision_rules: list[list[ReferralDecisionRule]] = field(default_factory=list)
-    clearances: list[tuple[PhysicianClearance, Visit, datetime]] = field(default_factory=list)
 
 
 def _plan(screening, outcome, visit, rng, at) -> TreatmentPlan | None:
