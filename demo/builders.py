@@ -73,3 +73,47 @@ def submitted_intake(
         signature_data_url=signature_data_url(),
         consent_id=_consent(intake.language).pk,
     ).intake
+
+
+def stored_signature_png() -> bytes:
+    """The PNG a drawn demo signature is stored as (what `submit_intake` keeps)."""
+    from intake.signature import parse_signature
+
+    return parse_signature(signature_data_url())
+
+
+def submitted_intake_row(
+    *,
+    client,
+    answers: dict,
+    catalogue_version: str,
+    consent: ConsentText,
+    started_by,
+    started_at,
+    submitted_at,
+    previous: Intake | None = None,
+    signature_png_bytes: bytes,
+) -> Intake:
+    """An unsaved intake exactly as `submitted_intake` leaves it once submitted (signed with a
+    drawn signature, the consent shown, the kiosk token gone), dated `started_at` and
+    `submitted_at`: for history built in bulk (demo/history.py), which inserts it as given.
+    `answers` are the validated answers (the screening's inputs)."""
+    return Intake(
+        clinic_id=client.clinic_id,
+        client=client,
+        kind=Intake.Kind.FULL if previous is None else Intake.Kind.UPDATE,
+        status=Intake.Status.SUBMITTED,
+        language=client.preferred_language,
+        catalogue_version=catalogue_version,
+        answers=answers,
+        previous=previous,
+        started_by=started_by,
+        started_at=started_at,
+        updated_at=submitted_at,
+        submitted_at=submitted_at,
+        submission_token=uuid.uuid4(),
+        consent=consent,
+        signature_method=Intake.SignatureMethod.DRAWN,
+        signature_png=signature_png_bytes,
+        signed_at=submitted_at,
+    )

@@ -105,6 +105,9 @@ class Command(BaseCommand):
         )
         logins = [self._staff(clinic, *row) for row in DEMO_STAFF]
         logins.append(self._staff(other, "hillside", "Hal", "Side", Role.THERAPIST, False))
+        from demo.history import seed_demo_history  # first: the audit trail reads in time order
+
+        seed_demo_history(clinic)
         self._clients(clinic, owner=User.objects.get(username="owner"))
         from demo.interop import seed_demo_token
 
