@@ -62,7 +62,9 @@ def pages_for(role, world):
 
 
 def blocking_violations(page):
-    results = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]})
+    results = AXE.run(
+        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]}
+    )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
         + " | ".join(node["html"][:160] for node in v["nodes"][:4])
@@ -87,7 +89,7 @@ def signed_in_context(browser, live_server, django_client):
 def test_no_serious_or_critical_violation_on_any_page(browser, live_server, world, role):
     django_client = Client()
     if role == "phone":
-        from tests.previsit.helpers import open_and_verify, send
+        from tests.previsit.helpers import send
 
         issued = send(world["client"], by=world["users"]["front_desk"])
         django_client.get(f"/p/{issued.token}/")
@@ -114,7 +116,9 @@ def test_no_serious_or_critical_violation_on_any_page(browser, live_server, worl
             page.get_by_label("Date of birth").fill(world["client"].date_of_birth.isoformat())
             page.get_by_role("button").first.click()
             page.wait_for_url("**/p/code/")
-            found.update({"previsit:code": blocking_violations(page)} if blocking_violations(page) else {})
+            found.update(
+                {"previsit:code": blocking_violations(page)} if blocking_violations(page) else {}
+            )
             checked += 1
     finally:
         context.close()
