@@ -15,7 +15,9 @@ from django.test import Client
 from intake.flow import SECTION_TITLES
 from tests.browser.conftest import TABLET
 from tests.factories import ConsentTextFactory
-from tests.security.test_access_matrix import MATRIX, ROLES, _as, _reverse, world  # noqa: F401
+from tests.previsit.helpers import last_code, send
+from tests.security import test_access_matrix as matrix
+from tests.security.test_access_matrix import MATRIX, ROLES, _as, _reverse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +31,10 @@ NOT_HTML = {
     "accounts:2fa_qr",
 }
 BLOCKING = {"serious", "critical"}
+RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE = Axe()
+PHONE = {"width": 360, "height": 740}
+world = matrix.world  # the access matrix's clinic, people and records
 
 
 @pytest.fixture(autouse=True)
@@ -73,8 +78,8 @@ def blocking_violations(page):
     ]
 
 
-def signed_in_context(browser, live_server, django_client):
-    context = browser.new_context(viewport=TABLET, base_url=live_server.url, locale="en-US")
+def signed_in_context(browser, live_server, django_client, viewport=TABLET):
+    context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-US")
     host = live_server.url.split("://", 1)[1].split(":")[0]
     context.add_cookies(
         [
@@ -85,42 +90,59 @@ def signed_in_context(browser, live_server, django_client):
     return context
 
 
-@pytest.mark.parametrize("role", [*ROLES, "phone"])
+def check(page, pages):
+    found, checked = {}, 0
+    for label, path in pages:
+        response = page.goto(path)
+        assert response is not None
+        assert "text/html" in response.headers.get("content-type", ""), label
+        checked += 1
+        violations = blocking_violations(page)
+        if violations:
+            found[f"{label} {path}"] = violations
+    return found, checked
+
+
+def report(found):
+    return "\n".join(f"{page}: {v}" for page, vs in found.items() for v in vs)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_no_serious_or_critical_violation_on_any_page(browser, live_server, world, role):
     django_client = Client()
-    if role == "phone":
-        from tests.previsit.helpers import send
-
-        issued = send(world["client"], by=world["users"]["front_desk"])
-        django_client.get(f"/p/{issued.token}/")
-        pages = [("previsit:verify", "/p/verify/")]
-    else:
-        _as(role, django_client, world)
-        pages = pages_for(role, world)
+    _as(role, django_client, world)
+    pages = pages_for(role, world)
     context = signed_in_context(browser, live_server, django_client)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    found = {}
-    checked = 0
     try:
-        for label, path in pages:
-            response = page.goto(path)
-            assert response is not None
-            assert "text/html" in response.headers.get("content-type", ""), label
-            violations = blocking_violations(page)
-            checked += 1
-            if violations:
-                found[f"{label} {path}"] = violations
-        if role == "phone":
-            # The code page, then the intake itself on the phone.
-            page.get_by_label("Date of birth").fill(world["client"].date_of_birth.isoformat())
-            page.get_by_role("button").first.click()
-            page.wait_for_url("**/p/code/")
-            found.update(
-                {"previsit:code": blocking_violations(page)} if blocking_violations(page) else {}
-            )
-            checked += 1
+        found, checked = check(page, pages)
     finally:
         context.close()
-    assert checked >= (2 if role == "phone" else 3)
-    assert found == {}, "\n".join(f"{page}: {v}" for page, vs in found.items() for v in vs)
+    assert checked == len(pages) >= 3
+    assert found == {}, report(found)
+
+
+def test_no_serious_or_critical_violation_on_a_phone_link(browser, live_server, world):
+    """The pre-visit link on a phone: the identity check, the code, then the intake."""
+    django_client = Client()
+    client_record = world["client"]
+    issued = send(client_record, by=world["users"]["front_desk"])
+    django_client.get(f"/p/{issued.token}/")
+    context = signed_in_context(browser, live_server, django_client, viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        found, checked = check(page, [("previsit:verify", "/p/verify/")])
+        django_client.post("/p/verify/", {"date_of_birth": client_record.date_of_birth.isoformat()})
+        more, n = check(page, [("previsit:code", "/p/code/")])
+        found, checked = found | more, checked + n
+        assert django_client.post("/p/code/", {"code": last_code()}).status_code == 302
+        more, n = check(
+            page, [("kiosk:home", "/kiosk/"), ("kiosk:section", "/kiosk/section/about_you/")]
+        )
+        found, checked = found | more, checked + n
+    finally:
+        context.close()
+    assert checked == 4
+    assert found == {}, report(found)

@@ -25,7 +25,8 @@ ACTIVE = """() => { const e = document.activeElement;
 FOCUS_SHOWN = """() => { let e = document.activeElement;
   if (e.classList.contains('btn-check')) e = e.nextElementSibling;
   const s = getComputedStyle(e);
-  return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none'; }"""
+  return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+    || s.boxShadow !== 'none'; }"""
 QUESTIONS = """() => [...document.querySelectorAll('#intake-form .question:not([hidden])')].map(
   card => ({qid: card.dataset.qid, type: card.dataset.type,
             inputs: [...card.querySelectorAll('input:not([type=hidden]), textarea')].map(
