@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
-SMALLEST_CHART_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.oversight-chart text')]
-  .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+SMALLEST_CHART_TEXT = """() => Math.min(
+  ...[...document.querySelectorAll('svg.oversight-chart text')].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
@@ -26,8 +26,9 @@ def opened(browser, live_server, user, viewport):
     return context, page
 
 
+@pytest.mark.usefixtures("decisions")
 @pytest.mark.parametrize("viewport", [DESKTOP, TABLET, PHONE], ids=["desktop", "tablet", "phone"])
-def test_chart_text_is_at_least_12_px_on_screen(browser, live_server, owner, decisions, viewport):
+def test_chart_text_is_at_least_12_px_on_screen(browser, live_server, owner, viewport):
     context, page = opened(browser, live_server, owner, viewport)
     try:
         page.goto("/oversight/")
@@ -42,9 +43,8 @@ def test_chart_text_is_at_least_12_px_on_screen(browser, live_server, owner, dec
     ["/oversight/", "/oversight/decisions/", "/oversight/trail/", "/clients/", "/intake/today/",
      "/review/", "/accounts/password/"],
 )  # fmt: skip
-def test_pages_fit_their_width_with_text_at_200_percent(
-    browser, live_server, owner, decisions, path
-):
+@pytest.mark.usefixtures("decisions")
+def test_pages_fit_their_width_with_text_at_200_percent(browser, live_server, owner, path):
     context, page = opened(browser, live_server, owner, DESKTOP)
     try:
         page.goto(path)
