@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
 SMALLEST_CHART_TEXT = """() => Math.min(
-  ...[...document.querySelectorAll('svg.oversight-chart text')].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+  ...[...document.querySelectorAll('svg.oversight-chart text')].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
