@@ -270,7 +270,7 @@ def _owners_of(raw, *, clinic_id) -> dict[str, int]:
         ids = wanted.get(model._meta.label)
         if not ids:
             continue
-        found = model.objects.filter(clinic_id=clinic_id, public_id__in=_uuids(ids))
+        found = model._default_manager.filter(clinic_id=clinic_id, public_id__in=_uuids(ids))
         for public_id, client_id in found.values_list("public_id", "client_id"):
             owners[str(public_id)] = client_id
     return owners

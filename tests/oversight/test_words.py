@@ -138,6 +138,7 @@ def test_replay_says_decisions_in_words(client, owner, ruleset, clinic, therapis
     text = page.content.decode()
     assert "<td>Refer urgently</td><td>Postpone</td>" in text
     assert "Refer urgently → <strong>Postpone</strong>" in text
+    assert "1 screening of the last 6 months replayed" in text
     assert "Blood in the urine (KIDNEY-HEMATURIA)" in text
     assert ">refer_urgent<" not in text
     assert "→ <strong>postpone" not in text
