@@ -4,8 +4,10 @@ at a time. Screenings are append-only, so each row is its own history; plans, de
 clearances are append-only too and each creation is an audit event.
 
 One UNION query per page (each part filtered by clinic, date, actor, action and client on its own
-indexes), then one query each for the names of the actors and clients on the page: a page costs
-the same however long the trail is.
+indexes), then one query for the actors' names, one per kind of client-owned record on the page
+(screening, plan, decision, ...) to find whose it is, and one for the clients' names: a page
+costs the same however long the trail is (tests/oversight/test_words.py). Each row reads as a
+sentence: "Theo Hart viewed Hannah Whitfield's screening".
 """
 
 import re
