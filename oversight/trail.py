@@ -57,6 +57,7 @@ NOUNS = {
 READ_NOUNS = {"clinical detail": "screening", "client record": "record"}
 # Ids are for the database: the page names things instead.
 _UUID = re.compile(r"\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+DECISION_ACTIONS = dict(ReferralDecision.Action.choices)
 VERBS = {
     "view": "viewed",
     "create": "created",
@@ -104,7 +105,11 @@ class TrailRow:
     @property
     def detail_text(self) -> str:
         """The detail without the ids it may carry ("clinical detail (screening)")."""
-        return _UUID.sub("", self.detail).replace("( ", "(").replace(" )", ")")
+        text = _UUID.sub("", self.detail).replace("( ", "(").replace(" )", ")")
+        what, _, action = text.partition("referral decision: ")
+        if action in DECISION_ACTIONS:  # stored as a code by review.services
+            return f"{what}referral decision: {DECISION_ACTIONS[action]}"
+        return text
 
 
 COLUMNS = ["t_at", "t_actor", "t_action", "t_type", "t_oid", "t_detail", "t_ip", "t_client",

@@ -38,6 +38,8 @@ def test_trail_says_who_viewed_whose_screening(client, owner, therapist, decisio
     assert f"{therapist.get_full_name()} viewed Robert Chen's screening" in sentences
     assert f"{therapist.get_full_name()} created Robert Chen's referral decision" in sentences
     assert f"{therapist.get_full_name()} viewed Robert Chen's screening" in text
+    assert "referral decision: Overridden (session goes ahead)" in text
+    assert "referral decision: overridden" not in text
     # No model labels and no ids on the page.
     assert "clients.Client" not in text
     assert "review.Screening" not in text
