@@ -28,8 +28,11 @@ def health(request):
 
 
 def home(request):
-    """Each role starts where its day starts."""
-    if has_role(request.user, Role.THERAPIST, Role.OWNER):
+    """Each role lands on its own home after logging in (LOGIN_REDIRECT_URL): the owner on
+    Oversight, the therapist on today's screenings, the front desk on today's intakes."""
+    if has_role(request.user, Role.OWNER):
+        return redirect("oversight:dashboard")
+    if has_role(request.user, Role.THERAPIST):
         return redirect("review:today")
     return redirect("visits:today")
 

@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from oversight.filters import DecisionFilters
 from oversight.selectors import dashboard, decisions_for
+from oversight.words import rule_name, rule_titles
 from review.pdf import html_to_pdf
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = [
     "decided_at", "therapist", "client", "client_id", "decision", "urgent", "rule_ids",
     "rule_set_version", "referred_to", "method", "urgency", "reason", "screening_id",
-    "decision_id",
+    "decision_id", "rules",
 ]  # fmt: skip
 PDF_MAX_ROWS = 500
 
@@ -49,6 +50,7 @@ def decision_rows(user, filters: DecisionFilters):
             "decided_by__last_name", "ruleset__version", "screening__public_id",
         )
     )  # fmt: skip
+    titles = rule_titles(user.clinic_id)
     for d in decisions.iterator(chunk_size=2000):
         yield [
             _local(d.decided_at),
@@ -65,6 +67,7 @@ def decision_rows(user, filters: DecisionFilters):
             d.reason,
             d.screening.public_id,
             d.public_id,
+            "; ".join(rule_name(rule_id, titles) for rule_id in d.rule_ids),
         ]
 
 
@@ -84,6 +87,9 @@ def audit_report_pdf(user, filters: DecisionFilters) -> bytes:
             : PDF_MAX_ROWS + 1
         ]
     )
+    titles = rule_titles(user.clinic_id)
+    for d in decisions:
+        d.rule_names = [rule_name(rule_id, titles) for rule_id in d.rule_ids]
     html = render_to_string(
         "oversight/pdf/audit_report.html",
         {

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Count, IntegerField, Max, Subquery
 from django.db.models.functions import Coalesce
 
+from oversight.words import category_name
 from review.models import Screening, ScreeningFinding
 
 # A rule is flagged for clinical review when it fired at least FLAG_MIN_FIRES times in the period
@@ -56,6 +57,11 @@ class RuleFatigue:
     overridden: int
     plan_against: int
     screenings: int  # all screenings of the period, for the firing rate
+    title: str = ""  # the rule's name in the clinic's rule set
+
+    @property
+    def category_name(self) -> str:
+        return category_name(self.category)
 
     @property
     def gone_against(self) -> int:
@@ -90,7 +96,7 @@ def _rows(sql: dict, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def rule_fatigue(*, clinic_id, start, end, rule_tallies) -> list[RuleFatigue]:
+def rule_fatigue(*, clinic_id, start, end, rule_tallies, titles=None) -> list[RuleFatigue]:
     """Per rule that fired in [start, end): firings, overrides and plans kept against it,
     flagged rules first, then by how often the rule fired. `rule_tallies`: the dashboard's
     per-rule referral tallies for the same period (their overridden counts are used)."""
@@ -125,6 +131,7 @@ def rule_fatigue(*, clinic_id, start, end, rule_tallies) -> list[RuleFatigue]:
             overridden=overridden.get(rule_id, 0),
             plan_against=against.get(rule_id, 0),
             screenings=total,
+            title=(titles or {}).get(rule_id, ""),
         )
         for rule_id, (category, n, total) in fired.items()
         if rule_id

@@ -30,6 +30,10 @@ class DecisionFilters:
         # Exclusive: the whole of the last day counts.
         return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
 
+    @property
+    def action_label(self) -> str:
+        return dict(ReferralDecision.Action.choices).get(self.action, self.action)
+
     def as_query(self) -> dict[str, str | int]:
         query: dict[str, str | int] = {
             "date_from": self.date_from.isoformat(),
@@ -54,7 +58,8 @@ class DecisionFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label="To", widget=DATE)
     # Any id: decisions are scoped to the clinic, so another clinic's user matches nothing.
     therapist = forms.IntegerField(required=False, min_value=1, widget=forms.Select)
-    rule = forms.CharField(required=False, max_length=64)
+    # A select of the rules in use, by name; any id is accepted (a bookmark from an older set).
+    rule = forms.CharField(required=False, max_length=64, widget=forms.Select)
     action = forms.ChoiceField(
         required=False,
         label="Decision",
@@ -64,10 +69,15 @@ class DecisionFilterForm(forms.Form):
     def __init__(self, data=None):
         super().__init__(data)
         self.set_therapists([])
+        self.set_rules([])
 
     def set_therapists(self, people) -> None:
         """The therapist choices: (id, name) pairs, known only once the page has its data."""
         self.fields["therapist"].widget.choices = [("", "Any therapist"), *people]
+
+    def set_rules(self, rules) -> None:
+        """The rule choices: (rule id, name) pairs of the rule set in use."""
+        self.fields["rule"].widget.choices = [("", "Any rule"), *rules]
 
     def clean(self):
         super().clean()

@@ -11,7 +11,7 @@ oils, allowed positions, each with the rules that cause it.
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.utils import timezone
@@ -25,9 +25,11 @@ from contraindications.engine import (
     Constraints,
     Decision,
 )
+from oversight.words import decision_label, rule_name
 from review.models import Screening
 from review.screening import evaluate_stored_answers
 from rules.models import RuleSetVersion
+from rules.selectors import compiled
 from rules.services import activate_for_clinic
 
 DEFAULT_REPLAY_MONTHS = 6
@@ -82,6 +84,13 @@ def _text(value) -> str:
 _MISSING = object()
 
 
+def _worded(name: str, value) -> str:
+    """A field's value to read: an outcome by the decision's label ("Refer urgently")."""
+    if name == "outcome" and isinstance(value, str):
+        return decision_label(value)
+    return _text(value)
+
+
 def diff_rules(old_rules: dict, new_rules: dict) -> RuleSetDiff:
     """Rules added, removed and changed (field by field) from one rule-set document to another."""
     old = {rule["id"]: rule for rule in old_rules.get("rules", [])}
@@ -90,16 +99,20 @@ def diff_rules(old_rules: dict, new_rules: dict) -> RuleSetDiff:
     for rule_id in sorted(old.keys() & new.keys()):
         before, after = _flatten(old[rule_id]), _flatten(new[rule_id])
         fields = [
-            FieldChange(name, _text(before.get(name, _MISSING)), _text(after.get(name, _MISSING)))
+            FieldChange(name, _worded(name, before.get(name, _MISSING)),
+                        _worded(name, after.get(name, _MISSING)))
             for name in sorted(before.keys() | after.keys())
             if before.get(name, _MISSING) != after.get(name, _MISSING)
-        ]
+        ]  # fmt: skip
         if fields:
             changed.append(RuleChange(rule_id, new[rule_id].get("title", ""), fields))
     return RuleSetDiff(
         old_version=str(old_rules.get("version", "")),
         new_version=str(new_rules.get("version", "")),
-        added=[new[r] for r in sorted(new.keys() - old.keys())],
+        added=[
+            {**new[r], "outcome_label": decision_label(str(new[r].get("outcome", "")))}
+            for r in sorted(new.keys() - old.keys())
+        ],
         removed=[old[r] for r in sorted(old.keys() - new.keys())],
         changed=changed,
     )
@@ -122,11 +135,12 @@ class ReplayChange:
     old: str
     new: str
     rule_ids: list[str]
+    rule_names: list[str] = field(default_factory=list)  # "Blood in the urine (KIDNEY-…)"
 
     @property
     def text(self) -> str:
         if self.kind == "decision":
-            return f"Decision {self.old} → {self.new}"
+            return f"Decision {decision_label(self.old)} → {decision_label(self.new)}"
         if self.kind == "pressure_cap":
             return f"Pressure cap {self.old} → {self.new}"
         if self.kind == "region_pressure_cap":
@@ -270,6 +284,15 @@ class ReplayRow:
     new_decision: str
     rule_ids: list[str]  # rules whose findings differ (added, removed or decided differently)
     changes: list[ReplayChange]  # the decision flip and each constraint change, with their rules
+    rule_names: list[str] = field(default_factory=list)
+
+    @property
+    def old_label(self) -> str:
+        return decision_label(self.old_decision)
+
+    @property
+    def new_label(self) -> str:
+        return decision_label(self.new_decision)
 
     @property
     def constraint_changes(self) -> list[ReplayChange]:
@@ -288,6 +311,11 @@ class Replay:
     @property
     def changed(self) -> int:
         return sum(count for _, _, count in self.transitions)
+
+    @property
+    def transition_rows(self) -> list[tuple[str, str, str, str, int]]:
+        """(from, to, from's label, to's label, count): codes for the page's data, words to read."""
+        return [(a, b, decision_label(a), decision_label(b), n) for a, b, n in self.transitions]
 
     @property
     def constraints_changed(self) -> int:
@@ -325,6 +353,11 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
     kinds: Counter[str] = Counter()
     rows: list[ReplayRow] = []
     count = 0
+    titles = {rule.id: rule.title for rule in compiled(candidate)[1].rules}
+
+    def named(rule_ids):
+        return [rule_name(rule_id, titles) for rule_id in rule_ids]
+
     for screening in screenings.iterator(chunk_size=500):
         count += 1
         # Stored inputs the candidate's catalogue cannot read give "refer", as live screening does.
@@ -334,12 +367,20 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
         differing = sorted(
             rid for rid in before.keys() | after.keys() if before.get(rid) != after.get(rid)
         )
-        changes = constraint_changes(screening.result, result)
+        changes = [
+            replace(c, rule_names=named(c.rule_ids))
+            for c in constraint_changes(screening.result, result)
+        ]
         if new_decision != screening.decision:
             transitions[(screening.decision, new_decision)] += 1
         kinds.update({c.kind for c in changes if c.kind != "decision"})
         if changes or differing:
-            rows.append(ReplayRow(screening, screening.decision, new_decision, differing, changes))
+            rows.append(
+                ReplayRow(
+                    screening, screening.decision, new_decision, differing, changes,
+                    named(differing),
+                )
+            )  # fmt: skip
     return Replay(
         candidate=candidate,
         months=months,

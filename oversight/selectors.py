@@ -24,6 +24,7 @@ from contraindications.engine import Decision
 from oversight import fatigue as fatigue_figures
 from oversight.fatigue import RuleFatigue, rule_fatigue
 from oversight.filters import DecisionFilters
+from oversight.words import category_name, rule_name, rule_titles
 from review.models import ReferralDecision, ReferralDecisionRule, Screening
 
 ACTIONS = [value for value, _ in ReferralDecision.Action.choices]
@@ -37,6 +38,13 @@ def clinic_staff(user):
     return User.objects.filter(clinic_id=user.clinic_id).only(
         "pk", "username", "first_name", "last_name"
     )
+
+
+def deciding_staff(user):
+    """Staff of the owner's clinic who made a referral decision (the decisions' therapist
+    filter lists only the people it can filter by)."""
+    deciders = ReferralDecision.objects.filter(clinic_id=user.clinic_id).values("decided_by_id")
+    return clinic_staff(user).filter(pk__in=deciders).order_by("first_name", "last_name")
 
 
 def decisions_for(user, filters: DecisionFilters):
@@ -196,7 +204,7 @@ class Dashboard:
         return self.overridden / self.total if self.total else 0.0
 
 
-def dashboard(user, filters: DecisionFilters) -> Dashboard:
+def dashboard(user, filters: DecisionFilters, *, titles: dict[str, str] | None = None) -> Dashboard:
     """Three queries whatever the number of rows: decisions per (week, therapist, action), per
     (rule, category, action), and the urgent-screening aggregate.
 
@@ -232,12 +240,17 @@ def dashboard(user, filters: DecisionFilters) -> Dashboard:
     )
     for row in by_rule:
         row["category"] = row["category"] or "other"
-    rules = _tallies(by_rule, key=lambda row: row["rule_id"])
+    titles = rule_titles(user.clinic_id) if titles is None else titles
+    rules = _tallies(
+        by_rule, key=lambda row: row["rule_id"], label=lambda row, k: rule_name(k, titles)
+    )
     category_of = {row["rule_id"]: row["category"] for row in by_rule}
     for tally in rules:
         tally.category = category_of[tally.key]
     rules.sort(key=lambda t: (-t.total, t.key))
-    categories = _tallies(by_rule, key=lambda row: row["category"])
+    categories = _tallies(
+        by_rule, key=lambda row: row["category"], label=lambda row, k: category_name(k)
+    )
     categories.sort(key=lambda t: (-t.total, t.key))
     # Per-rule tallies over the whole team and every action, for the alert-fatigue table.
     if filters.therapist_id or filters.action or filters.rule_id:
@@ -255,7 +268,11 @@ def dashboard(user, filters: DecisionFilters) -> Dashboard:
         categories=categories,
         urgent=urgent_summary(user, filters),
         fatigue=rule_fatigue(
-            clinic_id=user.clinic_id, start=filters.start, end=filters.end, rule_tallies=all_rules
+            clinic_id=user.clinic_id,
+            start=filters.start,
+            end=filters.end,
+            rule_tallies=all_rules,
+            titles=titles,
         ),
     )
 

@@ -4,10 +4,14 @@ at a time. Screenings are append-only, so each row is its own history; plans, de
 clearances are append-only too and each creation is an audit event.
 
 One UNION query per page (each part filtered by clinic, date, actor, action and client on its own
-indexes), then one query each for the names of the actors and clients on the page: a page costs
-the same however long the trail is.
+indexes), then one query for the actors' names, one per kind of client-owned record on the page
+(screening, plan, decision, ...) to find whose it is, and one for the clients' names: a page
+costs the same however long the trail is (tests/oversight/test_words.py). Each row reads as a
+sentence: "Theo Hart viewed Hannah Whitfield's screening".
 """
 
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +22,9 @@ from accounts.models import User
 from audit.models import AuditEvent
 from clients.models import Client
 from clients.selectors import search_clients
-from review.models import Screening
+from intake.models import Intake
+from previsit.models import PrevisitLink
+from review.models import PhysicianClearance, ReferralDecision, Screening, TreatmentPlan
 
 PAGE_SIZE = 50
 HISTORY_ACTIONS = {"+": "create", "~": "update", "-": "delete"}
@@ -28,6 +34,39 @@ ACTION_CHOICES = [
 ]
 # Models whose row history the trail shows, with the field that names the client.
 TRACKED = [(Client, "id")]
+# Records that belong to one client: the trail looks their client up (one query per kind on
+# the page) to say whose record it was.
+CLIENT_OWNED = [Screening, TreatmentPlan, ReferralDecision, PhysicianClearance, Intake,
+                PrevisitLink]  # fmt: skip
+# What each kind of record is called in a sentence ("Theo Hart viewed Hannah Whitfield's
+# screening"); a read names the part it showed, in the words of audit/reads.py.
+NOUNS = {
+    Client._meta.label: "record",
+    Screening._meta.label: "screening",
+    TreatmentPlan._meta.label: "treatment plan",
+    ReferralDecision._meta.label: "referral decision",
+    PhysicianClearance._meta.label: "physician clearance",
+    Intake._meta.label: "intake",
+    PrevisitLink._meta.label: "intake link",
+    "rules.RuleSetVersion": "a rule set",
+    "rules.ClinicRulePolicy": "the clinic's rule settings",
+    "rules.RuleReview": "a rule review",
+    "interop.ApiToken": "an API token",
+    "accounts.User": "a staff account",
+}
+READ_NOUNS = {"clinical detail": "screening", "client record": "record"}
+# Ids are for the database: the page names things instead.
+_UUID = re.compile(r"\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+DECISION_ACTIONS = dict(ReferralDecision.Action.choices)
+VERBS = {
+    "view": "viewed",
+    "create": "created",
+    "update": "changed",
+    "archive": "archived",
+    "export": "exported",
+    "decide": "decided on",
+    "delete": "deleted",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +89,27 @@ class TrailRow:
     ip_address: str | None
     client: Client | None
     source: str  # "event" (audit trail) or "history" (row change)
+
+    @property
+    def sentence(self) -> str:
+        """Who did what to whose record: "Theo Hart viewed Hannah Whitfield's screening"."""
+        noun = NOUNS.get(self.object_type, "a record")
+        if self.action in ("view", "export") and self.detail and self.source == "event":
+            what = self.detail.split(" (", 1)[0]
+            noun = READ_NOUNS.get(what, what)
+        verb = VERBS.get(self.action, self.action)
+        if self.client is not None:
+            return f"{self.actor} {verb} {self.client.display_name}'s {noun}"
+        return f"{self.actor} {verb} {noun}"
+
+    @property
+    def detail_text(self) -> str:
+        """The detail without the ids it may carry ("clinical detail (screening)")."""
+        text = _UUID.sub("", self.detail).replace("( ", "(").replace(" )", ")")
+        what, _, action = text.partition("referral decision: ")
+        if action in DECISION_ACTIONS:  # stored as a code by review.services
+            return f"{what}referral decision: {DECISION_ACTIONS[action]}"
+        return text
 
 
 COLUMNS = ["t_at", "t_actor", "t_action", "t_type", "t_oid", "t_detail", "t_ip", "t_client",
@@ -177,6 +237,10 @@ def trail_page(user, filters: TrailFilters, *, page: int = 1) -> tuple[list[Trai
     raw = raw[:PAGE_SIZE]
     actor_ids = {row["t_actor"] for row in raw if row["t_actor"]}
     actors = {u.pk: str(u) for u in User.objects.filter(pk__in=actor_ids)} if actor_ids else {}
+    owners = _owners_of(raw, clinic_id=user.clinic_id)
+    for row in raw:
+        if not row["t_client"] and row["t_oid"] in owners:
+            row["t_client"] = owners[row["t_oid"]]
     client_pks = {row["t_client"] for row in raw if row["t_client"]}
     client_uuids = {row["t_oid"] for row in raw if row["t_type"] == Client._meta.label}
     known = {}
@@ -188,7 +252,7 @@ def trail_page(user, filters: TrailFilters, *, page: int = 1) -> tuple[list[Trai
     rows = [
         TrailRow(
             at=row["t_at"],
-            actor=actors.get(row["t_actor"], "system"),
+            actor=actors.get(row["t_actor"], "The system"),
             action=row["t_action"],
             object_type=row["t_type"],
             object_id=row["t_oid"],
@@ -200,3 +264,30 @@ def trail_page(user, filters: TrailFilters, *, page: int = 1) -> tuple[list[Trai
         for row in raw
     ]
     return rows, has_more
+
+
+def _owners_of(raw, *, clinic_id) -> dict[str, int]:
+    """{public id: client pk} for the client-owned records on the page, one query per kind."""
+    wanted: dict[str, set[str]] = {}
+    for row in raw:
+        if row["t_source"] == "event" and not row["t_client"]:
+            wanted.setdefault(row["t_type"], set()).add(row["t_oid"])
+    owners = {}
+    for model in CLIENT_OWNED:
+        ids = wanted.get(model._meta.label)
+        if not ids:
+            continue
+        found = model._default_manager.filter(clinic_id=clinic_id, public_id__in=_uuids(ids))
+        for public_id, client_id in found.values_list("public_id", "client_id"):
+            owners[str(public_id)] = client_id
+    return owners
+
+
+def _uuids(values):
+    out = []
+    for value in values:
+        try:
+            out.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return out

@@ -28,9 +28,16 @@ from oversight.rulesets import (
     diff_versions,
     replay,
 )
-from oversight.selectors import clinic_staff, dashboard, decision_page, get_decision_for
+from oversight.selectors import (
+    clinic_staff,
+    dashboard,
+    deciding_staff,
+    decision_page,
+    get_decision_for,
+)
 from oversight.signoff import reviewed_counts, sign_off
 from oversight.trail import ACTION_CHOICES, TrailFilters, trail_page
+from oversight.words import decision_label, rule_choices, rule_name, rule_titles
 from rules.models import RuleSetActivation, RuleSetVersion
 from rules.selectors import active_or_none, compiled, latest_activation, requires_review
 from rules.services import ActivationRefused, set_review_requirement
@@ -45,10 +52,12 @@ def _page(request) -> int:
         return 1
 
 
-def _filter_form(request, *, with_staff=True):
+def _filter_form(request, *, with_staff=True, titles=None):
     form = DecisionFilterForm(request.GET or None)
+    titles = rule_titles(request.user.clinic_id) if titles is None else titles
+    form.set_rules(rule_choices(titles))
     if with_staff:
-        form.set_therapists([(u.pk, str(u)) for u in clinic_staff(request.user)])
+        form.set_therapists([(u.pk, str(u)) for u in deciding_staff(request.user)])
     filters = form.filters()
     form.show(filters)
     return form, filters
@@ -62,8 +71,9 @@ def _decisions_url(filters, **changes) -> str:
 @owner_only
 @require_GET
 def dashboard_view(request):
-    form, filters = _filter_form(request, with_staff=False)
-    data = dashboard(request.user, filters)
+    titles = rule_titles(request.user.clinic_id)
+    form, filters = _filter_form(request, with_staff=False, titles=titles)
+    data = dashboard(request.user, filters, titles=titles)
     form.set_therapists([(int(t.key), t.label) for t in data.therapists])
 
     def by_therapist(tally, action):
@@ -96,9 +106,12 @@ def dashboard_view(request):
 @owner_only
 @require_GET
 def decisions_view(request):
-    form, filters = _filter_form(request)
+    titles = rule_titles(request.user.clinic_id)
+    form, filters = _filter_form(request, titles=titles)
     page = _page(request)
     rows, has_more = decision_page(request.user, filters, page=page)
+    for row in rows:
+        row.rule_names = [rule_name(rule_id, titles) for rule_id in row.rule_ids]
     query = filters.as_query()
     return render(
         request,
@@ -125,7 +138,7 @@ def decision_detail(request, public_id):
         {
             "id": rule_id,
             "title": ruleset.by_id[rule_id].title if rule_id in ruleset.by_id else "",
-            "decision": findings.get(rule_id, {}).get("decision", ""),
+            "decision": decision_label(findings.get(rule_id, {}).get("decision", "")),
             "message": findings.get(rule_id, {}).get("message", ""),
         }
         for rule_id in decision.rule_ids

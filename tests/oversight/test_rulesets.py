@@ -45,7 +45,7 @@ def test_diff_names_changed_fields_added_and_removed_rules():
     assert change.rule_id == "KIDNEY-HEMATURIA"
     was = next(r["version"] for r in old["rules"] if r["id"] == "KIDNEY-HEMATURIA")
     assert {(f.field, f.old, f.new) for f in change.changes} == {
-        ("outcome", "refer_urgent", "refer"),
+        ("outcome", "Refer urgently", "Refer"),
         ("version", str(was), str(was + 1)),
     }
 
@@ -245,7 +245,7 @@ def test_replay_names_the_rule_behind_a_decision_flip(owner, ruleset, clinic, th
     (row,) = replay(user=owner, candidate=stricter, months=6).rows
     (flip,) = [c for c in row.changes if c.kind == "decision"]
     assert (flip.old, flip.new, flip.rule_ids) == ("refer_urgent", "postpone", ["KIDNEY-HEMATURIA"])
-    assert flip.text == "Decision refer_urgent → postpone"
+    assert flip.text == "Decision Refer urgently → Postpone"
 
 
 def test_constraint_changes_cover_positions_and_oils_both_ways():
