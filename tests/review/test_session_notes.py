@@ -110,9 +110,12 @@ def test_a_signed_note_and_an_addendum_never_change(therapist):
         "UPDATE review_sessionnote SET assessment = 'x' WHERE id = %s",
         "DELETE FROM review_noteaddendum WHERE note_id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [note.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [note.pk])
     note.refresh_from_db()
     assert note.assessment != "rewritten"
 
