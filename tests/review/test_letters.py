@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from review import pdf
-from review.letters import LetterRefused
+from review.letters import LetterRefused, send_letter
 from review.services import record_referral_decision
 from tests.conftest import login
 from tests.review.helpers import KIDNEY_RED_FLAG, screened, screened_with_release
@@ -152,7 +152,9 @@ def test_no_letter_without_the_clinics_address_phone_and_email(client, therapist
 def test_the_owner_fills_in_the_letterhead(client, owner, therapist, clinic):
     login(client, owner)
     url = reverse("review:letterhead")
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    assert url in page.text  # in the owner's menu
     response = client.post(url, {"address": "1 Main St", "phone": "555 0199", "email": "bad"})
     assert response.status_code == 200
     assert "email" in response.context["form"].errors
@@ -170,6 +172,18 @@ def test_the_owner_fills_in_the_letterhead(client, owner, therapist, clinic):
     assert (event.actor, event.object_type) == (owner, "accounts.Clinic")
     login(client, therapist)
     assert client.get(url).status_code == 403
+    menu = client.get(reverse("review:credentials")).text
+    assert reverse("review:credentials") in menu
+    assert url not in menu  # the owner's menu has Clinic details; a therapist's does not
+
+
+def test_the_worker_checks_again_before_sending(therapist, kidney_screening):
+    _refer(kidney_screening, therapist)
+    therapist.credentials = ""
+    therapist.save()
+    with pytest.raises(LetterRefused):
+        send_letter.call(kidney_screening.pk, therapist.pk, "x@y.example", "", "letter")
+    assert mail.outbox == []
 
 
 def test_a_therapist_sets_their_own_credentials(client, therapist):
@@ -231,7 +245,9 @@ def test_a_letter_is_emailed_to_the_physician_and_audited(
     _refer(kidney_screening, therapist)
     login(client, therapist)
     url = reverse("review:letter_email", args=[kidney_screening.public_id])
-    assert client.get(url).status_code == 200
+    form_page = client.get(url)
+    assert form_page.status_code == 200
+    assert form_page.context["form"]["to"].value() == kidney_screening.client.physician_email
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url, {"to": "dr.lang@clinic.example", "message": "Thank you.", "paper": "a4"}

@@ -132,6 +132,7 @@ def test_the_next_screening_shows_the_last_note_with_its_addenda(
     nxt = screened(a_client, KIDNEY_RED_FLAG, therapist)
     page = client.get(reverse("review:screening", args=[nxt.public_id])).text
     assert "Last session note" in page
+    assert page.index("Last session note") < page.index('<h2 class="h5">Findings')
     assert note.assessment in page
     assert "Phoned next day: headache gone." in page
     assert reverse("review:note", args=[note.public_id]) in page
