@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -223,3 +224,23 @@ def test_an_empty_addendum_is_refused(client, therapist, pregnant_screening):
     )
     assert response.status_code == 400
     assert NoteAddendum.objects.count() == 0
+
+
+def test_the_screening_page_reads_notes_in_a_fixed_number_of_queries(
+    client, therapist, pregnant_screening
+):
+    login(client, therapist)
+    url = reverse("review:screening", args=[pregnant_screening.public_id])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    note = SessionNoteFactory(screening=pregnant_screening, signed_by=therapist)
+    NoteAddendumFactory(note=note, author=therapist)
+    one = queries()
+    for _ in range(4):
+        more = SessionNoteFactory(screening=pregnant_screening, signed_by=therapist)
+        NoteAddendumFactory.create_batch(3, note=more, author=therapist)
+    assert queries() == one
