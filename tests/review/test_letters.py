@@ -288,3 +288,16 @@ def test_a_bad_address_or_a_refused_letter_sends_nothing(
     assert client.post(modify, {"to": "x@y.example", "paper": "letter"}).status_code == 409
     assert mail.outbox == []
     assert not AuditEvent.objects.filter(detail__startswith="referral letter emailed").exists()
+
+
+def test_owners_can_also_set_credentials_and_letterhead_in_the_admin(
+    client, owner, therapist, clinic
+):
+    login(client, owner)
+    user_page = client.get(reverse("admin:accounts_user_change", args=[therapist.pk]))
+    assert user_page.status_code == 200
+    assert 'name="credentials"' in user_page.text
+    clinic_page = client.get(reverse("admin:accounts_clinic_change", args=[clinic.pk]))
+    assert clinic_page.status_code == 200
+    for field in ("address", "phone", "email"):
+        assert f'name="{field}"' in clinic_page.text
