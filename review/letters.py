@@ -42,6 +42,11 @@ class Addressee:
     fax: str
     email: str
 
+    @property
+    def salutation(self) -> str:
+        # "Dr. Amir Haddad, Elm Family Practice" is greeted as "Dear Dr. Amir Haddad,".
+        return self.name.split(",")[0].strip()
+
 
 def addressee(screening: Screening) -> Addressee:
     """The physician the client named on the release consent, else the one on their record."""
@@ -186,6 +191,10 @@ def email_letter(
 
     Checked now (so the therapist sees a refusal at once), rendered and sent by the worker; the
     audit event says who sent which client's letter to which address."""
+    from review.pdf import PAPER_SIZES
+
+    if paper not in PAPER_SIZES:
+        raise LetterRefused("Choose Letter or A4.", "invalid_paper", "paper")
     to = to.strip()
     try:
         validate_email(to)

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from review import pdf
-from review.letters import LetterRefused, send_letter
+from review.letters import LetterRefused, email_letter, send_letter
 from review.services import record_referral_decision
 from tests.conftest import login
 from tests.review.helpers import KIDNEY_RED_FLAG, screened, screened_with_release
@@ -115,7 +115,8 @@ def test_the_letter_addresses_the_physician_the_client_named(
         pdf.referral_letter_pdf(screening=screening, signer=therapist).content, tmp_path
     )
     assert "To Dr. Amir Haddad, Elm Family Practice" in text
-    assert "Dear Dr. Amir Haddad, Elm Family Practice," in text
+    assert "Dear Dr. Amir Haddad," in text
+    assert "Dear Dr. Amir Haddad, Elm" not in text
 
 
 @pytest.mark.parametrize(
@@ -286,6 +287,9 @@ def test_a_bad_address_or_a_refused_letter_sends_nothing(
     assert response.status_code == 200
     modify = reverse("review:letter_email", args=[pregnant_screening.public_id])
     assert client.post(modify, {"to": "x@y.example", "paper": "letter"}).status_code == 409
+    with pytest.raises(LetterRefused) as error:
+        email_letter(screening=kidney_screening, sender=therapist, to="x@y.example", paper="a3")
+    assert error.value.code == "invalid_paper"
     assert mail.outbox == []
     assert not AuditEvent.objects.filter(detail__startswith="referral letter emailed").exists()
 
