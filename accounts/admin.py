@@ -62,7 +62,7 @@ class ClinicAdmin(ClinicScopedAdmin):
 class StaffAdmin(ClinicScopedAdmin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "clinic", "is_active")
     list_filter = ("groups", "is_active")
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("Clinic", {"fields": ("clinic",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Clinic", {"fields": ("clinic", "credentials")}))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -27,6 +27,10 @@ class Clinic(models.Model):
         default=24, validators=[MaxValueValidator(24 * 14)]
     )
     reply_to_email = models.EmailField(blank=True)
+    # The letterhead of referral letters (review/letters.py): a physician must be able to answer.
+    address = models.TextField(blank=True, max_length=400)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -42,6 +46,8 @@ class User(AbstractUser):
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
     )
+    # How a therapist signs a referral letter, e.g. "RMT, licence 12345" (review/letters.py).
+    credentials = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -178,3 +178,82 @@ class ClearanceForm(forms.Form):
             (f.rule_id, f.title) for f in findings
         ]
         self.fields["cleared_on"].initial = timezone.localdate()
+
+
+def _text_field(label, *, rows=3, required=True, help_text="", max_length=8000):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class SessionNoteForm(forms.Form):
+    subjective = _text_field(
+        "Subjective", help_text="What the client told you: complaints, changes since last time."
+    )
+    objective = _text_field(
+        "Objective", help_text="What you found: posture, tissue, range of motion, tender points."
+    )
+    assessment = _text_field("Assessment", help_text="What you make of it.")
+    plan = _text_field("Plan", help_text="Next sessions, home care, referrals.")
+    regions = forms.MultipleChoiceField(
+        label="Areas worked on",
+        choices=_choices(REGIONS),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    pressure = forms.TypedChoiceField(
+        label="Pressure used", choices=_choices(PRESSURE_LEVELS), coerce=int,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    client_response = _text_field(
+        "Client's response",
+        rows=2,
+        required=False,
+        help_text="How the client responded during and right after the session.",
+    )
+
+
+class AddendumForm(forms.Form):
+    text = _text_field(
+        "Addendum",
+        help_text="A correction or a later observation; the note itself stays as signed.",
+    )
+
+
+class LetterEmailForm(forms.Form):
+    to = forms.EmailField(label="Physician's email", max_length=254)
+    message = _text_field(
+        "Message", rows=3, required=False, max_length=2000,
+        help_text="Optional. Goes in the email, not in the letter. No health details here.",
+    )  # fmt: skip
+    paper = forms.ChoiceField(
+        label="Paper size",
+        choices=[("letter", "Letter"), ("a4", "A4")],
+        initial="letter",
+        widget=forms.RadioSelect,
+    )
+
+
+class LetterheadForm(forms.Form):
+    address = _text_field("Address", rows=3, max_length=400, required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        help_text="Physicians answer letters here; emailed letters use it as the reply address.",
+    )
+
+
+class CredentialsForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    credentials = forms.CharField(
+        label="Credentials",
+        max_length=200,
+        required=False,
+        help_text='As you sign a letter, e.g. "RMT, licence 12345".',
+    )

@@ -327,3 +327,74 @@ class ScreeningFinding(AppendOnlyModel):
             )
             for f in screening.findings
         ]
+
+
+# --- Session notes -----------------------------------------------------------------------------
+# A note is signed the moment it is saved: there are no drafts, so no clinical note is ever
+# edited. A correction or a later observation is an addendum, itself append-only.
+
+
+class SessionNote(AppendOnlyModel):
+    """The therapist's SOAP note of a session given on a screening, signed when saved."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="notes")
+    # The plan the session followed, when one was saved (the latest at the time of writing).
+    treatment_plan = models.ForeignKey(
+        TreatmentPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="session_notes"
+    )
+    subjective = models.TextField()
+    objective = models.TextField()
+    assessment = models.TextField()
+    plan = models.TextField()
+    regions = models.JSONField(default=list)  # body-map region codes worked on
+    pressure = models.PositiveSmallIntegerField()  # the plan's 1-5 scale
+    client_response = models.TextField(blank=True)
+    # Sent with the form; a second tap re-sends the same token and finds the note signed.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+        indexes = [models.Index(fields=["client", "-signed_at"], name="note_client_signed_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pressure__gte=1, pressure__lte=5), name="note_pressure_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(subjective="")
+                & ~models.Q(objective="")
+                & ~models.Q(assessment="")
+                & ~models.Q(plan=""),
+                name="note_soap_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session note for {self.client} ({self.signed_at:%Y-%m-%d})"
+
+
+class NoteAddendum(AppendOnlyModel):
+    """A later correction or addition to a signed note; the note itself never changes."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="addendum_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Addendum to {self.note} ({self.created_at:%Y-%m-%d})"

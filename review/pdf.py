@@ -114,7 +114,12 @@ def _inputs(screening, *, plan=None, referral=None) -> dict:
         "ruleset": screening.ruleset.checksum,
         "intake": [screening.intake.kind, screening.intake.submitted_at],
         "client": _row(client),
-        "clinic": client.clinic.name,
+        "clinic": [
+            client.clinic.name,
+            client.clinic.address,
+            client.clinic.phone,
+            client.clinic.email,
+        ],
         "plan": _row(plan),
         "plan_by": str(plan.created_by) if plan else None,
         "referral": _row(referral),
@@ -152,10 +157,13 @@ def summary_pdf(*, screening, paper: str = "a4") -> PdfDocument:
     )
 
 
-class NothingToAsk(Exception):
-    """Every finding the letter would be about is covered by a clearance already on file."""
+def __getattr__(name):
+    # The refusal moved to review.letters with the other reasons a letter is refused.
+    if name == "NothingToAsk":
+        from review.letters import LetterRefused
 
-    code = "already_cleared"
+        return LetterRefused
+    raise AttributeError(name)
 
 
 def letter_rule_ids(*, screening, referral=None, cleared=None) -> list[str]:
@@ -174,17 +182,16 @@ def letter_rule_ids(*, screening, referral=None, cleared=None) -> list[str]:
     ]
 
 
-def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
+def referral_letter_pdf(*, screening, signer, paper: str = "letter") -> PdfDocument:
+    """The letter signed by `signer`; raises review.letters.LetterRefused when none may be made
+    (nothing to ask, no release consent, an incomplete letterhead or signer)."""
+    from review.letters import addressee, check_letter
     from review.presenters import finding_groups, review_view
     from review.selectors import latest_referral
 
     referral = latest_referral(screening)
-    rule_ids = letter_rule_ids(screening=screening, referral=referral)
-    if not rule_ids:
-        raise NothingToAsk(
-            "A physician's clearance on file already covers these findings: there is nothing "
-            "to ask for in a letter."
-        )
+    rule_ids = check_letter(screening=screening, signer=signer)
+    to = addressee(screening)
 
     def context():
         review = review_view(screening)
@@ -195,6 +202,8 @@ def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
             "client": screening.client,
             "referral": referral,
             "clinic": screening.client.clinic,
+            "to": to,
+            "signer": signer,
             "letter_findings": findings,
             "letter_groups": finding_groups(findings),
             "letter_date": referral.decided_at if referral else screening.created_at,
@@ -203,7 +212,12 @@ def referral_letter_pdf(*, screening, paper: str = "letter") -> PdfDocument:
     name = f"referral-letter-{screening.created_at:%Y%m%d}-{str(screening.public_id)[:8]}.pdf"
     return render_pdf(
         template="review/pdf/referral_letter.html",
-        inputs={**_inputs(screening, referral=referral), "letter_rule_ids": rule_ids},
+        inputs={
+            **_inputs(screening, referral=referral),
+            "letter_rule_ids": rule_ids,
+            "to": to,
+            "signer": [signer.pk, signer.get_full_name(), signer.credentials],
+        },
         context=context,
         paper=paper,
         filename=name,

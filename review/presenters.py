@@ -18,7 +18,7 @@ from contraindications.engine import (
     group_by_cause,
 )
 from review.bodymap import body_map
-from review.models import Screening, TreatmentPlan
+from review.models import Screening, SessionNote, TreatmentPlan
 from review.selectors import (
     ACTIONABLE,
     CLEARABLE,
@@ -318,3 +318,31 @@ def plan_lines(plan: TreatmentPlan) -> list[ConstraintLine]:
     if plan.oils:
         lines.append(ConstraintLine("Oils", _labels(plan.oils, ESSENTIAL_OILS)))
     return lines
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A signed note as the pages show it: SOAP sections, then the session's facts."""
+
+    note: SessionNote
+    sections: list[ConstraintLine]
+    facts: list[ConstraintLine]
+    shapes: list
+
+
+def note_view(note: SessionNote) -> NoteView:
+    return NoteView(
+        note=note,
+        sections=[
+            ConstraintLine("Subjective", note.subjective),
+            ConstraintLine("Objective", note.objective),
+            ConstraintLine("Assessment", note.assessment),
+            ConstraintLine("Plan", note.plan),
+        ],
+        facts=[
+            ConstraintLine("Areas worked on", _labels(note.regions, REGIONS) or "—"),
+            ConstraintLine("Pressure used", PRESSURE_LEVELS[str(note.pressure)]["en"]),
+            ConstraintLine("Client's response", note.client_response or "—"),
+        ],
+        shapes=body_map(planned=note.regions),
+    )

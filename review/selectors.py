@@ -11,7 +11,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from contraindications.engine import Decision
-from review.models import PhysicianClearance, ReferralDecision, Screening, TreatmentPlan
+from review.models import (
+    PhysicianClearance,
+    ReferralDecision,
+    Screening,
+    SessionNote,
+    TreatmentPlan,
+)
 
 # Decisions that need the therapist to record what was done (referral decision).
 ACTIONABLE = frozenset(d.value for d in Decision if d.actionable)
@@ -136,3 +142,39 @@ def latest_referral(screening: Screening) -> ReferralDecision | None:
 
 def latest_plan(screening: Screening) -> TreatmentPlan | None:
     return screening.plans.select_related("created_by").order_by("-created_at", "-id").first()
+
+
+# --- Session notes -----------------------------------------------------------------------------
+
+
+def _notes():
+    return SessionNote.objects.select_related("signed_by").prefetch_related("addenda__author")
+
+
+def get_note_for(user, public_id) -> SessionNote:
+    """A session note of the user's clinic, or 404."""
+    if not user.is_authenticated or user.clinic_id is None:
+        return get_object_or_404(SessionNote.objects.none())
+    return get_object_or_404(
+        _notes().select_related("screening", "client"),
+        clinic_id=user.clinic_id,
+        client__clinic_id=user.clinic_id,
+        public_id=public_id,
+    )
+
+
+def notes_on(screening: Screening) -> list[SessionNote]:
+    """The notes signed for sessions given on this screening, oldest first."""
+    return list(_notes().filter(screening=screening).order_by("signed_at", "id"))
+
+
+def last_note_before(screening: Screening) -> SessionNote | None:
+    """The client's last signed note from an earlier screening: what the previous session found,
+    shown on the next screening's page."""
+    return (
+        _notes()
+        .filter(client_id=screening.client_id, screening__created_at__lt=screening.created_at)
+        .exclude(screening=screening)
+        .order_by("-signed_at", "-id")
+        .first()
+    )

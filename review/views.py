@@ -11,15 +11,18 @@ from audit.models import AuditEvent
 from audit.reads import audited_read
 from config.client_ip import client_ip
 from config.jsonbody import BadJSONBody, parse_json_body
-from review import pdf
+from review import letter_views, pdf
 from review.forms import ClearanceForm, PlanForm, ReferralForm
-from review.presenters import intake_answers, plan_lines, review_view, today_rows
+from review.letters import LetterRefused
+from review.presenters import intake_answers, note_view, plan_lines, review_view, today_rows
 from review.selectors import (
     clearance_covers,
     client_history,
     get_screening_for,
+    last_note_before,
     latest_plan,
     latest_referral,
+    notes_on,
     valid_clearances,
 )
 from review.services import (
@@ -76,6 +79,8 @@ def screening_detail(request, public_id):
                 screening=screening, referral=referral, cleared=cleared
             ),
             "history": client_history(screening.client),
+            "last_note": note_view(last) if (last := last_note_before(screening)) else None,
+            "notes": [note_view(n) for n in notes_on(screening)],
             "intake_answers": intake_answers(screening),
         },
     )
@@ -253,12 +258,9 @@ def summary_pdf(request, public_id):
 def letter_pdf(request, public_id):
     screening = get_screening_for(request.user, public_id)
     try:
-        document = pdf.referral_letter_pdf(screening=screening, paper=_paper(request, "letter"))
-    except pdf.NothingToAsk as error:
-        return render(
-            request,
-            "review/letter_not_needed.html",
-            {"screening": screening, "client": screening.client, "message": str(error)},
-            status=409,
+        document = pdf.referral_letter_pdf(
+            screening=screening, signer=request.user, paper=_paper(request, "letter")
         )
+    except LetterRefused as error:
+        return letter_views.refused(request, screening, error)
     return _pdf_response(document)

@@ -26,12 +26,20 @@ def front_desk(clinic):
 
 @pytest.fixture
 def therapist(clinic):
-    return UserFactory(username="theo", clinic=clinic, role=Role.THERAPIST)
+    return UserFactory(
+        username="theo", clinic=clinic, role=Role.THERAPIST, credentials="RMT, licence 12345"
+    )
 
 
 @pytest.fixture
 def owner(clinic):
-    return UserFactory(username="olivia", clinic=clinic, role=Role.OWNER, is_staff=True)
+    return UserFactory(
+        username="olivia",
+        clinic=clinic,
+        role=Role.OWNER,
+        is_staff=True,
+        credentials="RMT, clinic director",
+    )
 
 
 @pytest.fixture

@@ -18,10 +18,12 @@ from intake.models import ConsentText, Intake
 from previsit import tokens
 from previsit.models import Delivery, PrevisitLink
 from review.models import (
+    NoteAddendum,
     PhysicianClearance,
     ReferralDecision,
     ReferralDecisionRule,
     Screening,
+    SessionNote,
     TreatmentPlan,
 )
 from rules.catalogues import current_catalogue
@@ -38,6 +40,10 @@ class ClinicFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Clinic {n}")
     slug = factory.Sequence(lambda n: f"clinic-{n}")
+    # The letterhead of referral letters: tests of a refused letter blank it.
+    address = "12 River Street\nSpringfield, ON K1A 0B1"
+    phone = "+1 613 555 0100"
+    email = factory.LazyAttribute(lambda c: f"front@{c.slug}.example")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -228,6 +234,35 @@ class TreatmentPlanFactory(factory.django.DjangoModelFactory):
     check_result = factory.LazyFunction(lambda: {"ok": True, "violations": []})
     compliant = True
     created_by = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"))
+
+
+class SessionNoteFactory(factory.django.DjangoModelFactory):
+    """A signed SOAP note; prefer review.notes.sign_note in workflows."""
+
+    class Meta:
+        model = SessionNote
+
+    screening = factory.SubFactory(ScreeningFactory)
+    clinic = factory.SelfAttribute("screening.clinic")
+    client = factory.SelfAttribute("screening.client")
+    subjective = "Stiff neck after long days at the desk."
+    objective = "Raised right shoulder; tender upper trapezius."
+    assessment = "Postural muscle tension, no red flags."
+    plan = "Two more sessions; stretch at work breaks."
+    regions = factory.LazyFunction(lambda: ["neck", "upper_back"])
+    pressure = 3
+    client_response = "Relaxed; less tension when turning the head."
+    signed_by = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"))
+
+
+class NoteAddendumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NoteAddendum
+
+    note = factory.SubFactory(SessionNoteFactory)
+    clinic = factory.SelfAttribute("note.clinic")
+    text = "Client phoned next day: headache gone."
+    author = factory.SelfAttribute("note.signed_by")
 
 
 class ReferralDecisionFactory(factory.django.DjangoModelFactory):

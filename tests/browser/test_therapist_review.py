@@ -5,7 +5,7 @@ import pytest
 from review.models import ReferralDecision, TreatmentPlan
 from tests.browser.conftest import ARTIFACTS, log_in, screenshot
 from tests.factories import ClientFactory
-from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
+from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened, screened_with_release
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +16,8 @@ def test_therapist_refers_a_kidney_red_flag_and_downloads_the_letter(
     client = ClientFactory(
         clinic=clinic, legal_name="Robert Chen", physician_practice="Harbor Family Practice"
     )
-    screening = screened(client, KIDNEY_RED_FLAG)
+    # The client agreed on the intake that a letter may name them to their physician.
+    screening = screened_with_release(client, KIDNEY_RED_FLAG)
     log_in(page, "theo")
     page.goto("/review/")
     row = page.locator("tr", has_text="Robert Chen")
@@ -62,6 +63,8 @@ def test_therapist_refers_a_kidney_red_flag_and_downloads_the_letter(
     assert "Dr. Rebecca Lang" in flat
     assert "Harbor Family Practice" in flat
     assert "Client-reported visible haematuria" in flat
+    assert clinic.phone in flat  # the letterhead
+    assert "RMT, licence 12345" in flat  # the signer's credentials
     assert "Please assess the visible haematuria today" in flat
     for finding in screening.findings:
         assert finding["title"] in flat

@@ -42,7 +42,9 @@ APPEND_ONLY = [
     "contraindications_screening",
     "contraindications_treatmentplan",
     "intake_historicalintake",
+    "review_noteaddendum",
     "review_screeningfinding",
+    "review_sessionnote",
     "rules_rulereview",
     "rules_rulesetactivation",
 ]

@@ -13,7 +13,7 @@ from review.selectors import covered_by_clearance
 from review.services import record_clearance
 from tests.conftest import login
 from tests.factories import PhysicianClearanceFactory
-from tests.review.helpers import HIGH_RISK_PREGNANCY, screened
+from tests.review.helpers import HIGH_RISK_PREGNANCY, screened, screened_with_release
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_the_screening_page_shows_the_clearance_first_and_offers_no_letter(
 def test_no_letter_asks_for_a_clearance_already_on_file(client, therapist, high_risk_screening):
     _clear(high_risk_screening, therapist)
     with pytest.raises(pdf.NothingToAsk):
-        pdf.referral_letter_pdf(screening=high_risk_screening)
+        pdf.referral_letter_pdf(screening=high_risk_screening, signer=therapist)
     login(client, therapist)
     response = client.get(reverse("review:letter_pdf", args=[high_risk_screening.public_id]))
     assert response.status_code == 409
@@ -113,14 +113,16 @@ def test_no_letter_asks_for_a_clearance_already_on_file(client, therapist, high_
 
 
 def test_a_letter_leaves_out_the_findings_already_cleared(therapist, a_client, ruleset):
-    screening = screened(a_client, {**HIGH_RISK_PREGNANCY, "heart_condition": "recovering"})
+    screening = screened_with_release(
+        a_client, {**HIGH_RISK_PREGNANCY, "heart_condition": "recovering"}
+    )
     needing = {f["rule_id"] for f in screening.findings if f["decision"] == "clearance_required"}
     assert {"PREGNANCY-HIGH-RISK", "HEART-RECOVERING"} <= needing
     assert set(pdf.letter_rule_ids(screening=screening)) == needing
-    before = pdf.referral_letter_pdf(screening=screening)
+    before = pdf.referral_letter_pdf(screening=screening, signer=therapist)
     _clear(screening, therapist, rule_ids=["HEART-RECOVERING"])
     assert set(pdf.letter_rule_ids(screening=screening)) == needing - {"HEART-RECOVERING"}
-    after = pdf.referral_letter_pdf(screening=screening)
+    after = pdf.referral_letter_pdf(screening=screening, signer=therapist)
     assert after.cache_key != before.cache_key
     assert not after.from_cache
     assert covered_by_clearance([screening]) == set()  # one finding still needs a decision

@@ -103,8 +103,10 @@ def test_summary_shows_the_pressure_over_single_areas(pregnant_screening, therap
     assert "Pressure over Belly (abdomen) 1 - light touch" in flat
 
 
-def test_letter_uses_clinical_language_and_the_therapists_request(referred, tmp_path, ruleset):
-    document = pdf.referral_letter_pdf(screening=referred)
+def test_letter_uses_clinical_language_and_the_therapists_request(
+    referred, tmp_path, ruleset, therapist
+):
+    document = pdf.referral_letter_pdf(screening=referred, signer=therapist)
     keep("review_referral_letter.pdf", document.content)
     text = " ".join(pdf_text(document.content, tmp_path).split())
     assert "To Dr. Rebecca Lang" in text
@@ -116,10 +118,10 @@ def test_letter_uses_clinical_language_and_the_therapists_request(referred, tmp_
 
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", "(A4)"), ("letter", "(letter)")])
-def test_paper_size_is_a_choice(referred, tmp_path, paper, size):
+def test_paper_size_is_a_choice(referred, tmp_path, paper, size, therapist):
     assert size in page_size(pdf.summary_pdf(screening=referred, paper=paper).content, tmp_path)
     assert size in page_size(
-        pdf.referral_letter_pdf(screening=referred, paper=paper).content, tmp_path
+        pdf.referral_letter_pdf(screening=referred, signer=therapist, paper=paper).content, tmp_path
     )
 
 
@@ -145,7 +147,7 @@ def test_hostile_client_text_fetches_nothing(referred, therapist, tmp_path, monk
     save_plan(screening=referred, plan=nearest, created_by=therapist, override_reason="x")
     for document in (
         pdf.summary_pdf(screening=referred),
-        pdf.referral_letter_pdf(screening=referred),
+        pdf.referral_letter_pdf(screening=referred, signer=therapist),
     ):
         text = pdf_text(document.content, tmp_path)
         assert "root:x:0:0" not in text

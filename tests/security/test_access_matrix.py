@@ -11,8 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
 from review.services import record_referral_decision
-from tests.factories import AppointmentFactory, ClientFactory, UserFactory
-from tests.review.helpers import KIDNEY_RED_FLAG, screened
+from tests.factories import AppointmentFactory, ClientFactory, SessionNoteFactory, UserFactory
+from tests.review.helpers import KIDNEY_RED_FLAG, screened_with_release
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,14 @@ MATRIX = {
     "review:clearance": (LOGIN, KIOSK, 403, 200, 200, 404),
     "review:summary_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
     "review:letter_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "review:letter_email": (LOGIN, KIOSK, 403, 200, 200, 404),
+    # Session notes: therapists write them and add addenda; owners read; never the front desk.
+    "review:note_new": (LOGIN, KIOSK, 403, 200, 403, 403),
+    "review:note": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "review:note_addendum": (LOGIN, KIOSK, 403, 405, 403, 403),
+    # Letterhead: owners; name and credentials: whoever signs letters (their own only).
+    "review:letterhead": (LOGIN, KIOSK, 403, 403, 200, 200),
+    "review:credentials": (LOGIN, KIOSK, 403, 200, 200, 200),
     "oversight:dashboard": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:decisions": (LOGIN, KIOSK, 403, 403, 200, 200),
     "oversight:decisions_csv": (LOGIN, KIOSK, 403, 403, 200, 200),
@@ -144,7 +152,8 @@ def test_every_url_has_an_entry():
 @pytest.fixture
 def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
     client_record = ClientFactory(clinic=clinic, legal_name="Maria Garcia")
-    screening = screened(client_record, KIDNEY_RED_FLAG, therapist)
+    screening = screened_with_release(client_record, KIDNEY_RED_FLAG, therapist)
+    note = SessionNoteFactory(screening=screening, signed_by=therapist)
     decision = record_referral_decision(
         screening=screening,
         rule_ids=["KIDNEY-HEMATURIA"],
@@ -167,6 +176,8 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "intake:hand_over": {"public_id": client_record.public_id},
         "review": {"public_id": screening.public_id},
         "oversight:decision": {"public_id": decision.public_id},
+        "review:note": {"public_id": note.public_id},
+        "review:note_addendum": {"public_id": note.public_id},
         "oversight:ruleset": {"version": ruleset.version},
         "oversight:ruleset_activate": {"version": ruleset.version},
         "kiosk:section": {"section": "about_you"},

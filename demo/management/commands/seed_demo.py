@@ -114,12 +114,14 @@ class Command(BaseCommand):
         api_token = seed_demo_token(clinic, User.objects.get(username="owner"))
         from demo.appointments import seed_demo_appointments
         from demo.intakes import seed_demo_intakes
+        from demo.notes import seed_demo_notes
         from demo.oversight import seed_demo_oversight
         from demo.review import seed_demo_reviews
         from demo.rules import seed_demo_fatigue, seed_demo_signoff
 
         seed_demo_intakes(clinic, User.objects.get(username="frontdesk"))
         seed_demo_reviews(clinic, User.objects.get(username="therapist"))
+        seed_demo_notes(clinic, User.objects.get(username="therapist"))
         seed_demo_oversight(clinic)
         seed_demo_signoff(clinic)
         seed_demo_fatigue(clinic, User.objects.get(username="therapist"))

@@ -1,0 +1,146 @@
+"""Session notes: a therapist of the clinic signs a SOAP note and adds addenda; owners read
+them; the front desk never sees them. Every page that shows a note is an audited read; the
+services audit every note and addendum signed."""
+
+import uuid
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import CLINICAL_STAFF, role_required
+from accounts.roles import Role, has_role
+from audit.reads import audited_read
+from config.client_ip import client_ip
+from review.forms import AddendumForm, SessionNoteForm
+from review.notes import add_addendum, sign_note
+from review.presenters import note_view, review_view
+from review.selectors import get_note_for, get_screening_for, latest_plan
+from review.services import ReviewError
+
+
+def _token(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("form_token", ""))
+    except ValueError:
+        return None
+
+
+def _already(request, note, message):
+    return render(
+        request, "review/note_already_signed.html", {"note": note, "message": message}, status=409
+    )
+
+
+def _screening_read(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    return screening.client, f"screening {screening.public_id}"
+
+
+def _note_read(request, public_id):
+    note = get_note_for(request.user, public_id)
+    return note.client, f"session note {note.public_id}"
+
+
+@role_required(Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+@audited_read("session note form", target=_screening_read)
+def note_new(request, public_id):
+    screening = get_screening_for(request.user, public_id)
+    plan = latest_plan(screening)
+    if request.method == "POST":
+        form = SessionNoteForm(request.POST)
+        if form.is_valid():
+            try:
+                note = sign_note(
+                    screening=screening,
+                    signed_by=request.user,
+                    form_token=_token(request),
+                    ip=client_ip(request),
+                    **form.cleaned_data,
+                )
+            except ReviewError as error:
+                if error.code == "already_signed":
+                    return render(
+                        request,
+                        "review/note_already_signed.html",
+                        {"screening": screening, "message": str(error)},
+                        status=409,
+                    )
+                form.add_error(error.field, str(error))
+            else:
+                messages.success(request, "The session note was signed.")
+                return redirect("review:note", public_id=note.public_id)
+    else:
+        initial = {"pressure": 3, "regions": []}
+        if plan:
+            initial = {"pressure": plan.pressure, "regions": plan.regions}
+        form = SessionNoteForm(initial=initial)
+    regions = form["regions"].value() or ()
+    return render(
+        request,
+        "review/note_form.html",
+        {
+            "screening": screening,
+            "client": screening.client,
+            "review": review_view(screening, planned_regions=regions),
+            "plan": plan,
+            "form": form,
+            "form_token": request.POST.get("form_token") or uuid.uuid4(),
+        },
+    )
+
+
+@role_required(*CLINICAL_STAFF)
+@require_http_methods(["GET"])
+@audited_read("session note", target=_note_read)
+def note_detail(request, public_id):
+    note = get_note_for(request.user, public_id)
+    return render(
+        request,
+        "review/note_detail.html",
+        {
+            "note": note,
+            "view": note_view(note),
+            "client": note.client,
+            "screening": note.screening,
+            "form": AddendumForm() if has_role(request.user, Role.THERAPIST) else None,
+            "form_token": uuid.uuid4(),
+        },
+    )
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def note_addendum(request, public_id):
+    note = get_note_for(request.user, public_id)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            add_addendum(
+                note=note,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                form_token=_token(request),
+                ip=client_ip(request),
+            )
+        except ReviewError as error:
+            if error.code == "already_signed":
+                return _already(request, note, str(error))
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "The addendum was added.")
+            return redirect("review:note", public_id=note.public_id)
+    return render(
+        request,
+        "review/note_detail.html",
+        {
+            "note": note,
+            "view": note_view(note),
+            "client": note.client,
+            "screening": note.screening,
+            "form": form,
+            "form_token": request.POST.get("form_token") or uuid.uuid4(),
+        },
+        status=400,
+    )
