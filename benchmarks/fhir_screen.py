@@ -55,7 +55,7 @@ def run(*, version, n: int = 500, seed: int = 2026, repeats: int = 9, write=prin
     parsed = [json.loads(b) for b in bodies]
     inputs = [mapping.answers_from_response(catalogue, p)[0] for p in parsed]
 
-    def screen_body(body: str) -> str:
+    def screen_body(body: str) -> bytes:
         response = json.loads(body)
         return fhir_json(screening_bundle(screen_against(version, response), response, "/fhir/r4/"))
 
