@@ -38,6 +38,8 @@ def get_tablet_for(user, public_id) -> Tablet:
 def clinic_tablets(clinic_id: int) -> list[Tablet]:
     """Every tablet of the clinic, each with `.open` (its open assignment, with the client)."""
     tablets = list(Tablet.objects.filter(clinic_id=clinic_id).order_by("revoked_at", "name"))
+    if not tablets:  # most clinics: no second query
+        return tablets
     open_by_tablet = {
         a.tablet_id: a
         for a in Assignment.objects.filter(
@@ -49,10 +51,15 @@ def clinic_tablets(clinic_id: int) -> list[Tablet]:
     return tablets
 
 
+def ready_tablets(clinic_id: int) -> list[Tablet]:
+    """The clinic's enrolled, unrevoked tablets (each with `.open`): where an intake can go."""
+    return [t for t in clinic_tablets(clinic_id) if t.is_enrolled and not t.is_revoked]
+
+
 def send_panel(client) -> dict:
     """The client page's "Send to tablet" panel: the clinic's enrolled tablets, which are
     busy, and whether this client's intake is on one."""
-    tablets = [t for t in clinic_tablets(client.clinic_id) if t.is_enrolled and not t.is_revoked]
+    tablets = ready_tablets(client.clinic_id)
     here = next(
         (t for t in tablets if t.open is not None and t.open.intake.client_id == client.pk),
         None,

@@ -200,6 +200,12 @@ def revoke(request, public_id):
 def send(request, public_id):
     """Front desk, at their own computer: put the client's intake on the chosen tablet."""
     client = get_client_for(request.user, public_id)
+    # Sent from the day view, front desk goes back to the day; otherwise to the client.
+    back = (
+        redirect("visits:today")
+        if request.POST.get("from") == "today"
+        else redirect("visits:client", public_id=client.public_id)
+    )
     tablet = (
         selectors.tablets_for(request.user)
         .filter(public_id=_uuid(request.POST.get("tablet", "")))
@@ -207,18 +213,18 @@ def send(request, public_id):
     )
     if tablet is None:
         messages.error(request, "Choose one of this clinic's tablets.")
-        return redirect("visits:client", public_id=client.public_id)
+        return back
     try:
         services.send_to_tablet(
             client=client, tablet=tablet, sent_by=request.user, ip=client_ip(request)
         )
     except services.TabletError as error:
         messages.error(request, error.message)
-        return redirect("visits:client", public_id=client.public_id)
+        return back
     messages.success(
         request, f"Sent to “{tablet.name}”: the client can start as soon as it shows their name."
     )
-    return redirect("visits:client", public_id=client.public_id)
+    return back
 
 
 @role_required(*ALL_STAFF)

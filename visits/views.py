@@ -13,7 +13,7 @@ from intake.services import needs_full_renewal
 from previsit.forms import SendLinkForm
 from previsit.selectors import latest_link_summary
 from review.selectors import client_history
-from tablets.selectors import send_panel
+from tablets.selectors import ready_tablets, send_panel
 from visits.selectors import appointments_day, intake_history, upcoming_appointments
 
 
@@ -68,5 +68,6 @@ def today(request):
             "intakes": day.unbooked,
             "online": day.online,
             "can_book": has_role(request.user, Role.FRONT_DESK, Role.OWNER),
+            "tablets": ready_tablets(request.user.clinic_id),
         },
     )

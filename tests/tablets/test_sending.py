@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from intake.kiosk import SESSION_KEY
 from intake.models import Intake
 from tablets.models import Assignment
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import AppointmentFactory, ClientFactory, UserFactory
 from tests.tablets.helpers import enrolled_browser, send, submit_on_tablet
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +266,22 @@ def test_a_poll_costs_one_query_for_the_tablet_and_one_for_its_assignment(
     device.get(reverse("tablet:poll"))  # "last seen" was just written
     with django_assert_num_queries(2):
         assert device.get(reverse("tablet:poll")).json() == {"state": "waiting"}
+
+
+def test_the_day_view_sends_a_booked_client_to_a_tablet_and_comes_back_to_the_day(
+    desk, tablet_pair, a_client
+):
+    device, tablet = tablet_pair
+    AppointmentFactory(clinic=a_client.clinic, client=a_client)
+    day = desk.get(reverse("visits:today")).content.decode()
+    assert "Send to Front room tablet" in day
+    response = desk.post(
+        reverse("tablets:send", args=[a_client.public_id]),
+        {"tablet": str(tablet.public_id), "from": "today"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("visits:today")
+    assert Assignment.objects.get(tablet=tablet, closed_at__isnull=True).intake.client == a_client
+    day = desk.get(reverse("visits:today")).content.decode()
+    assert "On “Front room tablet”" in day
+    assert device.get(reverse("tablet:poll")).json() == {"state": "ready"}
