@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +21,13 @@ from accounts.roles import has_role
 from config.jsonbody import BadJSONBody, parse_json_body, unsafe_text
 from intake import kiosk, services
 from intake.answers import error_message, evaluate, parse_form
+from intake.device import device_summary
 from intake.flow import CONSENT_SECTION, SECTION_TITLES, TODAY_SECTIONS, sections_for
 from intake.forms import StaffReturnForm
+from intake.models import Intake
 from intake.presenters import questions_html, section_rows
 from intake.selectors import kiosk_intake
+from previsit.models import PrevisitLink
 from rules.catalogues import catalogue_for
 from visits.services import submit_and_screen
 
@@ -197,7 +201,34 @@ def section(request, intake, section):
         context["signature_mode"] = "typed" if typed else "drawn"
         context["typed_name"] = (posted or {}).get("signature_typed_name", "")[:200]
         context["typed_confirmed"] = (posted or {}).get("signature_typed_confirm") == "yes"
+        context["signing"] = _signing_context(request, intake, posted)
     return render(request, "visits/kiosk_section.html", context, status=status)
+
+
+def _visit_day(request):
+    """The day of the visit: the booked one for a phone's intake link, else today."""
+    state = kiosk.kiosk_state(request) or {}
+    if state.get("remote"):
+        link = PrevisitLink.objects.filter(pk=state["remote"]).only("visit_at").first()
+        if link is not None:
+            return timezone.localdate(link.visit_at)
+    return timezone.localdate()
+
+
+def _signing_context(request, intake, posted):
+    """The parts of the consent step around the client's own signature: a minor's parent or
+    guardian, and the release of information to the client's physician."""
+    posted = posted or {}
+    client = intake.client
+    return {
+        "minor": services.is_minor(client, _visit_day(request)),
+        "guardian_name": posted.get("guardian_name", "")[:200],
+        "guardian_relationship": posted.get("guardian_relationship", ""),
+        "guardian_typed": posted.get("guardian_signature_typed_confirm") == "yes",
+        "relationships": Intake.GuardianRelationship.choices,
+        "release": posted.get("release_consent") == "yes",
+        "physician": posted.get("release_physician", client.physician_name)[:200],
+    }
 
 
 def _unreadable(request) -> bool:
@@ -244,11 +275,52 @@ SIGNATURE_MESSAGES = {
         "typed_confirm",
         gettext_lazy("Please tick the box to confirm that your typed name is your signature."),
     ),
+    "guardian_typed_name_missing": (
+        "guardian_name",
+        gettext_lazy("Please type the full name of the parent or guardian."),
+    ),
+    "guardian_typed_name_too_short": (
+        "guardian_name",
+        gettext_lazy("Please type the full name of the parent or guardian."),
+    ),
+    "guardian_typed_name_too_long": (
+        "guardian_name",
+        gettext_lazy("The name can be at most 200 characters long."),
+    ),
+    "guardian_typed_name_bad_characters": (
+        "guardian_name",
+        gettext_lazy(
+            "Please use only letters, spaces, hyphens (-), apostrophes (’) and periods (.)."
+        ),
+    ),
+    "guardian_relationship_missing": (
+        "guardian_relationship",
+        gettext_lazy("Please choose how you are related to the client."),
+    ),
+    "guardian_signature_missing": (
+        "guardian_drawn",
+        gettext_lazy(
+            "The parent or guardian must sign: in the box, or by ticking that their typed name "
+            "is their signature."
+        ),
+    ),
+    "guardian_signature_both": (
+        "guardian_drawn",
+        gettext_lazy("Please sign one way only: with a finger or by typing the name."),
+    ),
+    "release_physician_missing": (
+        "release_physician",
+        gettext_lazy("Please type the name of your physician, or untick the box."),
+    ),
 }
 SIGNATURE_FIELD_IDS = {
     "drawn": "signature-pad",
     "typed_name": "signature-typed-name",
     "typed_confirm": "signature-typed-confirm",
+    "guardian_name": "guardian-name",
+    "guardian_relationship": "guardian-relationship",
+    "guardian_drawn": "guardian-signature-pad",
+    "release_physician": "release-physician",
 }
 
 
@@ -259,9 +331,10 @@ def signature_errors(codes, *, typed: bool) -> dict[str, str]:
     for code in codes:
         if code == "missing_signature" and typed:
             code = "typed_name_missing"
+        fallback = "guardian_drawn" if code.startswith("guardian_") else "drawn"
         field, message = SIGNATURE_MESSAGES.get(
             code,
-            ("drawn", _("The signature could not be read. Please clear the box and sign again.")),
+            (fallback, _("The signature could not be read. Please clear the box and sign again.")),
         )
         errors.setdefault(field, str(message))
     return errors
@@ -287,6 +360,13 @@ def _submit(request, intake, catalogue):
     except ValueError:
         return None, {field: try_again}, 422
     try:
+        release = services.read_release(
+            consent=request.POST.get("release_consent") == "yes",
+            physician=request.POST.get("release_physician", "")[:1000],
+        )
+    except services.IntakeError as error:
+        return None, signature_errors(error.codes, typed=typed), 200
+    try:
         result = submit_and_screen(
             intake_id=intake.pk,
             submission_token=token,
@@ -294,6 +374,16 @@ def _submit(request, intake, catalogue):
             typed_name=request.POST.get("signature_typed_name", "")[:1000],
             typed_name_confirmed=request.POST.get("signature_typed_confirm") == "yes",
             consent_id=consent_id,
+            guardian_name=request.POST.get("guardian_name", "")[:1000],
+            guardian_relationship=request.POST.get("guardian_relationship", "")[:40],
+            guardian_signature_data_url=request.POST.get("guardian_signature", "")[:300_000],
+            guardian_typed_confirmed=request.POST.get("guardian_signature_typed_confirm") == "yes",
+            release=release,
+            device=device_summary(
+                remote=bool((kiosk.kiosk_state(request) or {}).get("remote")),
+                user_agent=request.headers.get("user-agent", ""),
+            ),
+            visit_date=_visit_day(request),
         )
     except services.IntakeIncomplete as incomplete:
         sections, _evaluation = _flow(intake, catalogue, incomplete.evaluation)

@@ -42,6 +42,7 @@ APPEND_ONLY = [
     "contraindications_screening",
     "contraindications_treatmentplan",
     "intake_historicalintake",
+    "intake_signedintake",
     "review_screeningfinding",
     "rules_rulereview",
     "rules_rulesetactivation",

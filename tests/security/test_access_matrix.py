@@ -44,6 +44,9 @@ MATRIX = {
     "clients:archive": (LOGIN, KIOSK, 405, 405, 405, 405),
     "visits:today": (LOGIN, KIOSK, 200, 200, 200, 200),
     "intake:hand_over": (LOGIN, KIOSK, 405, 405, 405, 405),
+    # The signed intake holds health answers: clinical staff only (docs/INTAKE.md).
+    "intake:signed_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "intake:email_signed_copy": (LOGIN, KIOSK, 403, 405, 405, 405),
     # Without a tablet session the kiosk pages only say the session has ended; the save
     # endpoint takes only POST; the take-back page is a password form and reveals nothing.
     "kiosk:home": (ENDED, 200, ENDED, ENDED, ENDED, ENDED),
@@ -139,6 +142,8 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "clients": {"public_id": client_record.public_id},
         "visits:client": {"public_id": client_record.public_id},
         "intake:hand_over": {"public_id": client_record.public_id},
+        "intake:signed_pdf": {"public_id": screening.intake.public_id},
+        "intake:email_signed_copy": {"public_id": screening.intake.public_id},
         "review": {"public_id": screening.public_id},
         "oversight:decision": {"public_id": decision.public_id},
         "oversight:ruleset": {"version": ruleset.version},
