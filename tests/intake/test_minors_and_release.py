@@ -70,7 +70,8 @@ def test_the_visit_day_decides_not_the_day_the_form_was_filled(minor, ruleset, c
         client=minor, answers=complete_answers(),
         visit_date=timezone.localdate() + timedelta(days=5),
     )  # fmt: skip
-    assert intake.is_submitted and intake.guardian_name is None
+    assert intake.is_submitted
+    assert intake.guardian_name is None
 
 
 @pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils is not installed")
@@ -172,7 +173,8 @@ def test_an_adult_sees_no_guardian_box_and_is_unaffected(
     assert 'id="guardian-box"' not in page.content.decode()
     assert _post(client, form).url == reverse("kiosk:done")
     intake = Intake.objects.get(client=a_client)
-    assert intake.is_submitted and intake.guardian_signature_method is None
+    assert intake.is_submitted
+    assert intake.guardian_signature_method is None
 
 
 def test_release_consent_ticked_is_saved_with_the_physician(
