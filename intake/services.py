@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from clients.models import Client
 from intake.answers import Evaluation, evaluate
+from intake.derived import age_on, derived_answers
 from intake.flow import TODAY_SECTIONS
 from intake.models import ConsentText, Intake
 from intake.signature import (
@@ -101,6 +102,14 @@ def start_intake(*, client: Client, started_by: Any, ip: str | None = None) -> I
             if qid in catalogue.by_id and catalogue.by_id[qid].section not in TODAY_SECTIONS
         }
         answers = evaluate(catalogue, carried, required_in=frozenset()).to_json()
+    known = derived_answers(
+        catalogue=catalogue,
+        born=client.date_of_birth,
+        day=timezone.localdate(),
+        has_earlier_intake=last is not None,
+    )
+    if known:
+        answers = evaluate(catalogue, {**answers, **known}, required_in=frozenset()).to_json()
     intake = Intake.objects.create(
         clinic_id=client.clinic_id,
         client=client,
@@ -174,11 +183,6 @@ def current_consent(language: str) -> ConsentText:
 
 
 ADULT_AGE = 18
-
-
-def age_on(born: date, day: date) -> int:
-    """Whole years between `born` and `day` (a birthday on 29 February counts on 1 March)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def is_minor(client: Client, day: date) -> bool:

@@ -21,6 +21,7 @@ from accounts.roles import has_role
 from config.jsonbody import BadJSONBody, parse_json_body, unsafe_text
 from intake import kiosk, services
 from intake.answers import error_message, evaluate, parse_form
+from intake.derived import AGE, FIRST_VISIT, known_here
 from intake.device import device_summary
 from intake.flow import CONSENT_SECTION, SECTION_TITLES, TODAY_SECTIONS, sections_for
 from intake.forms import StaffReturnForm
@@ -125,7 +126,8 @@ def section(request, intake, section):
         return render(request, "visits/kiosk_unreadable.html", {"section": section}, status=400)
     if request.method == "POST":
         going_back = request.POST.get("go") == "back"
-        questions = [q for q in catalogue.questions if q.section == section]
+        known = known_here(intake.answers)
+        questions = [q for q in catalogue.questions if q.section == section and q.id not in known]
         raw = parse_form(catalogue, questions, request.POST)
         evaluation = services.save_answers(
             intake_id=intake.pk,
@@ -165,15 +167,20 @@ def section(request, intake, section):
             and (checking or e.code != "missing_required")
         }
     index = sections.index(section) if section in sections else 0
-    rows = section_rows(
-        catalogue,
-        section,
-        lang=intake.language,
-        answers=intake.answers,
-        visible=evaluation.visible,
-        errors=errors,
-        posted=posted,
-    )
+    known = known_here(intake.answers)
+    rows = [
+        row
+        for row in section_rows(
+            catalogue,
+            section,
+            lang=intake.language,
+            answers=intake.answers,
+            visible=evaluation.visible,
+            errors=errors,
+            posted=posted,
+        )
+        if row.q.id not in known
+    ]
     context = {
         "intake": intake,
         "section": section,
@@ -192,6 +199,7 @@ def section(request, intake, section):
             for field, message in sign_errors.items()
         ],
         "carried": intake.kind == intake.Kind.UPDATE and section not in TODAY_SECTIONS,
+        "known": _known_lines(catalogue, section, intake.answers, known),
     }
     if section == CONSENT_SECTION:
         context["consent"] = services.current_consent(intake.language)
@@ -203,6 +211,20 @@ def section(request, intake, section):
         context["typed_confirmed"] = (posted or {}).get("signature_typed_confirm") == "yes"
         context["signing"] = _signing_context(request, intake, posted)
     return render(request, "visits/kiosk_section.html", context, status=status)
+
+
+def _known_lines(catalogue, section, answers, known):
+    """What the clinic already knows and so does not ask, shown read-only on its section."""
+    lines = []
+    if AGE in known and catalogue.by_id[AGE].section == section:
+        lines.append(_("Age: %(age)s (from your date of birth)") % {"age": answers[AGE]})
+    if FIRST_VISIT in known and catalogue.by_id[FIRST_VISIT].section == section:
+        lines.append(
+            _("First visit with us: yes (from our records)")
+            if answers[FIRST_VISIT]
+            else _("First visit with us: no, welcome back (from our records)")
+        )
+    return lines
 
 
 def _visit_day(request):
@@ -426,10 +448,11 @@ def save(request):
             {"error": _("The answers could not be read."), "code": "invalid_answers"}, status=400
         )
     catalogue = _catalogue(intake)
+    known = known_here(intake.answers)
     # Values arrive as the form holds them: a string, or a list of strings for tick boxes.
     data = {}
     for qid, value in answers.items():
-        if qid in catalogue.by_id:
+        if qid in catalogue.by_id and qid not in known:
             values = value if isinstance(value, list) else [value]
             data[qid] = [item for item in values if isinstance(item, str)]
     questions = [catalogue.by_id[qid] for qid in data]

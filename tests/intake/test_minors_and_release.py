@@ -208,3 +208,16 @@ def test_release_ticked_without_a_name_is_pointed_out(
     assert response.status_code == 200
     assert "Please type the name of your physician, or untick the box." in response.content.decode()
     assert not Intake.objects.get(client=a_client).is_submitted
+
+
+def test_on_an_intake_link_the_booked_visit_day_counts(rf, clinic):
+    from intake.kiosk import SESSION_KEY
+    from tests.factories import PrevisitLinkFactory
+    from visits.kiosk_views import _visit_day
+
+    link = PrevisitLinkFactory(intake__clinic=clinic, visit_at=timezone.now() + timedelta(days=9))
+    request = rf.get("/")
+    request.session = {SESSION_KEY: {"remote": link.pk}}
+    assert _visit_day(request) == timezone.localdate(link.visit_at)
+    request.session = {SESSION_KEY: {"remote": None}}
+    assert _visit_day(request) == timezone.localdate()

@@ -97,11 +97,18 @@ def test_the_pregnancy_question_is_asked_of_everyone_with_not_sure_and_does_not_
     assert "show_if" not in pregnant  # nobody is skipped on a guess
     assert [c["id"] for c in pregnant["choices"]] == ["no", "yes", "not_sure"]
     assert pregnant["choices"][0]["label"]["en"] == "No, or this does not apply to me"
-    follow_ups = [
-        q for q in questions.values() if q["section"] == "pregnancy" and q is not pregnant
-    ]
-    assert follow_ups
-    assert all(q["show_if"] == {"q": "pregnant", "eq": "yes"} for q in follow_ups)
+    shown_after = {
+        q["id"]: q["show_if"]
+        for q in questions.values()
+        if q["section"] == "pregnancy" and q is not pregnant
+    }
+    assert shown_after == {
+        "pregnancy_weeks": {"q": "pregnant", "eq": "yes"},
+        "pregnancy_high_risk": {"q": "pregnant", "eq": "yes"},
+        "pregnancy_warning_signs": {"q": "pregnant", "eq": "yes"},
+        # The signs of pre-eclampsia matter before a pregnancy is known too.
+        "pregnancy_swelling_headache": {"q": "pregnant", "in": ["yes", "not_sure"]},
+    }
 
 
 def test_not_sure_is_treated_with_the_caution_of_a_possible_pregnancy():
