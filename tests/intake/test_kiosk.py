@@ -168,7 +168,8 @@ def test_spanish_client_sees_spanish(client, front_desk, clinic):
     client.force_login(front_desk)
     client.post(reverse("intake:hand_over", args=[maria.public_id]))
     html = client.get(reverse("kiosk:section", args=["about_you"])).content.decode()
-    assert "¿Qué edad tiene?" in html or "años" in html
+    assert "(según su fecha de nacimiento)" in html
+    assert "¿Qué le gustaría conseguir sobre todo con el masaje de hoy?" in html
     assert "Siguiente" in html
 
 
