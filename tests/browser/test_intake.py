@@ -198,7 +198,7 @@ def test_spanish_form(page, front_desk, clinic, ruleset):
     page.get_by_text("Hola, Lucía").wait_for()
     screenshot(page, "intake_es_welcome")
     page.get_by_role("link", name="Empezar").click()
-    page.get_by_text("¿Qué edad tiene?").or_(page.get_by_text("años")).first.wait_for()
+    page.get_by_text("(según su fecha de nacimiento)").wait_for()
     page.get_by_role("button", name="Siguiente").click()
     page.get_by_text("Revise estas respuestas").wait_for()
     assert page.locator("#err-main_goal").inner_text() == "Elija una respuesta."
@@ -237,8 +237,10 @@ def test_the_consent_can_be_signed_by_keyboard_with_a_typed_name(
         page.keyboard.press("Tab")
         assert focused(page) == f"f-{qid}"
         page.keyboard.press("Space")
-    page.keyboard.press("Tab")
-    assert focused(page) == "signature-switch"
+    # The optional release of information comes before the signature that covers it.
+    for field in ("release-consent", "release-physician", "signature-switch"):
+        page.keyboard.press("Tab")
+        assert focused(page) == field
     assert page.locator("#signature-switch").inner_text() == "Sign by typing your full name instead"
     page.keyboard.press("Enter")
     # The name field opens and takes the focus; the finger box is gone (and not sent).
