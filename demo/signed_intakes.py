@@ -11,8 +11,9 @@ from clients.services import create_client
 from demo.builders import signature_data_url, submitted_intake
 from demo.intakes import NOTHING
 from intake import signed
+from intake.derived import age_on
 from intake.models import Intake, SignedIntake
-from intake.services import Release, age_on
+from intake.services import Release
 
 MINOR = "Leo Park"
 

@@ -60,6 +60,18 @@
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
   document.getElementById("guardian-signature-clear").addEventListener("click", clear);
+  // A message from the last submit goes once the field it is about has been seen to.
+  function clearOnEdit(input, errorId, eventName) {
+    if (!input) { return; }
+    input.addEventListener(eventName, function () {
+      var message = document.getElementById(errorId);
+      if (message) { message.textContent = ""; }
+      input.removeAttribute("aria-invalid");
+      input.classList.remove("is-invalid");
+    });
+  }
+  clearOnEdit(document.getElementById("guardian-name"), "guardian-name-error", "input");
+  clearOnEdit(document.getElementById("guardian-relationship"), "guardian-relationship-error", "change");
   typed.addEventListener("change", function () {
     if (typed.checked) { clear(); if (error) { error.textContent = ""; } }
   });

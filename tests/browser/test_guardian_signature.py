@@ -48,6 +48,10 @@ def test_a_minor_and_their_guardian_both_sign_with_a_finger(
     page.get_by_text("The parent or guardian must sign").first.wait_for()
     page.get_by_label("Full name of the parent or guardian").fill("Hana Park")
     page.get_by_label("Relationship to the client").select_option("parent")
+    # Each message goes once its field has been seen to (guardian-signature.js).
+    assert page.locator("#guardian-name-error").inner_text() == ""
+    assert page.locator("#guardian-relationship-error").inner_text() == ""
+    assert page.locator("#guardian-signature-error").inner_text() != ""
     sign(page)  # the drawn signature is asked for again after a refused submit
     draw(page, "#guardian-signature-pad")
     screenshot(page, "intake_guardian_signs")

@@ -229,7 +229,7 @@ def test_release_consent_is_saved_with_the_intake(intake):
 
 
 def test_age_on_counts_whole_years():
-    from intake.services import age_on
+    from intake.derived import age_on
 
     assert age_on(date(2009, 6, 15), date(2027, 6, 14)) == 17
     assert age_on(date(2009, 6, 15), date(2027, 6, 15)) == 18
