@@ -9,7 +9,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -351,6 +351,10 @@ def _enqueue_signed(intake_id: int) -> None:
     enqueue_signed_intake(intake_id)
 
 
+COPY_REQUESTED = "signed intake copy requested by email"
+COPY_AGAIN_AFTER_SECONDS = 120
+
+
 @transaction.atomic
 def request_signed_copy(*, intake: Intake, requested_by: Any, ip: str | None) -> None:
     """Queue the client's copy of their signed intake, to the address on their record.
@@ -363,12 +367,24 @@ def request_signed_copy(*, intake: Intake, requested_by: Any, ip: str | None) ->
         raise IntakeError(
             "Add the client's email address to their record first.", "no_client_email"
         )
+    # A double tap (or a second press while the first copy is on its way) sends one copy.
+    Intake.objects.select_for_update().filter(pk=intake.pk).exists()
+    recent = AuditEvent.objects.filter(
+        object_type=intake._meta.label,
+        object_id=str(intake.public_id),  # how audit.services names a record
+        detail=COPY_REQUESTED,
+        at__gte=timezone.now() - timedelta(seconds=COPY_AGAIN_AFTER_SECONDS),
+    )
+    if recent.exists():
+        raise IntakeError(
+            "A copy was sent a moment ago; it may take a few minutes to arrive.", "copy_just_sent"
+        )
     record_event(
         actor=requested_by,
         clinic_id=intake.clinic_id,
         action=AuditEvent.Action.EXPORT,
         target=intake,
-        detail="signed intake copy requested by email",
+        detail=COPY_REQUESTED,
         ip=ip,
     )
     intake_id, actor_id = intake.pk, getattr(requested_by, "pk", None)

@@ -238,3 +238,16 @@ def test_age_on_counts_whole_years():
 
 
 __all__ = ["signature_data_url"]
+
+
+def test_a_double_tap_on_email_sends_one_copy(
+    client, intake, therapist, mailoutbox, django_capture_on_commit_callbacks
+):
+    login(client, therapist)
+    url = reverse("intake:email_signed_copy", args=[intake.public_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+        again = client.post(url, follow=True)
+    assert again.status_code == 200
+    assert b"A copy was sent a moment ago" in again.content
+    assert len(mailoutbox) == 1
