@@ -58,10 +58,18 @@ def _consent(language: str) -> ConsentText:
 
 
 def submitted_intake(
-    *, client, answers: dict, started_by=None, screened_by=None, language: str = ""
+    *,
+    client,
+    answers: dict,
+    started_by=None,
+    screened_by=None,
+    language: str = "",
+    **signing,
 ) -> Intake:
     """A signed, submitted and screened intake of `client` with `answers` (complete, as a tablet
-    submits them). Raises the intake services' errors for answers a tablet could not submit."""
+    submits them). Raises the intake services' errors for answers a tablet could not submit.
+    `signing`: more of submit_intake's arguments (a minor's guardian, the release, the device).
+    """
     intake = start_intake(client=client, started_by=started_by)
     if language:
         intake = set_language(intake_id=intake.pk, language=language)
@@ -72,6 +80,7 @@ def submitted_intake(
         submission_token=uuid.uuid4(),
         signature_data_url=signature_data_url(),
         consent_id=_consent(intake.language).pk,
+        **signing,
     ).intake
 
 

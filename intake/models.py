@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from audit.history import tracked_history
 
@@ -46,6 +47,11 @@ class Intake(models.Model):
         DRAWN = "drawn", "Drawn with a finger"
         TYPED = "typed", "Typed name"
 
+    class GuardianRelationship(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
+        OTHER = "other", _("Other adult with legal responsibility")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="intakes")
@@ -88,10 +94,33 @@ class Intake(models.Model):
     # Nullable, like every column added to a tracked model later: the history hash leaves NULLs
     # out, so the rows written before the column keep their hashes (audit/chain.py).
     release_physician = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    # A client under 18 on the day of the visit signs with a parent or guardian, who signs too
+    # (drawn or typed, like the client). All nullable: see release_physician.
+    guardian_name = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    guardian_relationship = models.CharField(  # noqa: DJ001
+        max_length=20, choices=GuardianRelationship.choices, null=True, blank=True
+    )
+    guardian_signature_method = models.CharField(  # noqa: DJ001
+        max_length=8, choices=SignatureMethod.choices, null=True, blank=True
+    )
+    guardian_signature_png = models.BinaryField(null=True, blank=True, editable=False)
+    guardian_signature_typed_name = models.CharField(  # noqa: DJ001
+        max_length=200, null=True, blank=True
+    )
+    # Where it was signed: "Clinic tablet" or "Client's phone (intake link)", and the browser
+    # in a few words ("Chrome 131 on Android"), never the full user-agent string.
+    submitted_device = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
 
     # Every change (each autosave of a draft, the submission) is kept; not the signature image
     # or the tokens, which are secrets or bulky and never change after submission anyway.
-    history = tracked_history(excluded_fields=["signature_png", "kiosk_token", "submission_token"])
+    history = tracked_history(
+        excluded_fields=[
+            "signature_png",
+            "guardian_signature_png",
+            "kiosk_token",
+            "submission_token",
+        ]
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -137,3 +166,30 @@ class Intake(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class SignedIntake(models.Model):
+    """The signed intake on file: one PDF per submitted intake, made once and never changed.
+
+    What the client saw and signed, in their language: the questions and answers, the consent
+    text and version, the signatures (drawn images or typed names; a guardian's for a minor),
+    the release of information, date, time and device. `sha256` is the digest of `pdf` taken
+    when it was made; every download checks it. Append-only in PostgreSQL (migration 0011).
+    """
+
+    intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="signed_document")
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    pdf = models.BinaryField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    produced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="signed_intake_sha256_hex",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Signed intake {self.intake.public_id}"

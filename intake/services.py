@@ -9,7 +9,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -20,9 +20,17 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from clients.models import Client
 from intake.answers import Evaluation, evaluate
+from intake.derived import age_on, derived_answers
 from intake.flow import TODAY_SECTIONS
 from intake.models import ConsentText, Intake
-from intake.signature import SignatureError, read_signature
+from intake.signature import (
+    Signature,
+    SignatureError,
+    normalise_typed_name,
+    parse_signature,
+    read_signature,
+    typed_name_problem,
+)
 from rules.catalogues import catalogue_for, current_catalogue
 
 LANGUAGES = ("en", "es")
@@ -94,6 +102,14 @@ def start_intake(*, client: Client, started_by: Any, ip: str | None = None) -> I
             if qid in catalogue.by_id and catalogue.by_id[qid].section not in TODAY_SECTIONS
         }
         answers = evaluate(catalogue, carried, required_in=frozenset()).to_json()
+    known = derived_answers(
+        catalogue=catalogue,
+        born=client.date_of_birth,
+        day=timezone.localdate(),
+        has_earlier_intake=last is not None,
+    )
+    if known:
+        answers = evaluate(catalogue, {**answers, **known}, required_in=frozenset()).to_json()
     intake = Intake.objects.create(
         clinic_id=client.clinic_id,
         client=client,
@@ -166,6 +182,66 @@ def current_consent(language: str) -> ConsentText:
     return consent
 
 
+ADULT_AGE = 18
+
+
+def is_minor(client: Client, day: date) -> bool:
+    """Under 18 on `day`, the day of the visit: a parent or guardian signs the consent too."""
+    return age_on(client.date_of_birth, day) < ADULT_AGE
+
+
+@dataclass(frozen=True)
+class Guardian:
+    name: str
+    relationship: str
+    signature: Any  # intake.signature.Signature
+
+
+def read_guardian(*, name: str, relationship: str, drawn: str, typed_confirmed: bool) -> Guardian:
+    """A minor's parent or guardian: their name, how they are related, their signature (drawn,
+    or their typed name above with a tick). Every problem at once, each code with its field."""
+    name = normalise_typed_name(name)
+    codes = []
+    problem = typed_name_problem(name)
+    if problem:
+        codes.append("guardian_" + problem)
+    if relationship not in Intake.GuardianRelationship.values:
+        codes.append("guardian_relationship_missing")
+    signature = None
+    if drawn and typed_confirmed:
+        codes.append("guardian_signature_both")
+    elif drawn:
+        try:
+            signature = Signature(method="drawn", png=parse_signature(drawn))
+        except SignatureError as error:
+            codes.append("guardian_" + error.code)
+    elif typed_confirmed:
+        signature = Signature(method="typed", typed_name=name)
+    else:
+        codes.append("guardian_signature_missing")
+    if codes:
+        raise IntakeError("the parent or guardian must sign", codes[0], codes=codes)
+    return Guardian(name=name, relationship=relationship, signature=signature)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The release of information: may a letter name the client to their physician?"""
+
+    consent: bool
+    physician: str = ""
+
+
+def read_release(*, consent: bool, physician: str) -> Release:
+    physician = " ".join(physician.split())[:200]
+    if consent and not physician:
+        raise IntakeError(
+            "name the physician the clinic may write to", "release_physician_missing",
+            codes=["release_physician_missing"], field="release_physician",
+        )  # fmt: skip
+    return Release(consent=consent, physician=physician if consent else "")
+
+
 @dataclass(frozen=True)
 class Submitted:
     intake: Intake
@@ -181,12 +257,24 @@ def submit_intake(
     typed_name: str = "",
     typed_name_confirmed: bool = False,
     consent_id: int,
+    guardian_name: str = "",
+    guardian_relationship: str = "",
+    guardian_signature_data_url: str = "",
+    guardian_typed_confirmed: bool = False,
+    release: Release | None = None,
+    device: str = "",
+    visit_date: date | None = None,
 ) -> Submitted:
     """Sign and submit the draft. Screening it is the caller's next step
     (`visits.services.submit_and_screen`): intake ends at a submitted intake.
 
     Signed either with a finger (`signature_data_url`) or, for a client who cannot draw, by
     typing their full name and ticking that it is their signature; never both.
+
+    A client under 18 on `visit_date` (today unless given) needs a parent or guardian's name,
+    relationship and signature (`guardian_*`); without them the submit is refused
+    (codes `guardian_...`). `release`: the client's answer to the release of information,
+    None when it was not asked. `device`: where it was signed, in a few words.
 
     Idempotent: the row lock makes a second submit wait, then find the intake submitted.
     """
@@ -204,12 +292,26 @@ def submit_intake(
     }
     if evaluation.errors or refused:
         raise IntakeIncomplete(evaluation)
+    codes: list[str] = []
+    signature = guardian = None
     try:
         signature = read_signature(
             drawn=signature_data_url, typed_name=typed_name, typed_confirmed=typed_name_confirmed
         )
     except SignatureError as error:
-        raise IntakeError(str(error), error.code, error.codes) from error
+        codes.extend(error.codes or [error.code])
+    if is_minor(intake.client, visit_date or timezone.localdate()):
+        try:
+            guardian = read_guardian(
+                name=guardian_name,
+                relationship=guardian_relationship,
+                drawn=guardian_signature_data_url,
+                typed_confirmed=guardian_typed_confirmed,
+            )
+        except IntakeError as error:
+            codes.extend(error.codes)
+    if codes or signature is None:
+        raise IntakeError("the intake cannot be signed yet", codes[0], codes)
     consent = ConsentText.objects.filter(pk=consent_id).first()
     if consent is None:
         # A form from before a consent text was replaced, or an edited one.
@@ -225,5 +327,71 @@ def submit_intake(
     intake.signature_typed_name = signature.typed_name
     intake.signed_at = now
     intake.kiosk_token = None
+    if guardian is not None:
+        intake.guardian_name = guardian.name
+        intake.guardian_relationship = guardian.relationship
+        intake.guardian_signature_method = guardian.signature.method
+        intake.guardian_signature_png = guardian.signature.png
+        intake.guardian_signature_typed_name = guardian.signature.typed_name or None
+    if release is not None:
+        intake.release_consent = release.consent
+        intake.release_physician = release.physician or None
+    intake.submitted_device = device[:120] or None
     intake.save()
+    # The signed PDF is made by the worker once this commits (intake.signed); the staff page
+    # makes it on the spot if the worker has not run yet.
+    intake_id_ = intake.pk
+    transaction.on_commit(lambda: _enqueue_signed(intake_id_))
     return Submitted(intake=intake, already=False)
+
+
+def _enqueue_signed(intake_id: int) -> None:
+    from intake.tasks import enqueue_signed_intake
+
+    enqueue_signed_intake(intake_id)
+
+
+COPY_REQUESTED = "signed intake copy requested by email"
+COPY_AGAIN_AFTER_SECONDS = 120
+
+
+@transaction.atomic
+def request_signed_copy(*, intake: Intake, requested_by: Any, ip: str | None) -> None:
+    """Queue the client's copy of their signed intake, to the address on their record.
+
+    Refused without an address (code `no_client_email`): staff add it to the record first, so
+    a copy never goes to an address typed in passing."""
+    if not intake.is_submitted:
+        raise IntakeError("only a submitted intake has a signed copy", "intake_not_submitted")
+    if not intake.client.email:
+        raise IntakeError(
+            "Add the client's email address to their record first.", "no_client_email"
+        )
+    # A double tap (or a second press while the first copy is on its way) sends one copy.
+    Intake.objects.select_for_update().filter(pk=intake.pk).exists()
+    recent = AuditEvent.objects.filter(
+        object_type=intake._meta.label,
+        object_id=str(intake.public_id),  # how audit.services names a record
+        detail=COPY_REQUESTED,
+        at__gte=timezone.now() - timedelta(seconds=COPY_AGAIN_AFTER_SECONDS),
+    )
+    if recent.exists():
+        raise IntakeError(
+            "A copy was sent a moment ago; it may take a few minutes to arrive.", "copy_just_sent"
+        )
+    record_event(
+        actor=requested_by,
+        clinic_id=intake.clinic_id,
+        action=AuditEvent.Action.EXPORT,
+        target=intake,
+        detail=COPY_REQUESTED,
+        ip=ip,
+    )
+    intake_id, actor_id = intake.pk, getattr(requested_by, "pk", None)
+
+    def enqueue() -> None:
+        from intake.tasks import enqueue_email_copy
+
+        enqueue_email_copy(intake_id, actor_id)
+
+    transaction.on_commit(enqueue)

@@ -22,15 +22,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from config import pdf as config_pdf
+from config.pdf import PDF_BASE_URL
+
 if TYPE_CHECKING:
-    from review.pdf_fetcher import StaticOnlyFetcher
+    from config.pdf_fetcher import StaticOnlyFetcher
 
-# WeasyPrint is imported only when a PDF is rendered (review.pdf_fetcher, html_to_pdf): it
-# takes half a second, which every worker would otherwise pay on its first request.
+# WeasyPrint is imported only when a PDF is rendered (config.pdf, html_to_pdf): it takes half
+# a second, which every worker would otherwise pay on its first request.
 WEASYPRINT_VERSION = version("weasyprint")
-
-# Relative URLs in the PDF templates resolve against this origin; it exists nowhere.
-PDF_BASE_URL = "https://pdf.invalid/"
+__all__ = ["PDF_BASE_URL", "html_to_pdf"]
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -77,12 +78,9 @@ def cache_key(inputs: dict, paper: str) -> str:
 
 
 def html_to_pdf(html: str, *, fetcher: "StaticOnlyFetcher | None" = None) -> bytes:
-    import weasyprint
-
     from review import pdf_fetcher
 
-    fetcher = fetcher or pdf_fetcher.StaticOnlyFetcher()
-    return weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
+    return config_pdf.html_to_pdf(html, fetcher=fetcher or pdf_fetcher.StaticOnlyFetcher())
 
 
 @dataclass(frozen=True)

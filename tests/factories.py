@@ -1,6 +1,7 @@
 """factory-boy factories for every model; `.build()` when nothing needs saving."""
 
 import datetime
+import hashlib
 from datetime import date
 
 import factory
@@ -14,7 +15,7 @@ from clients.models import Client
 from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, ruleset_checksum
 from contraindications.engine.defaults import read_json
 from demo.builders import signature_data_url, signature_png  # noqa: F401 - tests import them here
-from intake.models import ConsentText, Intake
+from intake.models import ConsentText, Intake, SignedIntake
 from previsit import tokens
 from previsit.models import Delivery, PrevisitLink
 from review.models import (
@@ -214,6 +215,18 @@ class IntakeFactory(factory.django.DjangoModelFactory):
     language = "en"
     answers = factory.LazyFunction(dict)
     kiosk_token = factory.Sequence(lambda n: f"kiosk-token-{n:06d}-opaque")
+
+
+class SignedIntakeFactory(factory.django.DjangoModelFactory):
+    """A stand-in PDF with its digest; intake.signed.produce makes the real one."""
+
+    class Meta:
+        model = SignedIntake
+
+    intake = factory.SubFactory(IntakeFactory, submitted=True)
+    clinic = factory.SelfAttribute("intake.clinic")
+    pdf = b"%PDF-1.7 stand-in"
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.pdf).hexdigest())
 
 
 class TreatmentPlanFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +21,14 @@ from accounts.roles import has_role
 from config.jsonbody import BadJSONBody, parse_json_body, unsafe_text
 from intake import kiosk, services
 from intake.answers import error_message, evaluate, parse_form
+from intake.derived import AGE, FIRST_VISIT, known_here
+from intake.device import device_summary
 from intake.flow import CONSENT_SECTION, SECTION_TITLES, TODAY_SECTIONS, sections_for
 from intake.forms import StaffReturnForm
+from intake.models import Intake
 from intake.presenters import questions_html, section_rows
 from intake.selectors import kiosk_intake
+from previsit.models import PrevisitLink
 from rules.catalogues import catalogue_for
 from visits.services import submit_and_screen
 
@@ -145,7 +150,8 @@ def section(request, intake, section):
         return render(request, "visits/kiosk_unreadable.html", {"section": section}, status=400)
     if request.method == "POST":
         going_back = request.POST.get("go") == "back"
-        questions = [q for q in catalogue.questions if q.section == section]
+        known = known_here(intake.answers)
+        questions = [q for q in catalogue.questions if q.section == section and q.id not in known]
         raw = parse_form(catalogue, questions, request.POST)
         evaluation = services.save_answers(
             intake_id=intake.pk,
@@ -185,15 +191,20 @@ def section(request, intake, section):
             and (checking or e.code != "missing_required")
         }
     index = sections.index(section) if section in sections else 0
-    rows = section_rows(
-        catalogue,
-        section,
-        lang=intake.language,
-        answers=intake.answers,
-        visible=evaluation.visible,
-        errors=errors,
-        posted=posted,
-    )
+    known = known_here(intake.answers)
+    rows = [
+        row
+        for row in section_rows(
+            catalogue,
+            section,
+            lang=intake.language,
+            answers=intake.answers,
+            visible=evaluation.visible,
+            errors=errors,
+            posted=posted,
+        )
+        if row.q.id not in known
+    ]
     context = {
         "intake": intake,
         "section": section,
@@ -212,6 +223,7 @@ def section(request, intake, section):
             for field, message in sign_errors.items()
         ],
         "carried": intake.kind == intake.Kind.UPDATE and section not in TODAY_SECTIONS,
+        "known": _known_lines(catalogue, section, intake.answers, known),
     }
     if section == CONSENT_SECTION:
         context["consent"] = services.current_consent(intake.language)
@@ -221,7 +233,48 @@ def section(request, intake, section):
         context["signature_mode"] = "typed" if typed else "drawn"
         context["typed_name"] = (posted or {}).get("signature_typed_name", "")[:200]
         context["typed_confirmed"] = (posted or {}).get("signature_typed_confirm") == "yes"
+        context["signing"] = _signing_context(request, intake, posted)
     return render(request, "visits/kiosk_section.html", context, status=status)
+
+
+def _known_lines(catalogue, section, answers, known):
+    """What the clinic already knows and so does not ask, shown read-only on its section."""
+    lines = []
+    if AGE in known and catalogue.by_id[AGE].section == section:
+        lines.append(_("Age: %(age)s (from your date of birth)") % {"age": answers[AGE]})
+    if FIRST_VISIT in known and catalogue.by_id[FIRST_VISIT].section == section:
+        lines.append(
+            _("First visit with us: yes (from our records)")
+            if answers[FIRST_VISIT]
+            else _("First visit with us: no, welcome back (from our records)")
+        )
+    return lines
+
+
+def _visit_day(request):
+    """The day of the visit: the booked one for a phone's intake link, else today."""
+    state = kiosk.kiosk_state(request) or {}
+    if state.get("remote"):
+        link = PrevisitLink.objects.filter(pk=state["remote"]).only("visit_at").first()
+        if link is not None:
+            return timezone.localdate(link.visit_at)
+    return timezone.localdate()
+
+
+def _signing_context(request, intake, posted):
+    """The parts of the consent step around the client's own signature: a minor's parent or
+    guardian, and the release of information to the client's physician."""
+    posted = posted or {}
+    client = intake.client
+    return {
+        "minor": services.is_minor(client, _visit_day(request)),
+        "guardian_name": posted.get("guardian_name", "")[:200],
+        "guardian_relationship": posted.get("guardian_relationship", ""),
+        "guardian_typed": posted.get("guardian_signature_typed_confirm") == "yes",
+        "relationships": Intake.GuardianRelationship.choices,
+        "release": posted.get("release_consent") == "yes",
+        "physician": posted.get("release_physician", client.physician_name)[:200],
+    }
 
 
 def _unreadable(request) -> bool:
@@ -268,11 +321,52 @@ SIGNATURE_MESSAGES = {
         "typed_confirm",
         gettext_lazy("Please tick the box to confirm that your typed name is your signature."),
     ),
+    "guardian_typed_name_missing": (
+        "guardian_name",
+        gettext_lazy("Please type the full name of the parent or guardian."),
+    ),
+    "guardian_typed_name_too_short": (
+        "guardian_name",
+        gettext_lazy("Please type the full name of the parent or guardian."),
+    ),
+    "guardian_typed_name_too_long": (
+        "guardian_name",
+        gettext_lazy("The name can be at most 200 characters long."),
+    ),
+    "guardian_typed_name_bad_characters": (
+        "guardian_name",
+        gettext_lazy(
+            "Please use only letters, spaces, hyphens (-), apostrophes (’) and periods (.)."
+        ),
+    ),
+    "guardian_relationship_missing": (
+        "guardian_relationship",
+        gettext_lazy("Please choose how you are related to the client."),
+    ),
+    "guardian_signature_missing": (
+        "guardian_drawn",
+        gettext_lazy(
+            "The parent or guardian must sign: in the box, or by ticking that their typed name "
+            "is their signature."
+        ),
+    ),
+    "guardian_signature_both": (
+        "guardian_drawn",
+        gettext_lazy("Please sign one way only: with a finger or by typing the name."),
+    ),
+    "release_physician_missing": (
+        "release_physician",
+        gettext_lazy("Please type the name of your physician, or untick the box."),
+    ),
 }
 SIGNATURE_FIELD_IDS = {
     "drawn": "signature-pad",
     "typed_name": "signature-typed-name",
     "typed_confirm": "signature-typed-confirm",
+    "guardian_name": "guardian-name",
+    "guardian_relationship": "guardian-relationship",
+    "guardian_drawn": "guardian-signature-pad",
+    "release_physician": "release-physician",
 }
 
 
@@ -283,9 +377,10 @@ def signature_errors(codes, *, typed: bool) -> dict[str, str]:
     for code in codes:
         if code == "missing_signature" and typed:
             code = "typed_name_missing"
+        fallback = "guardian_drawn" if code.startswith("guardian_") else "drawn"
         field, message = SIGNATURE_MESSAGES.get(
             code,
-            ("drawn", _("The signature could not be read. Please clear the box and sign again.")),
+            (fallback, _("The signature could not be read. Please clear the box and sign again.")),
         )
         errors.setdefault(field, str(message))
     return errors
@@ -311,6 +406,13 @@ def _submit(request, intake, catalogue):
     except ValueError:
         return None, {field: try_again}, 422
     try:
+        release = services.read_release(
+            consent=request.POST.get("release_consent") == "yes",
+            physician=request.POST.get("release_physician", "")[:1000],
+        )
+    except services.IntakeError as error:
+        return None, signature_errors(error.codes, typed=typed), 200
+    try:
         result = submit_and_screen(
             intake_id=intake.pk,
             submission_token=token,
@@ -318,6 +420,16 @@ def _submit(request, intake, catalogue):
             typed_name=request.POST.get("signature_typed_name", "")[:1000],
             typed_name_confirmed=request.POST.get("signature_typed_confirm") == "yes",
             consent_id=consent_id,
+            guardian_name=request.POST.get("guardian_name", "")[:1000],
+            guardian_relationship=request.POST.get("guardian_relationship", "")[:40],
+            guardian_signature_data_url=request.POST.get("guardian_signature", "")[:300_000],
+            guardian_typed_confirmed=request.POST.get("guardian_signature_typed_confirm") == "yes",
+            release=release,
+            device=device_summary(
+                remote=bool((kiosk.kiosk_state(request) or {}).get("remote")),
+                user_agent=request.headers.get("user-agent", ""),
+            ),
+            visit_date=_visit_day(request),
         )
     except services.IntakeIncomplete as incomplete:
         sections, _evaluation = _flow(intake, catalogue, incomplete.evaluation)
@@ -360,10 +472,11 @@ def save(request):
             {"error": _("The answers could not be read."), "code": "invalid_answers"}, status=400
         )
     catalogue = _catalogue(intake)
+    known = known_here(intake.answers)
     # Values arrive as the form holds them: a string, or a list of strings for tick boxes.
     data = {}
     for qid, value in answers.items():
-        if qid in catalogue.by_id:
+        if qid in catalogue.by_id and qid not in known:
             values = value if isinstance(value, list) else [value]
             data[qid] = [item for item in values if isinstance(item, str)]
     questions = [catalogue.by_id[qid] for qid in data]

@@ -4,7 +4,9 @@ import importlib
 import re
 
 import pytest
+from django.utils import timezone
 
+from intake.derived import age_on
 from intake.models import Intake
 from review.models import Screening
 from tests.browser.conftest import ARTIFACTS, log_in, screenshot
@@ -39,8 +41,8 @@ def next_section(page):
 
 def fill_to_consent(page, *, blood=False, shoot=""):
     page.locator("a.btn-primary[href$='/section/about_you/']").click()
-    page.locator("#f-age").fill("44")
-    yes_no(page, "first_visit", True)
+    # The age and "first visit" are known from the record (intake.derived): not asked.
+    page.locator("#known-answers").wait_for()
     page.check("#f-main_goal-relaxation")
     shoot and screenshot(page, f"{shoot}_1_about_you")
     next_section(page)
@@ -166,12 +168,10 @@ def test_the_tablet_cannot_escape_the_intake(page, front_desk, a_client, clinic,
 def test_a_reload_or_a_dropped_connection_keeps_the_answers(page, front_desk, a_client):
     hand_over(page, a_client)
     page.get_by_role("link", name="Start").click()
-    page.locator("#f-age").fill("61")
-    yes_no(page, "first_visit", False)
+    page.check("#f-main_goal-relaxation")
     page.get_by_text("Your answers are saved.").wait_for()
     page.reload()
-    assert page.locator("#f-age").input_value() == "61"
-    assert page.is_checked("#f-first_visit-no")
+    assert page.is_checked("#f-main_goal-relaxation")
 
     page.context.set_offline(True)
     page.check("#f-main_goal-pain_relief")
@@ -181,7 +181,8 @@ def test_a_reload_or_a_dropped_connection_keeps_the_answers(page, front_desk, a_
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.get_by_text("Your answers are saved.").wait_for()
     intake = Intake.objects.get(client=a_client)
-    assert intake.answers == {"age": 61, "first_visit": False, "main_goal": "pain_relief"}
+    age = age_on(a_client.date_of_birth, timezone.localdate())
+    assert intake.answers == {"age": age, "first_visit": True, "main_goal": "pain_relief"}
 
 
 def test_a_double_tap_on_submit_makes_one_intake(page, front_desk, a_client, ruleset):
@@ -200,10 +201,10 @@ def test_spanish_form(page, front_desk, clinic, ruleset):
     page.get_by_text("Hola, Lucía").wait_for()
     screenshot(page, "intake_es_welcome")
     page.get_by_role("link", name="Empezar").click()
-    page.get_by_text("¿Qué edad tiene?").or_(page.get_by_text("años")).first.wait_for()
+    page.get_by_text("(según su fecha de nacimiento)").wait_for()
     page.get_by_role("button", name="Siguiente").click()
     page.get_by_text("Revise estas respuestas").wait_for()
-    assert page.locator("#err-first_visit").inner_text() == "Elija una respuesta."
+    assert page.locator("#err-main_goal").inner_text() == "Elija una respuesta."
     screenshot(page, "intake_es_errors")
     page.goto("/kiosk/")
     fill_to_consent(page)
@@ -239,8 +240,10 @@ def test_the_consent_can_be_signed_by_keyboard_with_a_typed_name(
         page.keyboard.press("Tab")
         assert focused(page) == f"f-{qid}"
         page.keyboard.press("Space")
-    page.keyboard.press("Tab")
-    assert focused(page) == "signature-switch"
+    # The optional release of information comes before the signature that covers it.
+    for field in ("release-consent", "release-physician", "signature-switch"):
+        page.keyboard.press("Tab")
+        assert focused(page) == field
     assert page.locator("#signature-switch").inner_text() == "Sign by typing your full name instead"
     page.keyboard.press("Enter")
     # The name field opens and takes the focus; the finger box is gone (and not sent).

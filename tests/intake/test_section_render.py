@@ -32,13 +32,14 @@ SESSION_QUERIES = 1
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("section", "page_queries"), [("about_you", 1), ("consent", 2)])
+@pytest.mark.parametrize(("section", "page_queries"), [("about_you", 1), ("consent", 3)])
 def test_a_section_page_reads_the_intake_and_the_rule_set_in_one_query(
     tablet, ruleset, django_assert_num_queries, section, page_queries
 ):
     url = reverse("kiosk:section", args=[section])
     tablet.get(url)  # the rule set's catalogue is compiled once per process
-    # The consent page also reads the consent text in force.
+    # The consent page also reads the consent text in force, and the client's record (is the
+    # client a minor who signs with a guardian; the physician offered for the release).
     with django_assert_num_queries(SESSION_QUERIES + page_queries):
         assert tablet.get(url).status_code == 200
 

@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from intake.derived import age_on
 from intake.models import Intake
 from intake.services import (
     IntakeError,
@@ -75,7 +76,11 @@ def test_intake_older_than_the_renewal_period_is_renewed_in_full(a_client, front
     )
     intake = start_intake(client=a_client, started_by=front_desk)
     assert intake.kind == Intake.Kind.FULL
-    assert intake.answers == {}
+    # Nothing carried over: only what the record itself says (intake.derived).
+    assert intake.answers == {
+        "age": age_on(a_client.date_of_birth, timezone.localdate()),
+        "first_visit": False,
+    }
 
 
 def test_archived_client_cannot_start(a_client, front_desk):

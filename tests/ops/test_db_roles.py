@@ -43,6 +43,7 @@ APPEND_ONLY = [
     "contraindications_treatmentplan",
     "intake_historicalintake",
     "review_noteaddendum",
+    "intake_signedintake",
     "review_screeningfinding",
     "review_sessionnote",
     "rules_rulereview",

@@ -52,6 +52,9 @@ MATRIX = {
     "visits:appointment_import": (LOGIN, KIOSK, 200, 403, 200, 200),
     "visits:mine": (LOGIN, KIOSK, 403, 200, 200, 200),
     "intake:hand_over": (LOGIN, KIOSK, 405, 405, 405, 405),
+    # The signed intake holds health answers: clinical staff only (docs/INTAKE.md).
+    "intake:signed_pdf": (LOGIN, KIOSK, 403, 200, 200, 404),
+    "intake:email_signed_copy": (LOGIN, KIOSK, 403, 405, 405, 405),
     # Without a tablet session the kiosk pages only say the session has ended; the save
     # endpoint takes only POST; the take-back page is a password form and reveals nothing.
     "kiosk:home": (ENDED, 200, ENDED, ENDED, ENDED, ENDED),
@@ -174,6 +177,8 @@ def world(clinic, other_clinic, front_desk, therapist, owner, ruleset):
         "visits:appointment_send_link": {"public_id": appointment.public_id},
         "visits:appointment_cancel": {"public_id": appointment.public_id},
         "intake:hand_over": {"public_id": client_record.public_id},
+        "intake:signed_pdf": {"public_id": screening.intake.public_id},
+        "intake:email_signed_copy": {"public_id": screening.intake.public_id},
         "review": {"public_id": screening.public_id},
         "oversight:decision": {"public_id": decision.public_id},
         "review:note": {"public_id": note.public_id},

@@ -118,6 +118,7 @@ class Command(BaseCommand):
         from demo.oversight import seed_demo_oversight
         from demo.review import seed_demo_reviews
         from demo.rules import seed_demo_fatigue, seed_demo_signoff
+        from demo.signed_intakes import seed_demo_signed_intakes
 
         seed_demo_intakes(clinic, User.objects.get(username="frontdesk"))
         seed_demo_reviews(clinic, User.objects.get(username="therapist"))
@@ -126,6 +127,7 @@ class Command(BaseCommand):
         seed_demo_signoff(clinic)
         seed_demo_fatigue(clinic, User.objects.get(username="therapist"))
         seed_demo_appointments(clinic)
+        seed_demo_signed_intakes(clinic, User.objects.get(username="frontdesk"))
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}"))
         self.stdout.write(f"Log in at {_url(address)} with:")
         for username, password, role, clinic_name in logins:
