@@ -21,7 +21,7 @@ from accounts.roles import has_role
 from config.jsonbody import BadJSONBody, parse_json_body, unsafe_text
 from intake import kiosk, services
 from intake.answers import error_message, evaluate, parse_form
-from intake.derived import AGE, FIRST_VISIT, known_here
+from intake.derived import AGE, DERIVED, FIRST_VISIT, known_here
 from intake.device import device_summary
 from intake.flow import CONSENT_SECTION, SECTION_TITLES, TODAY_SECTIONS, sections_for
 from intake.forms import StaffReturnForm
@@ -73,11 +73,13 @@ def resume_section(intake, catalogue) -> str | None:
     an answer (the consent page when none does). None before they began: nothing answered yet
     or, for a visit update, the "has anything changed?" question not answered.
 
-    Derived from the saved answers alone, so it needs no column of its own."""
+    Derived from the saved answers alone (not counting the ones filled in from the record), so
+    it needs no column of its own."""
     if intake.kind == intake.Kind.UPDATE:
         begun = intake.unchanged_since_previous is not None
     else:
-        begun = bool(intake.answers)
+        # Age and first visit are filled in from the record before the client starts.
+        begun = any(qid not in DERIVED for qid in intake.answers)
     if not begun:
         return None
     sections, evaluation = _flow(intake, catalogue)
