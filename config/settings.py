@@ -141,6 +141,9 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The user, its clinic and its roles in one query (accounts/backends.py).
+    "accounts.backends.ClinicModelBackend",
+    # Only so that sessions begun before ClinicModelBackend existed stay signed in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 
