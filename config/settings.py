@@ -185,6 +185,15 @@ DATABASES = {
 # The password may be kept out of the URL (and out of `ps` and logs) in a secret file.
 if database_password := env("DATABASE_PASSWORD"):
     DATABASES["default"]["PASSWORD"] = database_password
+# Owner dashboards and exports may read from a streaming replica (config/db_router.py).
+if replica_url := env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if database_password:
+        DATABASES["replica"]["PASSWORD"] = database_password
+DATABASE_REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 # The runtime role the web app logs in as (DATABASE_URL); `manage.py grant_app_role`, run by the
 # schema owner after migrate, gives it its privileges (docs/DEPLOY.md, "The database roles").
 APP_DB_ROLE = env("APP_DB_ROLE", "clinic_app")
@@ -237,6 +246,22 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+}
+
+# The one cache (the finished-PDF cache, review/pdf.py) holds health data, so it lives in the
+# database, shared by every app server and protected as the records are, never in an
+# unencrypted shared memory store. `manage.py createcachetable` makes its table (scripts/run,
+# scripts/docker-migrate). CACHE_BACKEND=none turns it off (every download renders anew).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        if env("CACHE_BACKEND", "database") == "none"
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+        }
+    )
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -19,6 +19,7 @@ from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.reads import record_read
 from config.client_ip import client_ip
+from config.db_router import reads_from_replica, streamed_from_replica
 from oversight import charts, exports, fatigue
 from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
@@ -61,6 +62,7 @@ def _decisions_url(filters, **changes) -> str:
 
 @owner_only
 @require_GET
+@reads_from_replica
 def dashboard_view(request):
     form, filters = _filter_form(request, with_staff=False)
     data = dashboard(request.user, filters)
@@ -95,6 +97,7 @@ def dashboard_view(request):
 
 @owner_only
 @require_GET
+@reads_from_replica
 def decisions_view(request):
     form, filters = _filter_form(request)
     page = _page(request)
@@ -155,7 +158,8 @@ def decisions_csv(request):
     _, filters = _filter_form(request, with_staff=False)
     _record_export(request, "referral decisions CSV", filters)
     response = StreamingHttpResponse(
-        exports.decisions_csv(request.user, filters), content_type="text/csv; charset=utf-8"
+        streamed_from_replica(exports.decisions_csv(request.user, filters)),
+        content_type="text/csv; charset=utf-8",
     )
     name = f"referral-decisions-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -165,6 +169,7 @@ def decisions_csv(request):
 
 @owner_only
 @require_GET
+@reads_from_replica
 def report_pdf(request):
     _, filters = _filter_form(request, with_staff=False)
     content = exports.audit_report_pdf(request.user, filters)
