@@ -134,8 +134,7 @@ def main(argv: list[str]) -> None:
     if len(argv) < 4 or argv[0] != "nginx-conf":
         raise SystemExit(__doc__)
     run_dir = Path(argv[1])
-    write_nginx_conf(run_dir, int(argv[2]), [int(p) for p in argv[3:]])
-    print(" ".join(nginx_command(run_dir)))
+    print(write_nginx_conf(run_dir, int(argv[2]), [int(p) for p in argv[3:]]))
 
 
 if __name__ == "__main__":
