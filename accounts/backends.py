@@ -38,5 +38,5 @@ class ClinicModelBackend(ModelBackend):
         if user is None or not self.user_can_authenticate(user):
             return None
         names = set(user.role_names or ())
-        user._role_cache = {role for role in Role if role.value in names}
+        user._role_cache = {role for role in Role if role.value in names}  # type: ignore[attr-defined]
         return user

@@ -252,7 +252,7 @@ STORAGES = {
 # database, shared by every app server and protected as the records are, never in an
 # unencrypted shared memory store. `manage.py createcachetable` makes its table (scripts/run,
 # scripts/docker-migrate). CACHE_BACKEND=none turns it off (every download renders anew).
-CACHES = {
+CACHES: dict[str, dict[str, object]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
         if env("CACHE_BACKEND", "database") == "none"
