@@ -1,4 +1,5 @@
-"""The step table's knee (loadtest/report.py): the last user count the server keeps up with."""
+"""The load test's step table and its knee (loadtest/report.py): the last user count the server
+keeps up with."""
 
 import csv
 
