@@ -46,7 +46,12 @@ def test_staff_pages_keep_bootstrap_and_the_idle_logout(client, front_desk):
 @pytest.mark.parametrize(
     "template",
     sorted(
-        [*TEMPLATES.glob("visits/kiosk_*.html"), *TEMPLATES.glob("previsit/*.html")],
+        [
+            *TEMPLATES.glob("visits/kiosk_*.html"),
+            *TEMPLATES.glob("previsit/*.html"),
+            *TEMPLATES.glob("jinja2/**/*.html"),  # the questions a kiosk section shows
+            TEMPLATES / "intake" / "_language_switch.html",
+        ],
         key=str,
     ),
     ids=lambda p: p.name,
