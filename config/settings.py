@@ -248,21 +248,24 @@ STORAGES = {
     },
 }
 
-# The one cache (the finished-PDF cache, review/pdf.py) holds health data, so it lives in the
-# database, shared by every app server and protected as the records are, never in an
-# unencrypted shared memory store. `manage.py createcachetable` makes its table (scripts/run,
-# scripts/docker-migrate). CACHE_BACKEND=none turns it off (every download renders anew).
-CACHES: dict[str, dict[str, object]] = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-        if env("CACHE_BACKEND", "database") == "none"
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
-        }
-    )
+# The one cache (the finished-PDF cache, review/pdf.py) holds health data, so in production it
+# lives in the database, shared by every app server and protected as the records are, never in
+# an unencrypted shared memory store. `manage.py createcachetable` makes its table (scripts/run,
+# scripts/docker-migrate). CACHE_BACKEND=none turns it off (every download renders anew);
+# development defaults to each process's own memory, so runserver needs no cache table.
+CACHE_BACKENDS: dict[str, dict[str, object]] = {
+    "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+    },
 }
+_cache_backend = env("CACHE_BACKEND", "database" if PRODUCTION else "local")
+if _cache_backend not in CACHE_BACKENDS or (PRODUCTION and _cache_backend == "local"):
+    raise ImproperlyConfigured("CACHE_BACKEND is database or none (local only in development)")
+CACHES = {"default": CACHE_BACKENDS[_cache_backend]}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

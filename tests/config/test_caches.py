@@ -26,6 +26,12 @@ def test_production_caches_in_the_database_or_not_at_all(setting, backend):
     assert result.stdout.strip().splitlines()[-1] == backend
 
 
+def test_production_refuses_a_cache_in_one_process_memory():
+    result = run_manage("check", env={**PRODUCTION_ENV, "CACHE_BACKEND": "local"})
+    assert result.returncode != 0
+    assert "CACHE_BACKEND" in result.stderr
+
+
 DATABASE_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
