@@ -49,7 +49,9 @@ def audited_read(what, *, target, action=AuditEvent.Action.VIEW, methods=("GET",
     """Record a read after the view has rendered it (status 200).
 
     `target(request, **view_kwargs)` returns the record read, or `(record, note)`; it runs only
-    after the view succeeded, so it may use the same clinic-scoped selector the view used.
+    after the view succeeded, so it may use the same clinic-scoped selector the view used. A
+    view that has already loaded the record through that selector may leave the same value on
+    `request.audited_target`; it is used instead, which saves the second query.
     """
 
     def decorator(view):
@@ -57,7 +59,9 @@ def audited_read(what, *, target, action=AuditEvent.Action.VIEW, methods=("GET",
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
             if request.method in methods and response.status_code == 200:
-                found = target(request, *args, **kwargs)
+                found = getattr(request, "audited_target", None)
+                if found is None:
+                    found = target(request, *args, **kwargs)
                 record, note = found if isinstance(found, tuple) else (found, "")
                 record_read(request, target=record, what=what, note=note, action=action)
             return response

@@ -27,6 +27,7 @@ from demo.answers import demo_answers
 # A client whose intake gives a typical two-page summary: several findings, a plan, a referral.
 ANSWERS = demo_answers(
     back_pain=True,
+    pain_regions=["lower_back_left"],
     pregnant=True,
     age=34,
     pregnancy_weeks=26,
@@ -84,7 +85,9 @@ def _fixture():
     client = Client.objects.create(
         clinic=clinic,
         legal_name="Benchmark Client",
-        date_of_birth=timezone.localdate() - timedelta(days=34 * 365),
+        # 34 today, as ANSWERS say (34 x 365 days is a week short of it: leap days).
+        date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 35)
+        + timedelta(days=1),
         phone="+16175550100",
         physician_name="Dr. Rebecca Lang",
         physician_practice="Harbor Family Practice",

@@ -18,7 +18,9 @@ def clients_visible_to(user):
 
 def get_client_for(user, public_id) -> Client:
     """The client with this public id in the user's clinic, or 404 (never 403: no hint)."""
-    return get_object_or_404(clients_visible_to(user), public_id=public_id)
+    # The clinic and the record's authors are read by most pages that show a client.
+    clients = clients_visible_to(user).select_related("clinic", "created_by", "updated_by")
+    return get_object_or_404(clients, public_id=public_id)
 
 
 def _parse_date(text: str) -> date | None:

@@ -144,6 +144,9 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The user, its clinic and its roles in one query (accounts/backends.py).
+    "accounts.backends.ClinicModelBackend",
+    # Only so that sessions begun before ClinicModelBackend existed stay signed in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -185,6 +188,15 @@ DATABASES = {
 # The password may be kept out of the URL (and out of `ps` and logs) in a secret file.
 if database_password := env("DATABASE_PASSWORD"):
     DATABASES["default"]["PASSWORD"] = database_password
+# Owner dashboards and exports may read from a streaming replica (config/db_router.py).
+if replica_url := env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if database_password:
+        DATABASES["replica"]["PASSWORD"] = database_password
+DATABASE_REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 # The runtime role the web app logs in as (DATABASE_URL); `manage.py grant_app_role`, run by the
 # schema owner after migrate, gives it its privileges (docs/DEPLOY.md, "The database roles").
 APP_DB_ROLE = env("APP_DB_ROLE", "clinic_app")
@@ -238,6 +250,25 @@ STORAGES = {
         )
     },
 }
+
+# The one cache (the finished-PDF cache, review/pdf.py) holds health data, so in production it
+# lives in the database, shared by every app server and protected as the records are, never in
+# an unencrypted shared memory store. `manage.py createcachetable` makes its table (scripts/run,
+# scripts/docker-migrate). CACHE_BACKEND=none turns it off (every download renders anew);
+# development defaults to each process's own memory, so runserver needs no cache table.
+CACHE_BACKENDS: dict[str, dict[str, object]] = {
+    "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+    },
+}
+_cache_backend = env("CACHE_BACKEND", "database" if PRODUCTION else "local")
+if _cache_backend not in CACHE_BACKENDS or (PRODUCTION and _cache_backend == "local"):
+    raise ImproperlyConfigured("CACHE_BACKEND is database or none (local only in development)")
+CACHES = {"default": CACHE_BACKENDS[_cache_backend]}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

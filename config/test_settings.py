@@ -19,6 +19,11 @@ WHITENOISE_USE_FINDERS = True
 # for xdist workers), so the name is fixed and `--reuse-db` works; two checkouts that must not
 # share one point DATABASE_URL at different databases.
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}  # noqa: F405
+# A replica alias that is the test database itself (Django's TEST MIRROR), for
+# tests/config/test_db_router.py; reads go to it only where a test turns the setting on.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_REPLICA_READS = False
 
 # Two-factor authentication is switched on by the tests that exercise it
 # (tests/accounts/test_security.py); other tests log staff in with force_login.

@@ -152,6 +152,8 @@ class Tablet(Browser):
     back; then the next client of the day (the same client again, as a visit update)."""
 
     weight = 30
+    # scripts/loadtest --tablets N: exactly N tablets, the other users staff (else 30 : 10).
+    fixed_count = int(os.environ.get("LOADTEST_TABLETS") or 0)
     wait_time = between(0.5, 1.5)  # the client reading and tapping between requests
     numbers = itertools.count()
 
@@ -258,6 +260,7 @@ class Staff(Browser):
     """A therapist between sessions: clients, a search, today's intakes and screenings."""
 
     weight = 10
+    fixed_count = int(os.environ.get("LOADTEST_STAFF") or 0)
     wait_time = between(1, 3)
     numbers = itertools.count()
 

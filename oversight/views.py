@@ -19,6 +19,7 @@ from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.reads import record_read
 from config.client_ip import client_ip
+from config.db_router import reads_from_replica, streamed_from_replica
 from oversight import charts, exports, fatigue
 from oversight import lockouts as lockout_services
 from oversight.filters import DATE, DecisionFilterForm
@@ -70,6 +71,7 @@ def _decisions_url(filters, **changes) -> str:
 
 @owner_only
 @require_GET
+@reads_from_replica
 def dashboard_view(request):
     titles = rule_titles(request.user.clinic_id)
     form, filters = _filter_form(request, with_staff=False, titles=titles)
@@ -105,6 +107,7 @@ def dashboard_view(request):
 
 @owner_only
 @require_GET
+@reads_from_replica
 def decisions_view(request):
     titles = rule_titles(request.user.clinic_id)
     form, filters = _filter_form(request, titles=titles)
@@ -168,7 +171,8 @@ def decisions_csv(request):
     _, filters = _filter_form(request, with_staff=False)
     _record_export(request, "referral decisions CSV", filters)
     response = StreamingHttpResponse(
-        exports.decisions_csv(request.user, filters), content_type="text/csv; charset=utf-8"
+        streamed_from_replica(exports.decisions_csv(request.user, filters)),
+        content_type="text/csv; charset=utf-8",
     )
     name = f"referral-decisions-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -178,6 +182,7 @@ def decisions_csv(request):
 
 @owner_only
 @require_GET
+@reads_from_replica
 def report_pdf(request):
     _, filters = _filter_form(request, with_staff=False)
     content = exports.audit_report_pdf(request.user, filters)

@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 from previsit.models import Delivery, PrevisitLink
 from review.booking import BookingStatus, booking_status
 from review.models import Screening
@@ -16,19 +18,24 @@ class LinkSummary:
 
 def latest_link_summary(client) -> LinkSummary | None:
     """The client's newest link, its sends, and the booking status when it was completed."""
-    link = PrevisitLink.objects.filter(client=client).select_related("intake").first()
+    # The decision on the link's intake comes with the link (a subquery, not a second query).
+    decision = (
+        Screening.objects.filter(intake_id=OuterRef("intake_id"))
+        .order_by("-created_at")
+        .values("decision")[:1]
+    )
+    link = (
+        PrevisitLink.objects.filter(client=client)
+        .select_related("intake")
+        .annotate(screening_decision=Subquery(decision))
+        .first()
+    )
     if link is None:
         return None
     deliveries = list(link.deliveries.all())
     booking = None
     if link.completed_at is not None:
-        decision = (
-            Screening.objects.filter(intake_id=link.intake_id)
-            .order_by("-created_at")
-            .values_list("decision", flat=True)
-            .first()
-        )
-        booking = booking_status(status=link.intake.status, decision=decision)
+        booking = booking_status(status=link.intake.status, decision=link.screening_decision)
     return LinkSummary(
         link=link,
         closed=link.closed(),

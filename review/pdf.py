@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -164,12 +164,16 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-def letter_rule_ids(*, screening, referral=None, cleared=None) -> list[str]:
+LOOK_UP: Any = object()  # letter_rule_ids: "find the latest referral yourself"
+
+
+def letter_rule_ids(*, screening, referral=LOOK_UP, cleared=None) -> list[str]:
     """The findings a referral letter is about: those of the latest referral decision (else every
-    finding that needs one), less those a valid clearance on file already covers."""
+    finding that needs one), less those a valid clearance on file already covers. A caller that
+    has looked up the latest referral passes it, None included (no second query)."""
     from review.selectors import ACTIONABLE, cleared_rule_ids_for, latest_referral
 
-    referral = referral or latest_referral(screening)
+    referral = latest_referral(screening) if referral is LOOK_UP else referral
     cleared = cleared_rule_ids_for(screening.client) if cleared is None else cleared
     chosen = set(referral.rule_ids) if referral else None
     return [

@@ -4,9 +4,10 @@ Clinic scoping comes from clients.selectors: a screening is visible only through
 user may see.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -127,12 +128,43 @@ def client_history(client):
         .only(
             "public_id", "decision", "created_at", "cleared_rule_ids", "performed_by", "client_id"
         )
+        # One query per kind of record, each with its author joined in (not one more for them).
         .prefetch_related(
-            "referrals__decided_by",
-            "plans__created_by",
-            "clearances__recorded_by",
+            Prefetch("referrals", ReferralDecision.objects.select_related("decided_by")),
+            Prefetch("plans", TreatmentPlan.objects.select_related("created_by")),
+            Prefetch("clearances", PhysicianClearance.objects.select_related("recorded_by")),
         )
         .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ScreeningRecords:
+    """What the screening page shows besides the screening, from the client's history."""
+
+    history: list[Screening]
+    plan: TreatmentPlan | None
+    referral: ReferralDecision | None
+    clearances: list[PhysicianClearance]
+
+
+def screening_records(screening: Screening, *, on: date | None = None) -> ScreeningRecords:
+    """The client's history (client_history, four queries) and, read from it rather than
+    queried again, this screening's latest plan and referral and the client's clearances valid
+    `on` (every clearance belongs to one of the client's screenings)."""
+    on = on or timezone.localdate()
+    history = list(client_history(screening.client))
+    this = next((s for s in history if s.pk == screening.pk), None)
+    plans = this.plans.all() if this else ()
+    referrals = this.referrals.all() if this else ()
+    clearances = [
+        c for s in history for c in s.clearances.all() if c.cleared_on <= on <= c.expires_on
+    ]
+    return ScreeningRecords(
+        history=history,
+        plan=max(plans, key=lambda p: (p.created_at, p.pk), default=None),
+        referral=max(referrals, key=lambda r: (r.decided_at, r.pk), default=None),
+        clearances=sorted(clearances, key=lambda c: c.recorded_at, reverse=True),
     )
 
 

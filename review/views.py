@@ -17,13 +17,11 @@ from review.letters import LetterRefused
 from review.presenters import intake_answers, note_view, plan_lines, review_view, today_rows
 from review.selectors import (
     clearance_covers,
-    client_history,
     get_screening_for,
     last_note_before,
     latest_plan,
-    latest_referral,
     notes_on,
-    valid_clearances,
+    screening_records,
 )
 from review.services import (
     ReviewError,
@@ -39,7 +37,10 @@ DEFAULT_PLAN = {"modalities": ["swedish"], "pressure": 3, "duration_minutes": 60
 
 
 def _screening_read(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+    return _screening_read_of(get_screening_for(request.user, public_id))
+
+
+def _screening_read_of(screening):
     return screening.client, f"screening {screening.public_id}"
 
 
@@ -58,10 +59,10 @@ def today(request):
 @_screening_audited("clinical detail")
 def screening_detail(request, public_id):
     screening = get_screening_for(request.user, public_id)
-    plan = latest_plan(screening)
+    request.audited_target = _screening_read_of(screening)
+    records = screening_records(screening)
+    plan, referral, clearances = records.plan, records.referral, records.clearances
     review = review_view(screening, planned_regions=plan.regions if plan else ())
-    referral = latest_referral(screening)
-    clearances = list(valid_clearances(screening.client))
     cleared = frozenset(rid for c in clearances for rid in c.rule_ids)
     return render(
         request,
@@ -78,7 +79,7 @@ def screening_detail(request, public_id):
             "letter_rule_ids": pdf.letter_rule_ids(
                 screening=screening, referral=referral, cleared=cleared
             ),
-            "history": client_history(screening.client),
+            "history": records.history,
             "last_note": note_view(last) if (last := last_note_before(screening)) else None,
             "notes": [note_view(n) for n in notes_on(screening)],
             "intake_answers": intake_answers(screening),

@@ -1,6 +1,8 @@
 """Rule sets in the database: finding the one a clinic uses and compiling each version once per
 process (versions never change, so the cache never goes stale)."""
 
+from django.db.models import F, Q
+
 from contraindications.engine import (
     Catalogue,
     RuleSet,
@@ -48,11 +50,14 @@ def latest_activation(clinic=None) -> RuleSetActivation | None:
         .order_by("-activated_at", "-id")
     )
     clinic_id = _clinic_id(clinic)
-    if clinic_id is not None:
-        own = activations.filter(clinic_id=clinic_id).first()
-        if own is not None:
-            return own
-    return activations.filter(clinic__isnull=True).first()
+    if clinic_id is None:
+        return activations.filter(clinic__isnull=True).first()
+    # One query: the clinic's own activations sort before the installation default's.
+    return (
+        activations.filter(Q(clinic_id=clinic_id) | Q(clinic__isnull=True))
+        .order_by(F("clinic_id").asc(nulls_last=True), "-activated_at", "-id")
+        .first()
+    )
 
 
 def active_version(clinic=None) -> RuleSetVersion:

@@ -73,8 +73,8 @@ def submit_and_screen(*, performed_by: Any = None, **submission: Any) -> Submitt
     if not submitted.already:
         screening = None
         try:
-            with transaction.atomic():
-                screening = screen_intake(intake=submitted.intake, performed_by=performed_by)
+            # screen_intake is atomic itself: a screening that fails leaves nothing behind.
+            screening = screen_intake(intake=submitted.intake, performed_by=performed_by)
         except NoActiveRuleSet:
             # The intake is kept; staff see "screening pending" and can screen it once rules load.
             logger.warning(

@@ -23,12 +23,16 @@ from visits.selectors import appointments_day, intake_history, upcoming_appointm
     "client record", target=lambda request, public_id: get_client_for(request.user, public_id)
 )
 def client_page(request, public_id):
-    client = get_client_for(request.user, public_id)
+    client = request.audited_target = get_client_for(request.user, public_id)
     intakes = intake_history(client)
     submitted = [i for i in intakes if i.status == "submitted"]
     clinical = has_role(request.user, *CLINICAL_STAFF)
     # Decisions are for clinical staff; the front desk sees only that a screening happened.
-    history = client_history(client) if clinical else client.screenings.only("created_at")[:20]
+    history = (
+        client_history(client)
+        if clinical
+        else client.screenings.only("created_at", "client_id")[:20]
+    )
     return render(
         request,
         "visits/client.html",

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from benchmarks.pages import run_in_throwaway_db
+
+
+class Command(BaseCommand):
+    help = "Time a client's page, the screening page and submit against a bare PK select."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=200)
+
+    def handle(self, *args, runs, **options):
+        run_in_throwaway_db(runs=runs, write=self.stdout.write)

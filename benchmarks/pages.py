@@ -1,0 +1,142 @@
+"""The request path of issue 16: a client's page, the screening page and submit, through the
+real middleware and views, against the bare database round trip (docs/PERFORMANCE.md, "Pages
+and submit").
+
+    python manage.py bench_pages [--runs 200]
+
+Works in its own throw-away test database. Each figure is the median of `runs` after warm-up;
+queries are counted on the last run (savepoints left out: in production the outermost block is
+a BEGIN/COMMIT, which is not a query).
+"""
+
+import statistics
+import time
+import uuid
+
+from django.db import connection
+from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
+
+from benchmarks.pdf import ANSWERS
+
+
+def _timed(fn, runs: int) -> tuple[float, int]:
+    for _ in range(max(5, runs // 10)):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    queries = sum("SAVEPOINT" not in q["sql"] for q in captured.captured_queries)
+    return statistics.median(times), queries
+
+
+def _fixture():
+    from benchmarks.pdf import _fixture as pdf_fixture
+    from review.services import parse_plan, record_referral_decision, save_plan
+
+    screening, therapist = pdf_fixture()  # one screening with a referral and a plan
+    from review.screening import screen_intake
+
+    for _ in range(2):  # a history of three screenings
+        later = screen_intake(intake=screening.intake, performed_by=therapist)
+        record_referral_decision(
+            screening=later, rule_ids=[f.rule_id for f in later.outcome.findings][:1],
+            action="referred", referred_to="Dr. Rebecca Lang", method="phone",
+            urgency="today", request_text="Please assess.", decided_by=therapist,
+        )  # fmt: skip
+        save_plan(
+            screening=later,
+            plan=parse_plan({"modalities": ["swedish"], "regions": ["neck"], "pressure": 2}),
+            created_by=therapist,
+            override_reason="Plan for the next visit.",
+        )
+    return screening, therapist
+
+
+def run(*, runs: int, write=print) -> list[tuple[str, float, int]]:
+    from clients.models import Client
+    from demo.builders import _consent, signature_data_url
+    from intake.answers import evaluate
+    from intake.models import Intake
+    from intake.services import save_answers, start_intake
+    from rules.catalogues import catalogue_for
+    from visits.services import submit_and_screen
+
+    screening, therapist = _fixture()
+    client = screening.client
+    browser = Browser(HTTP_HOST="127.0.0.1")  # an allowed host outside pytest
+    browser.force_login(therapist)
+    rows = []
+
+    rows.append(
+        ("bare PK select of a client", *_timed(lambda: Client.objects.get(pk=client.pk), runs))
+    )
+    for name, url in [
+        ("client's page (therapist)", f"/clients/{client.public_id}/"),
+        ("screening page", f"/review/screenings/{screening.public_id}/"),
+        ("summary PDF, cached (auth, audit event)",
+         f"/review/screenings/{screening.public_id}/summary.pdf"),
+    ]:  # fmt: skip
+
+        def get(url=url):
+            response = browser.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        rows.append((name, *_timed(get, runs)))
+
+    consent = _consent("en").pk
+    signature = signature_data_url()
+
+    def draft():
+        newcomer = Client.objects.create(
+            clinic=client.clinic, legal_name="Bench Newcomer", date_of_birth=client.date_of_birth,
+            phone="+16175550101",
+        )  # fmt: skip
+        intake = start_intake(client=newcomer, started_by=therapist)
+        save_answers(intake_id=intake.pk, raw=ANSWERS)
+        return Intake.objects.get(pk=intake.pk)
+
+    def bare(intake):
+        evaluate(catalogue_for(intake.catalogue_version, clinic=intake.clinic_id), intake.answers)
+        intake.save(update_fields=["answers", "updated_at"])
+
+    def submit(intake):
+        submit_and_screen(intake_id=intake.pk, submission_token=uuid.uuid4(),
+                          signature_data_url=signature, consent_id=consent)  # fmt: skip
+
+    submit_runs = max(10, runs // 5)
+    for name, fn in [("bare validate + save of an intake", bare), ("submit and screen", submit)]:
+        times, queries = [], 0
+        for i in range(submit_runs + 1):
+            intake = draft()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                fn(intake)
+                elapsed = (time.perf_counter() - start) * 1000
+            if i:  # the first warms the rule set's compiled cache
+                times.append(elapsed)
+            queries = sum("SAVEPOINT" not in q["sql"] for q in captured.captured_queries)
+        rows.append((name, statistics.median(times), queries))
+
+    write(f"{'measurement':<42} {'median ms':>10} {'queries':>8} {'per s':>8}")
+    for name, ms, queries in rows:
+        write(f"{name:<42} {ms:>10.2f} {queries:>8} {1000 / ms:>8.0f}")
+    by = {name: ms for name, ms, _ in rows}
+    pk = by["bare PK select of a client"]
+    write(f"client's page: {pk / by[rows[1][0]]:.3f}x the PK-select throughput; "
+          f"screening page: {pk / by[rows[2][0]]:.3f}x; "
+          f"submit: {by['submit and screen'] / by['bare validate + save of an intake']:.2f}x "
+          "bare validate + save")  # fmt: skip
+    return rows
+
+
+def run_in_throwaway_db(*, runs: int, write=print):
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        return run(runs=runs, write=write)
+    finally:
+        teardown_databases(old, verbosity=0)

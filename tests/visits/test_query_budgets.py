@@ -1,0 +1,99 @@
+"""Query budgets of the busiest pages and of submit (issue 16; docs/PERFORMANCE.md). A client
+with a history (three screenings, each with a referral, a plan and a clearance) so that a query
+per row would show: the counts must not grow with the history."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import login
+from tests.factories import (
+    ConsentTextFactory,
+    IntakeFactory,
+    PhysicianClearanceFactory,
+    PrevisitLinkFactory,
+    ReferralDecisionFactory,
+    TreatmentPlanFactory,
+    complete_answers,
+    signature_data_url,
+)
+from tests.query_budget import count
+from tests.review.helpers import KIDNEY_RED_FLAG, screened
+from visits.services import submit_and_screen
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(ruleset, a_client, therapist):
+    screenings = [screened(a_client, KIDNEY_RED_FLAG, therapist) for _ in range(3)]
+    for screening in screenings:
+        ReferralDecisionFactory(screening=screening, decided_by=therapist)
+        TreatmentPlanFactory(screening=screening, created_by=therapist)
+        PhysicianClearanceFactory(screening=screening, recorded_by=therapist)
+    PrevisitLinkFactory(intake=screenings[0].intake, completed_at=screenings[0].created_at)
+    return screenings
+
+
+def _get(client, url):
+    client.get(url)  # the first request of a session may write it; count a later one
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return count(captured.captured_queries), response
+
+
+def test_client_page_for_clinical_staff_stays_within_its_queries(client, therapist, history):
+    counted, response = _get(
+        login(client, therapist), reverse("visits:client", args=[history[0].client.public_id])
+    )
+    assert response.content.count(b"Plan by") == 3  # the whole history is on the page
+    assert counted.session_and_user == 2  # user, clinic and roles in one query
+    assert counted.audit == 3  # the read is audited, as before
+    # client, intakes, the pre-visit link and its sends, screenings, and their referrals, plans
+    # and clearances
+    assert len(counted.page) <= 8, "\n".join(q[:150] for q in counted.page)
+
+
+def test_client_page_for_the_front_desk_stays_within_six_queries(client, front_desk, history):
+    counted, _ = _get(
+        login(client, front_desk), reverse("visits:client", args=[history[0].client.public_id])
+    )
+    assert counted.audit == 3
+    assert len(counted.page) <= 6, "\n".join(q[:150] for q in counted.page)
+    assert counted.total <= 11
+
+
+def test_screening_page_stays_within_six_queries(client, therapist, history):
+    counted, response = _get(
+        login(client, therapist), reverse("review:screening", args=[history[-1].public_id])
+    )
+    assert response.content.count(b"Plan by") == 3
+    assert counted.session_and_user == 2
+    assert counted.audit == 3
+    assert len(counted.page) <= 6, counted.page
+    assert counted.total <= 11
+
+
+def test_submit_and_screen_stays_within_its_statements(a_client, history):
+    intake = IntakeFactory(
+        clinic=a_client.clinic, client=a_client, answers=complete_answers(blood_in_urine=True)
+    )
+    consent = ConsentTextFactory().pk
+    with CaptureQueriesContext(connection) as captured:
+        submit_and_screen(
+            intake_id=intake.pk,
+            submission_token=uuid.uuid4(),
+            signature_data_url=signature_data_url(),
+            consent_id=consent,
+        )
+    sqls = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    chain = [s for s in sqls if "historicalintake" in s or "pg_advisory_xact_lock" in s]
+    # The intake's tamper-evident history (lock, previous hash, insert) is kept: 3 statements.
+    assert len(chain) == 3
+    # intake (locked), rule set, consent text, update, rule set, screening, findings
+    assert len(sqls) - len(chain) <= 7, sqls
+    assert sum("rules_rulesetactivation" in s for s in sqls) <= 2
