@@ -278,7 +278,11 @@ def submit_intake(
 
     Idempotent: the row lock makes a second submit wait, then find the intake submitted.
     """
-    intake = Intake.objects.select_for_update().get(pk=intake_id)
+    # The client comes along (a minor's guardian depends on the date of birth); only the
+    # intake's row is locked.
+    intake = (
+        Intake.objects.select_related("client").select_for_update(of=("self",)).get(pk=intake_id)
+    )
     if intake.is_submitted:
         return Submitted(intake=intake, already=True)
     if not intake.is_draft:

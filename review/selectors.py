@@ -7,7 +7,7 @@ user may see.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -195,18 +195,23 @@ def get_note_for(user, public_id) -> SessionNote:
     )
 
 
-def notes_on(screening: Screening) -> list[SessionNote]:
-    """The notes signed for sessions given on this screening, oldest first."""
-    return list(_notes().filter(screening=screening).order_by("signed_at", "id"))
-
-
-def last_note_before(screening: Screening) -> SessionNote | None:
-    """The client's last signed note from an earlier screening: what the previous session found,
-    shown on the next screening's page."""
-    return (
-        _notes()
-        .filter(client_id=screening.client_id, screening__created_at__lt=screening.created_at)
+def screening_notes(screening: Screening) -> tuple[list[SessionNote], SessionNote | None]:
+    """The notes signed for sessions given on this screening (oldest first), and the client's
+    last signed note from an earlier screening: what the previous session found, shown on the
+    next screening's page. One query (and one for their addenda)."""
+    last_before = (
+        SessionNote.objects.filter(
+            client_id=screening.client_id, screening__created_at__lt=screening.created_at
+        )
         .exclude(screening=screening)
         .order_by("-signed_at", "-id")
-        .first()
+        .values("pk")[:1]
     )
+    notes = list(
+        _notes()
+        .filter(Q(screening=screening) | Q(pk=Subquery(last_before)))
+        .order_by("signed_at", "id")
+    )
+    on = [n for n in notes if n.screening_id == screening.pk]
+    before = next((n for n in notes if n.screening_id != screening.pk), None)
+    return on, before

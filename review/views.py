@@ -18,9 +18,8 @@ from review.presenters import intake_answers, note_view, plan_lines, review_view
 from review.selectors import (
     clearance_covers,
     get_screening_for,
-    last_note_before,
     latest_plan,
-    notes_on,
+    screening_notes,
     screening_records,
 )
 from review.services import (
@@ -64,6 +63,7 @@ def screening_detail(request, public_id):
     plan, referral, clearances = records.plan, records.referral, records.clearances
     review = review_view(screening, planned_regions=plan.regions if plan else ())
     cleared = frozenset(rid for c in clearances for rid in c.rule_ids)
+    notes, last = screening_notes(screening)
     return render(
         request,
         "review/screening_detail.html",
@@ -80,8 +80,8 @@ def screening_detail(request, public_id):
                 screening=screening, referral=referral, cleared=cleared
             ),
             "history": records.history,
-            "last_note": note_view(last) if (last := last_note_before(screening)) else None,
-            "notes": [note_view(n) for n in notes_on(screening)],
+            "last_note": note_view(last) if last else None,
+            "notes": [note_view(n) for n in notes],
             "intake_answers": intake_answers(screening),
         },
     )

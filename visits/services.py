@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from accounts.errors import DomainError
@@ -40,18 +41,15 @@ def _day_bounds(moment: datetime) -> tuple[datetime, datetime]:
 def _attach(*, intake: Intake, screening: Screening | None) -> Appointment | None:
     """Attach the intake (and its screening) to the client's appointment it belongs to: the
     one it was sent for, else that client's first appointment of the day without a screening."""
-    booked = Appointment.objects.select_for_update().filter(
-        client_id=intake.client_id, cancelled_at__isnull=True, screening__isnull=True
+    start, end = _day_bounds(intake.submitted_at or timezone.now())
+    appointment = (
+        Appointment.objects.select_for_update()
+        .filter(client_id=intake.client_id, cancelled_at__isnull=True, screening__isnull=True)
+        .filter(Q(intake=intake) | Q(intake__isnull=True, starts_at__gte=start, starts_at__lt=end))
+        # One query: the appointment the intake was sent for comes first.
+        .order_by(Case(When(intake=intake, then=0), default=1), "starts_at")
+        .first()
     )
-    appointment = booked.filter(intake=intake).order_by("starts_at").first()
-    if appointment is None:
-        start, end = _day_bounds(intake.submitted_at or timezone.now())
-        appointment = (
-            booked.filter(starts_at__gte=start, starts_at__lt=end)
-            .filter(intake__isnull=True)
-            .order_by("starts_at")
-            .first()
-        )
     if appointment is None:
         return None
     appointment.intake = intake
