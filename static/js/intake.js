@@ -239,7 +239,11 @@
 
   var sending = false;
   var again = false;
+  var submitted = false;  // set when the form is sent (below)
   function send() {
+    // Once the form is on its way, an autosave would race the submit: the submit saves every
+    // answer anyway, and a "closed" reply to the autosave must not pull the page away from it.
+    if (submitted) { return; }
     var entry = readStore();
     if (!entry || !entry.dirty) { return; }
     if (sending) { again = true; return; }
@@ -252,7 +256,10 @@
       credentials: "same-origin",
       body: JSON.stringify({ answers: entry.answers })
     }).then(function (response) {
-      if (response.status === 409 || response.redirected) { window.location.assign("/kiosk/"); return null; }
+      if (response.status === 409 || response.redirected) {
+        if (!submitted) { window.location.assign("/kiosk/"); }
+        return null;
+      }
       if (!response.ok) { throw new Error("save failed"); }
       return response.json();
     }).then(function (data) {
@@ -399,11 +406,11 @@
   form.addEventListener("input", function (event) {
     if (event.target.matches("textarea, input[type=text]")) { remember(); }
   });
-  var submitted = false;
   form.addEventListener("submit", function (event) {
     // A second tap while the first is on its way is ignored (the server is idempotent too).
     if (submitted) { event.preventDefault(); return; }
     submitted = true;
+    clearTimeout(pending);
     var entry = readStore();
     if (entry) { entry.answers = Object.assign(entry.answers, formAnswers()); writeStore(entry); }
   });

@@ -26,6 +26,8 @@ NOT_HTML = {
     "health",
     "review:summary_pdf",
     "review:letter_pdf",
+    "intake:signed_pdf",
+    "tablet:poll",
     "oversight:decisions_csv",
     "oversight:report_pdf",
     "accounts:2fa_qr",

@@ -47,7 +47,7 @@ def test_the_idle_warning_counts_down_and_continue_keeps_the_session(
     settings.KIOSK_IDLE_SECONDS = 6  # the warning then comes 3 seconds before the end
     hand_over(page, a_client)
     page.get_by_role("link", name="Start").click()
-    page.locator("#f-age").fill("52")
+    page.check("#f-main_goal-relaxation")
     started = time.monotonic()
     dialog = page.locator("#kiosk-idle")
     dialog.wait_for(state="visible", timeout=8_000)
@@ -62,7 +62,7 @@ def test_the_idle_warning_counts_down_and_continue_keeps_the_session(
     # Past the moment the session would have ended without Continue: still the same page.
     page.wait_for_timeout(max(0, 7_000 - (time.monotonic() - started) * 1000))
     assert "/kiosk/section/about_you/" in page.url
-    assert page.locator("#f-age").input_value() == "52"
+    assert page.locator("#f-main_goal-relaxation").is_checked()
     page.reload()
     assert "/kiosk/section/about_you/" in page.url
     # Nobody taps Continue this time: the session ends and the tablet says so.
@@ -75,8 +75,7 @@ def test_continue_intake_on_tablet_resumes_at_the_section_where_the_client_stopp
 ):
     hand_over(page, a_client)
     page.get_by_role("link", name="Start").click()
-    page.locator("#f-age").fill("44")
-    yes_no(page, "first_visit", True)
+    # Age and first visit come from the record: the client's first question is their goal.
     page.check("#f-main_goal-relaxation")
     next_section(page)
     assert "/kiosk/section/visit_and_pain/" in page.url
