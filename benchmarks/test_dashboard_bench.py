@@ -58,6 +58,7 @@ def _generate(clinic, ruleset):
     rules = [(r["id"], r["category"]) for r in ruleset.rules["rules"]]
     now = timezone.now()
     screenings = []
+    picked = []  # (rule id, category) of each screening's one finding, to read back below
     for _ in range(SCREENINGS):
         intake = rng.choice(intakes)
         rule_id, category = rng.choice(rules)
@@ -72,21 +73,23 @@ def _generate(clinic, ruleset):
                 created_at=now - timedelta(minutes=rng.randrange(0, 365 * 24 * 60)),
             )
         )  # fmt: skip
+        picked.append((rule_id, category))
     created_at = Screening._meta.get_field("created_at")
     decided_at = ReferralDecision._meta.get_field("decided_at")
     with settable(created_at, decided_at):
         Screening.objects.bulk_create(screenings, batch_size=5000)
+        fired = {s.pk: finding for s, finding in zip(screenings, picked, strict=True)}
         decisions, links = [], []
         for s in screenings:
             if not Decision(s.decision).actionable:
                 continue
-            finding = s.result["findings"][0]
+            rule_id, _ = fired[s.pk]
             action = rng.choices(["referred", "postponed", "overridden"], [70, 20, 10])[0]
             urgent = s.decision == Decision.REFER_URGENT
             decisions.append(
                 ReferralDecision(
                     clinic=clinic, client_id=s.client_id, screening=s, ruleset=ruleset,
-                    rule_ids=[finding["rule_id"]], urgent=urgent, action=action,
+                    rule_ids=[rule_id], urgent=urgent, action=action,
                     referred_to="Dr. Lang" if action == "referred" else "",
                     method="phone" if action == "referred" else "",
                     urgency="today" if action == "referred" else "",
@@ -98,19 +101,28 @@ def _generate(clinic, ruleset):
             )  # fmt: skip
         ReferralDecision.objects.bulk_create(decisions, batch_size=5000)
     for d in decisions:
-        finding = d.screening.result["findings"][0]
+        rule_id, category = fired[d.screening.pk]
         links.append(
             ReferralDecisionRule(
-                decision=d, clinic=clinic, rule_id=finding["rule_id"],
-                category=finding["category"], action=d.action, decided_by=d.decided_by,
+                decision=d, clinic=clinic, rule_id=rule_id,
+                category=category, action=d.action, decided_by=d.decided_by,
                 decided_at=d.decided_at,
             )
         )  # fmt: skip
     ReferralDecisionRule.objects.bulk_create(links, batch_size=5000)
     # The per-finding rows screen_intake writes beside each screening (alert-fatigue figures).
+    # The result here is a stand-in with one finding, not a full engine result, so the rows are
+    # made from what was picked rather than by ScreeningFinding.rows_for.
     ScreeningFinding.objects.bulk_create(
-        [row for s in screenings for row in ScreeningFinding.rows_for(s)], batch_size=5000
-    )
+        [
+            ScreeningFinding(
+                screening=s, clinic_id=s.clinic_id, rule_id=rule_id, category=category,
+                decision=s.decision, created_at=s.created_at,
+            )
+            for s, (rule_id, category) in zip(screenings, picked, strict=True)
+        ],
+        batch_size=5000,
+    )  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return staff, len(decisions)

@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_event
-from contraindications.engine import Decision, Source
+from contraindications.engine import Decision, Finding
 from interop import mapping, selectors
 from interop.models import CdsCard
 from interop.screening import ScreenRequestError, screen_response
@@ -67,7 +67,7 @@ def discovery() -> dict:
 
 @dataclass(frozen=True)
 class _Screened:
-    findings: list[dict]
+    findings: tuple[Finding, ...]
     screening: Any  # review.models.Screening, or None for answers only in the prefetch
     client: Any
 
@@ -83,7 +83,7 @@ def cards_for(*, token, request_body: Any) -> tuple[dict, Any]:
     cards = []
     with transaction.atomic():
         for finding in screened.findings:
-            indicator = mapping.decision_to_fhir(finding["decision"]).cds_indicator
+            indicator = mapping.decision_to_fhir(finding.decision).cds_indicator
             if indicator is None:
                 continue
             issued = CdsCard.objects.create(
@@ -91,8 +91,8 @@ def cards_for(*, token, request_body: Any) -> tuple[dict, Any]:
                 token=token,
                 screening=screened.screening,
                 hook_instance=body["hookInstance"][:100],
-                rule_id=finding["rule_id"][:64],
-                decision=finding["decision"],
+                rule_id=finding.rule_id[:64],
+                decision=finding.decision.value,
             )
             cards.append(_card(finding, indicator, str(issued.uuid), appointment))
     return {"cards": cards}, screened.client
@@ -133,17 +133,17 @@ def _screened(clinic_id, body) -> _Screened | None:
         intake = selectors.get_intake(clinic_id, str(prefetched.get("id", "")))
         if intake is None:
             try:
-                result = screen_response(clinic_id=clinic_id, response=prefetched).result
+                outcome = screen_response(clinic_id=clinic_id, response=prefetched).outcome
             except ScreenRequestError as e:
                 raise CdsError(f"prefetch.questionnaireResponse: {e}", "bad_prefetch") from e
-            return _Screened(result["findings"], None, client)
+            return _Screened(outcome.findings, None, client)
         client = intake.client
     if client is None:
         return None
     latest = selectors.latest_screened_intake(clinic_id, client)
     if latest is None:
         return None
-    return _Screened(latest[1].findings, latest[1], client)
+    return _Screened(latest[1].outcome.findings, latest[1], client)
 
 
 def _no_intake_card() -> dict:
@@ -155,26 +155,26 @@ def _no_intake_card() -> dict:
     }
 
 
-def _card(finding: Mapping, indicator: str, card_uuid: str, appointment) -> dict:
-    source = Source.from_dict(finding.get("source") or {})
-    lines = mapping.constraint_lines(finding.get("constraints") or {})
-    detail = finding["message"]
+def _card(finding: Finding, indicator: str, card_uuid: str, appointment) -> dict:
+    source = finding.source
+    lines = mapping.constraint_lines(finding.constraints)
+    detail = finding.message
     if lines:
         detail += "\n\n**Session constraints:**\n" + "\n".join(f"- {line}" for line in lines)
-    label = f"Rule {finding['rule_id']} v{finding['rule_version']}"
+    label = f"Rule {finding.rule_id} v{finding.rule_version}"
     if source.citation():
         label += f": {source.citation()}"
     card: dict[str, Any] = {
         "uuid": card_uuid,
-        "summary": finding["title"][:140],
+        "summary": finding.title[:140],
         "detail": detail,
         "indicator": indicator,
         "source": {
             "label": label,
             "topic": {
                 "system": mapping.RULE_SYSTEM,
-                "code": finding["rule_id"],
-                "display": f"{finding['title']} (version {finding['rule_version']})",
+                "code": finding.rule_id,
+                "display": f"{finding.title} (version {finding.rule_version})",
             },
         },
     }
@@ -183,7 +183,7 @@ def _card(finding: Mapping, indicator: str, card_uuid: str, appointment) -> dict
     if lines:
         suggestion: dict[str, Any] = {"label": "Book with these constraints: " + "; ".join(lines)}
         if appointment is not None and appointment.get("resourceType") == "Appointment":
-            note = "Massage constraints (" + finding["rule_id"] + "): " + "; ".join(lines)
+            note = "Massage constraints (" + finding.rule_id + "): " + "; ".join(lines)
             updated = {
                 **appointment,
                 "comment": " ".join(x for x in (appointment.get("comment"), note) if x),
@@ -191,7 +191,7 @@ def _card(finding: Mapping, indicator: str, card_uuid: str, appointment) -> dict
             suggestion["actions"] = [{"type": "update", "description": note, "resource": updated}]
         card["suggestions"] = [suggestion]
         card["selectionBehavior"] = "at-most-one"
-    if finding["decision"] != Decision.REFER_URGENT.value:
+    if finding.decision is not Decision.REFER_URGENT:
         card["overrideReasons"] = [dict(r) for r in OVERRIDE_REASONS]
     return card
 

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from contraindications.engine import REGIONS, AnswerError, Catalogue, Decision, Source
+from contraindications.engine import (
+    POSITIONS,
+    REGIONS,
+    AnswerError,
+    Catalogue,
+    Constraints,
+    Decision,
+    Finding,
+    Source,
+)
 from contraindications.engine.catalogue import _validate_value
 
 from .conditions import ANSWER_KEYS, SYSTEM_BASE, answer_key, coding_system, to_enable_when
@@ -371,7 +380,7 @@ def detected_issue_id(screening_id: str, index: int) -> str:
 
 def detected_issue(
     *,
-    finding: Mapping[str, Any],
+    finding: Finding,
     id: str,
     patient_id: str | None,
     response_id: str | None,
@@ -380,9 +389,8 @@ def detected_issue(
 ) -> dict[str, Any]:
     """One finding. `decisions`: the therapist's recorded referral decisions on this rule
     (`action`, `reason`, `referred_to`, `decided_at`, `decided_by`)."""
-    coding = decision_to_fhir(finding["decision"])
-    source = finding.get("source") or {}
-    url, citation = _source_of(tuple(sorted(source.items())))
+    coding = decision_to_fhir(finding.decision)
+    url, citation = _source_of(finding.source)
     issue: dict[str, Any] = {
         "resourceType": "DetectedIssue",
         "status": "final",
@@ -390,16 +398,20 @@ def detected_issue(
             "coding": [
                 {
                     "system": RULE_SYSTEM,
-                    "code": finding["rule_id"],
-                    "version": str(finding["rule_version"]),
-                    "display": finding["title"],
+                    "code": finding.rule_id,
+                    "version": str(finding.rule_version),
+                    "display": finding.title,
                 },
-                {"system": DECISION_SYSTEM, "code": finding["decision"], "display": coding.display},
+                {
+                    "system": DECISION_SYSTEM,
+                    "code": finding.decision.value,
+                    "display": coding.display,
+                },
             ],
-            "text": finding["title"],
+            "text": finding.title,
         },
         "severity": coding.detected_issue_severity,
-        "detail": finding["message"],
+        "detail": finding.message,
     }
     if id:
         issue["id"] = id
@@ -412,17 +424,16 @@ def detected_issue(
     if identified:
         issue["identifiedDateTime"] = identified
     if response_id:
-        matched = finding.get("matched") or {}
         issue["evidence"] = [
             {
-                "code": [{"text": f"{qid}: {value}"} for qid, value in sorted(matched.items())]
+                "code": [{"text": f"{qid}: {_json_text(value)}"} for qid, value in finding.matched]
                 or None,
                 "detail": [{"reference": f"QuestionnaireResponse/{response_id}"}],
             }
         ]
         if issue["evidence"][0]["code"] is None:
             del issue["evidence"][0]["code"]
-    mitigation = [_constraints_mitigation(finding.get("constraints") or {})]
+    mitigation = [_constraints_mitigation(finding.constraints)]
     for d in decisions:
         mitigation.append(
             {
@@ -441,35 +452,43 @@ def detected_issue(
     return issue
 
 
+def _json_text(value: Any) -> str:
+    # A finding keeps a multiple answer as a tuple; the evidence shows it as the stored list.
+    return str(list(value) if isinstance(value, tuple) else value)
+
+
 @lru_cache(maxsize=1024)
-def _source_of(items: tuple) -> tuple[str | None, str]:
+def _source_of(source: Source) -> tuple[str | None, str]:
     """(url, citation) of a finding's source: the same few sources recur in every screening."""
-    source = Source.from_dict(dict(items))
     return source.url, source.citation()
 
 
-def constraint_lines(constraints: Mapping[str, Any]) -> list[str]:
+def constraint_lines(constraints: Constraints) -> list[str]:
     """The constraints a finding sets, one readable line each."""
+    c = constraints
     lines = []
-    if constraints.get("pressure_cap") is not None:
-        lines.append(f"pressure at most {constraints['pressure_cap']}")
-    for region, cap in sorted((constraints.get("region_pressure_caps") or {}).items()):
+    if c.pressure_cap is not None:
+        lines.append(f"pressure at most {c.pressure_cap}")
+    for region, cap in c.region_pressure_caps:  # sorted by region
         lines.append(f"pressure at most {cap} on {region}")
-    for key, label in (
-        ("avoid_regions", "avoid"),
-        ("exclude_modalities", "no"),
-        ("exclude_acupoints", "no acupoints"),
-        ("exclude_oils", "no oils"),
-        ("positioning", "positioning"),
-        ("allowed_positions", "positions only"),
+    allowed = (
+        None if c.allowed_positions is None else [p for p in POSITIONS if p in c.allowed_positions]
+    )  # in the vocabulary's order of preference
+    for codes, label in (
+        (sorted(c.avoid_regions), "avoid"),
+        (sorted(c.exclude_modalities), "no"),
+        (sorted(c.exclude_acupoints), "no acupoints"),
+        (sorted(c.exclude_oils), "no oils"),
+        (sorted(c.positioning), "positioning"),
+        (allowed, "positions only"),
     ):
-        if constraints.get(key):
-            lines.append(f"{label}: {', '.join(constraints[key])}")
-    lines += list(constraints.get("precautions") or [])
+        if codes:
+            lines.append(f"{label}: {', '.join(codes)}")
+    lines += list(c.precautions)
     return lines
 
 
-def _constraints_mitigation(constraints: Mapping[str, Any]) -> dict | None:
+def _constraints_mitigation(constraints: Constraints) -> dict | None:
     lines = constraint_lines(constraints)
     if not lines:
         return None

@@ -1,6 +1,6 @@
 """Screen a QuestionnaireResponse another system collected, with the clinic's rule set.
 
-The same path as a stored intake (review.screening.evaluate_stored_answers), so the decision and
+The same path as a stored intake (review.screening.evaluate), so the decision and
 the findings are the ones the clinic's own screening would give; nothing is stored.
 """
 
@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.errors import DomainError
+from contraindications.engine import Screening as EngineScreening
 from interop import mapping
-from review.screening import evaluate_stored_answers
+from review.screening import evaluate
 from rules.selectors import active_version, compiled
 
 # The code of the finding the fail-safe policy adds for answers it cannot read (the engine's
@@ -26,7 +27,7 @@ class ScreenRequestError(DomainError):
 
 @dataclass(frozen=True)
 class ScreenedResponse:
-    result: dict[str, Any]  # the engine's result, as a stored screening keeps it
+    outcome: EngineScreening  # the engine's result, as a stored screening's outcome gives it
     invalid: list[mapping.InvalidAnswer]
     catalogue_version: str
 
@@ -57,12 +58,12 @@ def screen_against(version, response: Any) -> ScreenedResponse:
         raw, invalid = mapping.answers_from_response(catalogue, response)
     except mapping.BadResponse as e:
         raise ScreenRequestError(str(e), "bad_items") from e
-    _, result = evaluate_stored_answers(version, raw, ())
-    if any(f.get("code") == INVALID_ANSWERS for f in result["findings"]):
+    _, outcome = evaluate(version, raw, ())
+    if any(f.code == INVALID_ANSWERS for f in outcome.findings):
         # Only then name every refused value (the engine's validation stops at the first).
         named = {a.link_id for a in invalid}
         invalid += [a for a in mapping.invalid_values(catalogue, raw) if a.link_id not in named]
-    return ScreenedResponse(result, invalid, catalogue.version)
+    return ScreenedResponse(outcome, invalid, catalogue.version)
 
 
 def _check_shape(response: Any) -> None:
@@ -85,7 +86,7 @@ def screening_bundle(screened: ScreenedResponse, response: Mapping[str, Any], ba
         mapping.detected_issue(
             finding=f, id="", patient_id=patient_id, response_id=response_id, identified=None
         )
-        for f in screened.result["findings"]
+        for f in screened.outcome.findings
     ]
     if screened.invalid:
         resources.append(
@@ -95,6 +96,6 @@ def screening_bundle(screened: ScreenedResponse, response: Mapping[str, Any], ba
         )
     out = mapping.bundle(type="collection", resources=resources, base=base)
     out["meta"] = {
-        "tag": [{"system": mapping.DECISION_SYSTEM, "code": screened.result["decision"]}]
+        "tag": [{"system": mapping.DECISION_SYSTEM, "code": screened.outcome.decision.value}]
     }
     return out

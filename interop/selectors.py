@@ -178,7 +178,7 @@ def provenance_resource(intake: Intake) -> dict:
 
 def detected_issues(screening: Screening, intake: Intake, decisions) -> list[dict]:
     out = []
-    for index, finding in enumerate(screening.findings):
+    for index, finding in enumerate(screening.outcome.findings):
         on_rule = [
             {
                 "action": d.action,
@@ -188,7 +188,7 @@ def detected_issues(screening: Screening, intake: Intake, decisions) -> list[dic
                 "decided_by": d.decided_by.get_full_name() or d.decided_by.get_username(),
             }
             for d in decisions
-            if finding["rule_id"] in d.rule_ids
+            if finding.rule_id in d.rule_ids
         ]
         out.append(
             mapping.detected_issue(
@@ -220,7 +220,7 @@ def get_detected_issue(clinic_id, resource_id: str) -> tuple[dict, Screening] | 
         .select_related("intake__client")
         .first()
     )
-    if screening is None or int(index) >= len(screening.findings):
+    if screening is None or int(index) >= len(screening.outcome.findings):
         return None
     issues = detected_issues(
         screening, screening.intake, _decisions([screening]).get(screening.pk, [])

@@ -3,7 +3,7 @@ library, replaying past screenings against one, activating it for the owner's cl
 are added to the library by `manage.py load_rules` only, never by an owner.
 
 A replay re-runs the stored, validated inputs of each screening through the candidate rules with
-the same code path as a live screening (`review.screening.evaluate_stored_answers`),
+the same code path as a live screening (`review.screening.evaluate`),
 so what it predicts is what the new version will decide. It reports every change a screening
 would see, not only decisions that flip: caps, areas to avoid, excluded techniques, acupoints and
 oils, allowed positions, each with the rules that cause it.
@@ -25,9 +25,10 @@ from contraindications.engine import (
     Constraints,
     Decision,
 )
+from contraindications.engine import Screening as EngineScreening
 from oversight.words import decision_label, rule_name
 from review.models import Screening
-from review.screening import evaluate_stored_answers
+from review.screening import evaluate
 from rules.models import RuleSetVersion
 from rules.selectors import compiled
 from rules.services import activate_for_clinic
@@ -203,7 +204,7 @@ def _tighter(new: int | None, old: int | None) -> bool:
     return new is not None and (old is None or new < old)
 
 
-def constraint_changes(before: dict, after: dict) -> list[ReplayChange]:
+def constraint_changes(before: EngineScreening, after: EngineScreening) -> list[ReplayChange]:
     """Every difference between two screening results' decisions and merged constraints, each
     with the rules behind it: for what is added or tightened, the rules imposing it after; for
     what is removed or loosened, the rules that imposed it before."""
@@ -214,10 +215,9 @@ def constraint_changes(before: dict, after: dict) -> list[ReplayChange]:
         return sorted(rid for rid, c in findings.items() if test(c))
 
     changes = []
-    if before["decision"] != after["decision"]:
+    if before.decision is not after.decision:
         changes.append(_decision_change(before, after))
-    old = Constraints.from_dict(before.get("constraints") or {})
-    new = Constraints.from_dict(after.get("constraints") or {})
+    old, new = before.constraints, after.constraints
     if old.pressure_cap != new.pressure_cap:
         tighter = _tighter(new.pressure_cap, old.pressure_cap)
         cap = new.pressure_cap if tighter else old.pressure_cap
@@ -254,27 +254,24 @@ def constraint_changes(before: dict, after: dict) -> list[ReplayChange]:
     return changes
 
 
-def _finding_constraints(result: dict) -> dict[str, Constraints]:
-    return {
-        f["rule_id"]: Constraints.from_dict(f.get("constraints") or {})
-        for f in result.get("findings", [])
-    }
+def _finding_constraints(outcome: EngineScreening) -> dict[str, Constraints]:
+    return {f.rule_id: f.constraints for f in outcome.findings}
 
 
-def _decision_change(before: dict, after: dict) -> ReplayChange:
+def _decision_change(before: EngineScreening, after: EngineScreening) -> ReplayChange:
     # A stricter decision comes from the findings that now decide it; a milder one from those
     # that decided it before and no longer do.
-    old, new = before["decision"], after["decision"]
-    stricter = Decision(new).severity > Decision(old).severity
+    old, new = before.decision, after.decision
+    stricter = new.severity > old.severity
     source, other = (after, before) if stricter else (before, after)
     deciding = new if stricter else old
-    other_findings = _findings(other)
+    other_decided = _decided(other)
     rules = sorted(
-        f["rule_id"]
-        for f in source.get("findings", [])
-        if f["decision"] == deciding and other_findings.get(f["rule_id"]) != deciding
+        f.rule_id
+        for f in source.findings
+        if f.decision is deciding and other_decided.get(f.rule_id) is not deciding
     )
-    return ReplayChange("decision", "", old, new, rules)
+    return ReplayChange("decision", "", old.value, new.value, rules)
 
 
 @dataclass(frozen=True)
@@ -333,8 +330,9 @@ KIND_NAMES = {
 }
 
 
-def _findings(result: dict) -> dict[str, str]:
-    return {f["rule_id"]: f["decision"] for f in result.get("findings", [])}
+def _decided(outcome: EngineScreening) -> dict[str, Decision]:
+    """Each finding's decision, by rule id."""
+    return {f.rule_id: f.decision for f in outcome.findings}
 
 
 def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONTHS) -> Replay:
@@ -361,15 +359,15 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
     for screening in screenings.iterator(chunk_size=500):
         count += 1
         # Stored inputs the candidate's catalogue cannot read give "refer", as live screening does.
-        _, result = evaluate_stored_answers(candidate, screening.inputs, screening.cleared_rule_ids)
-        new_decision = result["decision"]
-        before, after = _findings(screening.result), _findings(result)
+        _, outcome = evaluate(candidate, screening.inputs, screening.cleared_rule_ids)
+        new_decision = outcome.decision.value
+        before, after = _decided(screening.outcome), _decided(outcome)
         differing = sorted(
             rid for rid in before.keys() | after.keys() if before.get(rid) != after.get(rid)
         )
         changes = [
             replace(c, rule_names=named(c.rule_ids))
-            for c in constraint_changes(screening.result, result)
+            for c in constraint_changes(screening.outcome, outcome)
         ]
         if new_decision != screening.decision:
             transitions[(screening.decision, new_decision)] += 1

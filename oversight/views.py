@@ -136,16 +136,18 @@ def decisions_view(request):
 def decision_detail(request, public_id):
     decision = get_decision_for(request.user, public_id)
     _, ruleset = compiled(decision.ruleset)
-    findings = {f["rule_id"]: f for f in decision.screening.findings}
-    rules = [
-        {
-            "id": rule_id,
-            "title": ruleset.by_id[rule_id].title if rule_id in ruleset.by_id else "",
-            "decision": decision_label(findings.get(rule_id, {}).get("decision", "")),
-            "message": findings.get(rule_id, {}).get("message", ""),
-        }
-        for rule_id in decision.rule_ids
-    ]
+    outcome = decision.screening.outcome
+    rules = []
+    for rule_id in decision.rule_ids:
+        finding = outcome.finding(rule_id)
+        rules.append(
+            {
+                "id": rule_id,
+                "title": ruleset.by_id[rule_id].title if rule_id in ruleset.by_id else "",
+                "decision": decision_label(finding.decision if finding else ""),
+                "message": finding.message if finding else "",
+            }
+        )
     record_read(
         request,
         target=decision.client,

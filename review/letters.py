@@ -87,11 +87,10 @@ def signer_missing(user: Any) -> list[str]:
 def check_letter(*, screening: Screening, signer: Any) -> list[str]:
     """The findings the letter is about; raises LetterRefused when no letter may be made."""
     from review.pdf import letter_rule_ids
-    from review.selectors import ACTIONABLE
 
     rule_ids = letter_rule_ids(screening=screening)
     if not rule_ids:
-        if not any(f["decision"] in ACTIONABLE for f in screening.findings):
+        if not any(f.decision.actionable for f in screening.outcome.findings):
             raise LetterRefused(
                 "This screening found nothing that needs a physician, so there is no referral "
                 "letter to write.",

@@ -50,14 +50,6 @@ class Screening(models.Model):
         ``outcome.to_dict()`` is exactly ``result``: the stored shape is the engine's."""
         return EngineScreening.from_dict(self.result)
 
-    @property
-    def findings(self) -> list[dict]:
-        return self.result.get("findings", [])
-
-    @property
-    def constraints(self) -> dict:
-        return self.result.get("constraints", {})
-
 
 # --- Therapist review: plans, referral decisions, physician clearances -------------------------
 # Each is an append-only record: a change of mind is a new row, never an update, so the history
@@ -320,12 +312,12 @@ class ScreeningFinding(AppendOnlyModel):
             cls(
                 screening=screening,
                 clinic_id=screening.clinic_id,
-                rule_id=f["rule_id"][:64],
-                category=(f.get("category") or "")[:40],
-                decision=f["decision"],
+                rule_id=f.rule_id[:64],
+                category=f.category[:40],
+                decision=f.decision.value,
                 created_at=screening.created_at,
             )
-            for f in screening.findings
+            for f in screening.outcome.findings
         ]
 
 

@@ -171,16 +171,15 @@ def letter_rule_ids(*, screening, referral=LOOK_UP, cleared=None) -> list[str]:
     """The findings a referral letter is about: those of the latest referral decision (else every
     finding that needs one), less those a valid clearance on file already covers. A caller that
     has looked up the latest referral passes it, None included (no second query)."""
-    from review.selectors import ACTIONABLE, cleared_rule_ids_for, latest_referral
+    from review.selectors import cleared_rule_ids_for, latest_referral
 
     referral = latest_referral(screening) if referral is LOOK_UP else referral
     cleared = cleared_rule_ids_for(screening.client) if cleared is None else cleared
     chosen = set(referral.rule_ids) if referral else None
     return [
-        f["rule_id"]
-        for f in screening.findings
-        if (f["rule_id"] in chosen if chosen else f["decision"] in ACTIONABLE)
-        and f["rule_id"] not in cleared
+        f.rule_id
+        for f in screening.outcome.findings
+        if (f.rule_id in chosen if chosen else f.decision.actionable) and f.rule_id not in cleared
     ]
 
 

@@ -13,18 +13,15 @@ from contraindications.engine import (
     POSITIONS,
     PRESSURE_LEVELS,
     REGIONS,
+    Constraints,
     Decision,
+    Finding,
     Source,
     group_by_cause,
 )
 from review.bodymap import body_map
 from review.models import Screening, SessionNote, TreatmentPlan
-from review.selectors import (
-    ACTIONABLE,
-    CLEARABLE,
-    covered_by_clearance,
-    screenings_for_review,
-)
+from review.selectors import ACTIONABLE, covered_by_clearance, screenings_for_review
 from rules.selectors import compiled
 
 # Colour (Bootstrap contextual name) and words for each decision, most severe first.
@@ -149,9 +146,7 @@ class ReviewView:
 
     @property
     def session_possible(self) -> bool:
-        return self.screening.result.get(
-            "session_possible", getattr(Decision.parse(self.decision), "may_proceed", False)
-        )
+        return self.screening.outcome.session_possible
 
 
 def _answer_text(question, value) -> str:
@@ -160,11 +155,11 @@ def _answer_text(question, value) -> str:
     if value is False:
         return "No"
     if question is None:
-        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
     if question.type == "body_regions":
         return ", ".join(REGIONS[v]["en"] if v in REGIONS else str(v) for v in value)
     labels = {c.id: c.label.en for c in question.choices}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return ", ".join(labels.get(v, str(v)) for v in value)
     return labels.get(value, str(value))
 
@@ -173,36 +168,36 @@ def _labels(codes, vocabulary) -> str:
     return ", ".join(vocabulary[c]["en"] if c in vocabulary else c for c in codes)
 
 
-def constraint_lines(constraints: dict) -> list[ConstraintLine]:
-    c = constraints or {}
+def constraint_lines(c: Constraints) -> list[ConstraintLine]:
     lines = []
-    if c.get("pressure_cap") is not None:
-        lines.append(
-            ConstraintLine("Maximum pressure", PRESSURE_LEVELS[str(c["pressure_cap"])]["en"])
-        )
-    for region, cap in (c.get("region_pressure_caps") or {}).items():
+    if c.pressure_cap is not None:
+        lines.append(ConstraintLine("Maximum pressure", PRESSURE_LEVELS[str(c.pressure_cap)]["en"]))
+    for region, cap in c.region_pressure_caps:
         lines.append(ConstraintLine(f"Pressure over {REGIONS[region]['en']}", f"at most {cap}"))
-    if c.get("avoid_regions"):
-        lines.append(ConstraintLine("Avoid areas", _labels(c["avoid_regions"], REGIONS)))
-    if c.get("exclude_modalities"):
-        lines.append(ConstraintLine("No", _labels(c["exclude_modalities"], MODALITIES)))
-    if c.get("exclude_acupoints"):
+    if c.avoid_regions:
+        lines.append(ConstraintLine("Avoid areas", _labels(sorted(c.avoid_regions), REGIONS)))
+    if c.exclude_modalities:
+        lines.append(ConstraintLine("No", _labels(sorted(c.exclude_modalities), MODALITIES)))
+    if c.exclude_acupoints:
         names = ", ".join(
-            ACUPOINTS[p].name if p in ACUPOINTS else p for p in c["exclude_acupoints"]
+            ACUPOINTS[p].name if p in ACUPOINTS else p for p in sorted(c.exclude_acupoints)
         )
         lines.append(ConstraintLine("Acupoints to avoid", names))
-    if c.get("exclude_oils"):
-        lines.append(ConstraintLine("Oils to avoid", _labels(c["exclude_oils"], ESSENTIAL_OILS)))
-    if c.get("allowed_positions") is not None:
-        lines.append(ConstraintLine("Positions", _labels(c["allowed_positions"], POSITIONS)))
+    if c.exclude_oils:
+        lines.append(
+            ConstraintLine("Oils to avoid", _labels(sorted(c.exclude_oils), ESSENTIAL_OILS))
+        )
+    if c.allowed_positions is not None:
+        # In the vocabulary's order of preference, as the stored result lists them.
+        allowed = [p for p in POSITIONS if p in c.allowed_positions]
+        lines.append(ConstraintLine("Positions", _labels(allowed, POSITIONS)))
     return lines
 
 
-def _source_text(source: dict) -> tuple[str, str]:
+def _source_text(source: Source) -> tuple[str, str]:
     """The readable citation and the quoted passage. The seed file name a stored source
     carries is for the machine record (the passage is checked against it), never shown."""
-    s = Source.from_dict(source)
-    return s.citation(), s.passage or ""
+    return source.citation(), source.passage or ""
 
 
 def finding_groups(findings: list[FindingView]) -> list[FindingGroup]:
@@ -213,46 +208,46 @@ def finding_groups(findings: list[FindingView]) -> list[FindingGroup]:
     ]
 
 
+def _finding_view(f: Finding, catalogue, rule) -> FindingView:
+    colour, words = decision_style(f.decision)
+    source, passage = _source_text(f.source)
+    answers = [
+        Answer(
+            qid,
+            catalogue.by_id[qid].text.en if qid in catalogue.by_id else qid,
+            _answer_text(catalogue.by_id.get(qid), value),
+        )
+        for qid, value in f.matched  # sorted by question id
+    ]
+    return FindingView(
+        rule_id=f.rule_id,
+        rule_version=f.rule_version,
+        title=f.title,
+        decision=f.decision.value,
+        colour=colour,
+        decision_words=words,
+        message=f.message,
+        clinical_summary=rule.clinical_summary if rule else f.message,
+        answers=answers,
+        source=source,
+        source_passage=passage,
+        clearance_applied=f.clearance_applied,
+        actionable=f.decision.actionable,
+        clearable=f.decision.clearable,
+        constraints=constraint_lines(f.constraints),
+        precautions=list(f.constraints.precautions),
+        matched=dict(f.matched),
+    )
+
+
 def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
     """Everything the therapist reads about one screening, with wording from the catalogue."""
     catalogue, ruleset = compiled(screening.ruleset)
-    findings = []
-    for f in screening.findings:
-        rule = ruleset.by_id.get(f["rule_id"])
-        colour, words = decision_style(f["decision"])
-        source, passage = _source_text(f.get("source") or {})
-        answers = [
-            Answer(
-                qid,
-                catalogue.by_id[qid].text.en if qid in catalogue.by_id else qid,
-                _answer_text(catalogue.by_id.get(qid), value),
-            )
-            for qid, value in sorted(f.get("matched", {}).items())
-        ]
-        findings.append(
-            FindingView(
-                rule_id=f["rule_id"],
-                rule_version=f["rule_version"],
-                title=f["title"],
-                decision=f["decision"],
-                colour=colour,
-                decision_words=words,
-                message=f["message"],
-                clinical_summary=rule.clinical_summary if rule else f["message"],
-                answers=answers,
-                source=source,
-                source_passage=passage,
-                clearance_applied=f.get("clearance_applied", False),
-                actionable=f["decision"] in ACTIONABLE,
-                clearable=f["decision"] in CLEARABLE,
-                constraints=constraint_lines(f.get("constraints") or {}),
-                precautions=list((f.get("constraints") or {}).get("precautions", [])),
-                matched=f.get("matched") or {},
-            )
-        )
-    constraints = screening.constraints
+    outcome = screening.outcome
+    findings = [_finding_view(f, catalogue, ruleset.by_id.get(f.rule_id)) for f in outcome.findings]
+    constraints = outcome.constraints
     colour, words = decision_style(screening.decision)
-    avoid = constraints.get("avoid_regions", [])
+    avoid = sorted(constraints.avoid_regions)
     return ReviewView(
         screening=screening,
         decision=screening.decision,
@@ -261,11 +256,11 @@ def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
         findings=findings,
         groups=finding_groups(findings),
         constraints=constraint_lines(constraints),
-        precautions=list(constraints.get("precautions", [])),
+        precautions=list(constraints.precautions),
         avoid_regions=[REGIONS[r]["en"] for r in avoid if r in REGIONS],
         shapes=body_map(
             avoid=avoid,
-            capped=(constraints.get("region_pressure_caps") or {}).keys(),
+            capped=[region for region, _ in constraints.region_pressure_caps],
             planned=planned_regions,
         ),
     )

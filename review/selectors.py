@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from contraindications.engine import Decision
+from contraindications.engine import Screening as EngineScreening
 from review.models import (
     PhysicianClearance,
     ReferralDecision,
@@ -91,11 +92,12 @@ def cleared_rule_ids_for(client, *, on: date | None = None) -> frozenset[str]:
     return frozenset(ids)
 
 
-def clearance_covers(findings: list[dict], cleared: frozenset[str]) -> bool:
+def clearance_covers(outcome: EngineScreening, cleared: frozenset[str]) -> bool:
     """A clearance supersedes a screening when it covers every finding that called for a
     referral decision (an urgent referral is never cleared, so it is never covered)."""
-    needing = {f["rule_id"] for f in findings if f["decision"] in ACTIONABLE}
-    urgent = any(f["decision"] == Decision.REFER_URGENT.value for f in findings)
+    findings = outcome.findings
+    needing = {f.rule_id for f in findings if f.decision.actionable}
+    urgent = any(f.decision is Decision.REFER_URGENT for f in findings)
     return bool(needing) and not urgent and needing <= cleared
 
 
@@ -105,18 +107,16 @@ def covered_by_clearance(screenings, *, on: date | None = None) -> set[int]:
     if not ids:
         return set()
     on = on or timezone.localdate()
-    rows = list(
-        Screening.objects.filter(pk__in=ids).values_list("pk", "client_id", "result__findings")
-    )
+    rows = list(Screening.objects.filter(pk__in=ids).only("pk", "client_id", "result"))
     cleared: dict[int, set[str]] = {}
     for client_id, rule_ids in PhysicianClearance.objects.filter(
-        client_id__in={client_id for _, client_id, _ in rows}, **_valid_on(on)
+        client_id__in={s.client_id for s in rows}, **_valid_on(on)
     ).values_list("client_id", "rule_ids"):
         cleared.setdefault(client_id, set()).update(rule_ids)
     return {
-        pk
-        for pk, client_id, findings in rows
-        if clearance_covers(findings or [], frozenset(cleared.get(client_id, ())))
+        s.pk
+        for s in rows
+        if s.client_id in cleared and clearance_covers(s.outcome, frozenset(cleared[s.client_id]))
     }
 
 

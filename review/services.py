@@ -16,7 +16,6 @@ from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_event
 from contraindications.engine import Decision, Finding, Plan, PlanCheck, PlanError, check_plan
-from contraindications.engine import Screening as EngineScreening
 from review.models import (
     PhysicianClearance,
     ReferralDecision,
@@ -45,7 +44,7 @@ def parse_plan(data: dict[str, Any]) -> Plan:
 
 
 def check_plan_for(*, screening: Screening, plan: Plan) -> PlanCheck:
-    return check_plan(EngineScreening.from_dict(screening.result), plan)
+    return check_plan(screening.outcome, plan)
 
 
 @dataclass(frozen=True)

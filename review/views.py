@@ -75,7 +75,7 @@ def screening_detail(request, public_id):
             "plan_lines": plan_lines(plan) if plan else [],
             "referral": referral,
             "clearances": clearances,
-            "superseded": clearance_covers(screening.findings, cleared),
+            "superseded": clearance_covers(screening.outcome, cleared),
             "letter_rule_ids": pdf.letter_rule_ids(
                 screening=screening, referral=referral, cleared=cleared
             ),

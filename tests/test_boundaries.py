@@ -2,6 +2,7 @@
 template tags never read the database (views ask the selectors)."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,3 +57,106 @@ def test_no_template_tag_reads_the_database():
 
 def test_the_tag_check_reads_the_tag_files():
     assert {p.name for p in _template_tag_files()} >= {"client_format.py", "kiosk.py"}
+
+
+# --- The stored screening result is read through the engine's types -----------------------------
+# `Screening.result` is what the database stores: the engine's `Screening.to_dict()`. Everyone
+# outside the engine reads it as `Screening.outcome` (typed findings, constraints, decision), so
+# the shape has one reader, `contraindications.engine.Screening.from_dict`.
+
+# Keys only a screening result (or one of its findings) has. "decision", "constraints" and
+# "clinical_summary" are also a rule document's keys (rules/ruledoc.py reads those), so they
+# are caught only when read from `.result`.
+RESULT_KEYS = frozenset(
+    {"findings", "matched", "session_possible", "ruleset_checksum", "clearance_applied"}
+)
+_MAPPING_READS = frozenset({"get", "items", "keys", "values", "__getitem__"})
+
+
+def _result_reads(source: str) -> list[tuple[int, str]]:
+    """(line, what) for each place `source` reads a stored screening result as a dict."""
+    found = []
+
+    def on_result(node: ast.AST) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "result"
+
+    def result_key(node: ast.AST | None) -> bool:
+        return isinstance(node, ast.Constant) and node.value in RESULT_KEYS
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            if on_result(node.value):
+                found.append((node.lineno, ".result[...]"))
+            elif result_key(node.slice):
+                found.append((node.lineno, f"[{node.slice.value!r}]"))  # type: ignore[attr-defined]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MAPPING_READS
+        ):
+            if on_result(node.func.value):
+                found.append((node.lineno, f".result.{node.func.attr}()"))
+            elif node.func.attr == "get" and node.args and result_key(node.args[0]):
+                found.append((node.lineno, f".get({node.args[0].value!r})"))  # type: ignore[attr-defined]
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.startswith("result__")
+        ):
+            found.append((node.lineno, f"lookup {node.value!r}"))  # a query into the JSON
+    return found
+
+
+def _outside_the_engine():
+    for path in sorted(ROOT.rglob("*.py")):
+        parts = path.relative_to(ROOT).parts
+        if not ({".venv", "tests", "migrations", "contraindications"} & set(parts)):
+            yield path
+
+
+def test_no_module_outside_the_engine_reads_a_stored_result_as_a_dict():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} {what}"
+        for path in _outside_the_engine()
+        for line, what in _result_reads(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_no_template_reads_a_stored_result():
+    # A template gets what the presenters made from `Screening.outcome`, never the JSON.
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "templates").rglob("*"))
+        if path.is_file()
+        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.result\b", text)
+    ]
+    assert offenders == []
+
+
+def test_the_result_check_finds_each_kind_of_read():
+    bad = """
+screening.result["findings"]
+screening.result.get("constraints", {})
+s.result.items()
+[f["rule_id"] for f in findings if f["matched"]]
+finding.get("matched") or {}
+Screening.objects.values_list("pk", "result__findings")
+"""
+    assert sorted(line for line, _ in _result_reads(bad)) == [2, 3, 4, 5, 6, 7]
+    fine = """
+screening.outcome.findings
+{"findings": [], "decision": "proceed"}
+context["findings"] = groups
+row["rule_id"]
+rule.get("constraints") or {}
+plan.check_result["violations"]
+"""
+    assert _result_reads(fine) == []
+
+
+def test_the_result_check_reads_the_apps():
+    files = {p.relative_to(ROOT).as_posix() for p in _outside_the_engine()}
+    assert {"oversight/rulesets.py", "review/presenters.py", "interop/cds.py"} <= files
+    assert not any(f.startswith(("contraindications/", "tests/")) for f in files)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from .screening import Finding
+
 T = TypeVar("T")
 
 
@@ -36,14 +38,14 @@ def group_by_cause(
     return tuple(tuple(g) for g in groups.values())
 
 
-def grouped_findings(findings: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """JSON-ready groups of stored findings (``Finding.to_dict()`` form): the shared
-    answers, and the rule ids and decisions of the findings they triggered."""
+def grouped_findings(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """JSON-ready groups of findings: the shared answers, and the rule ids and decisions of
+    the findings they triggered."""
     return [
         {
-            "matched": dict(group[0].get("matched") or {}),
-            "rule_ids": [f["rule_id"] for f in group],
-            "decisions": [f["decision"] for f in group],
+            "matched": {q: list(v) if isinstance(v, tuple) else v for q, v in group[0].matched},
+            "rule_ids": [f.rule_id for f in group],
+            "decisions": [f.decision.value for f in group],
         }
-        for group in group_by_cause(findings, lambda f: f.get("matched") or {})
+        for group in group_by_cause(findings, lambda f: dict(f.matched))
     ]

@@ -66,8 +66,8 @@ def test_therapist_refers_a_kidney_red_flag_and_downloads_the_letter(
     assert clinic.phone in flat  # the letterhead
     assert "RMT, licence 12345" in flat  # the signer's credentials
     assert "Please assess the visible haematuria today" in flat
-    for finding in screening.findings:
-        assert finding["title"] in flat
+    for finding in screening.outcome.findings:
+        assert finding.title in flat
 
 
 def test_pregnant_client_plan_is_corrected_to_the_nearest_compliant_plan(

@@ -38,7 +38,7 @@ def test_pregnancy_rules_are_one_block_under_are_you_pregnant_yes():
     raw.update(pregnancy_high_risk=False, pregnancy_swelling_headache=False)
     raw.update(pregnancy_warning_signs=False)
     result = screen(load_default_ruleset(), validate_answers(load_default_catalogue(), raw))
-    groups = grouped_findings([f.to_dict() for f in result.findings])
+    groups = grouped_findings(result.findings)
     by_cause = {tuple(sorted(g["matched"].items())): g for g in groups}
     pregnant = by_cause[(("pregnant", "yes"),)]
     assert {"PREGNANCY-ACUPOINTS", "PREGNANCY-DEEP-TISSUE", "PREGNANCY-ESSENTIAL-OILS"} <= set(

@@ -79,7 +79,7 @@ def test_history_has_every_decision_over_26_weeks(seeded):
     assert seeded.clients.count() >= CLIENTS
     # Screenings carry their finding rows, as live screening stores them (the fatigue figures).
     assert ScreeningFinding.objects.filter(screening__in=past).count() == sum(
-        len(s.result["findings"]) for s in past.only("result")
+        len(s.outcome.findings) for s in past.only("result")
     )
 
 

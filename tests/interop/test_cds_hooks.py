@@ -53,9 +53,10 @@ def test_blood_in_the_urine_gives_one_critical_card_citing_its_rule(
     assert len(critical) == 1
     (card,) = critical
     assert card["source"]["topic"]["code"] == "KIDNEY-HEMATURIA"
-    finding = next(f for f in hematuria.findings if f["rule_id"] == "KIDNEY-HEMATURIA")
-    assert card["source"]["label"].startswith(f"Rule KIDNEY-HEMATURIA v{finding['rule_version']}: ")
-    assert len(card["source"]["label"]) > len(f"Rule KIDNEY-HEMATURIA v{finding['rule_version']}: ")
+    finding = hematuria.outcome.finding("KIDNEY-HEMATURIA")
+    assert finding is not None
+    assert card["source"]["label"].startswith(f"Rule KIDNEY-HEMATURIA v{finding.rule_version}: ")
+    assert len(card["source"]["label"]) > len(f"Rule KIDNEY-HEMATURIA v{finding.rule_version}: ")
     assert "overrideReasons" not in card  # an urgent referral is not overridden from an EHR
 
 
@@ -170,9 +171,9 @@ def test_an_override_needs_its_reason(client, clinic, owner, therapist, ruleset)
 
     secret = token_for(clinic, owner, scope=ApiToken.Scope.FEEDBACK)
     record = screened(ClientFactory(clinic=clinic), HIGH_RISK_PREGNANCY, therapist)
-    refer = [f for f in record.findings if f["decision"] in ("refer", "clearance_required")]
+    refer = [f for f in record.outcome.findings if f.decision in ("refer", "clearance_required")]
     assert refer
-    card = _card_uuid(client, secret, record, refer[0]["rule_id"])
+    card = _card_uuid(client, secret, record, refer[0].rule_id)
     feedback = f"{SERVICE}/feedback"
     bare = {"feedback": [{"card": card, "outcome": "overridden"}]}
     assert _call(client, secret, bare, feedback).status_code == 422

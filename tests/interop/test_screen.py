@@ -47,7 +47,7 @@ def test_a_stored_intake_posted_back_screens_the_same(
     bundle = got.json()
     mapping.validate(bundle)
     assert bundle["meta"]["tag"][0]["code"] == screening.decision
-    assert _rule_ids(bundle) == [f["rule_id"] for f in screening.findings]
+    assert _rule_ids(bundle) == list(screening.outcome.rule_ids)
     issue = bundle["entry"][0]["resource"]
     assert (
         issue["evidence"][0]["detail"][0]["reference"]
@@ -70,8 +70,7 @@ def test_any_answers_as_a_response_screen_as_the_stored_screening_would(ruleset,
     response = json.loads(json.dumps(response))  # as it arrives over the wire
     screened = screen_response(clinic_id=None, response=response)
     assert screened.invalid == []
-    assert screened.result["decision"] == stored["decision"]
-    assert screened.result["findings"] == stored["findings"]
+    assert screened.outcome.to_dict() == stored  # what a stored screening would keep
 
 
 def test_each_invalid_answer_is_named_and_the_screening_fails_safe(client, clinic, owner, ruleset):

@@ -19,8 +19,8 @@ def second_therapist(clinic):
 def refer(screening, therapist, **changes):
     fields = {
         "screening": screening,
-        "rule_ids": [f["rule_id"] for f in screening.findings if f["decision"] == "refer_urgent"]
-        or [f["rule_id"] for f in screening.findings if f["decision"] != "proceed"][:1],
+        "rule_ids": [f.rule_id for f in screening.outcome.findings if f.decision == "refer_urgent"]
+        or [f.rule_id for f in screening.outcome.findings if f.decision != "proceed"][:1],
         "action": "referred",
         "referred_to": "Dr. Rebecca Lang",
         "method": "phone",

@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditEvent
-from contraindications.engine import RULESET_PATH, make_constraints, merge_constraints
+from contraindications.engine import (
+    RULESET_PATH,
+    Decision,
+    Finding,
+    Screening,
+    Source,
+    make_constraints,
+    merge_constraints,
+)
 from contraindications.engine.defaults import read_json
 from oversight.rulesets import constraint_changes, diff_rules, replay
 from rules.models import RuleSetActivation, RuleSetVersion
@@ -251,14 +259,17 @@ def test_replay_names_the_rule_behind_a_decision_flip(owner, ruleset, clinic, th
 def test_constraint_changes_cover_positions_and_oils_both_ways():
     def result(decision, **findings):
         made = {rid: make_constraints(**kw) for rid, kw in findings.items()}
-        return {
-            "decision": decision,
-            "constraints": merge_constraints(made.values()).to_dict(),
-            "findings": [
-                {"rule_id": rid, "decision": decision, "constraints": c.to_dict()}
+        return Screening(
+            decision=Decision(decision),
+            constraints=merge_constraints(made.values()),
+            ruleset_version="1",
+            ruleset_checksum="",
+            catalogue_version="1",
+            _findings=tuple(
+                Finding(rid, 1, rid, "other", Decision(decision), "", c, Source())
                 for rid, c in made.items()
-            ],
-        }
+            ),
+        )
 
     before = result("modify", **{"A": {"positioning": ["no_prone"], "exclude_oils": ["basil"]}})
     after = result("modify", **{"B": {"exclude_oils": ["sage"], "pressure_cap": 2}})

@@ -69,7 +69,7 @@ def test_an_urgent_referral_is_never_superseded(kidney_screening, therapist):
     PhysicianClearanceFactory(
         screening=kidney_screening,
         recorded_by=therapist,
-        rule_ids=[f["rule_id"] for f in kidney_screening.findings],
+        rule_ids=list(kidney_screening.outcome.rule_ids),
     )
     assert covered_by_clearance([kidney_screening]) == set()
     assert _status(today_rows(therapist), kidney_screening) == "Needs a referral decision"
@@ -116,7 +116,7 @@ def test_a_letter_leaves_out_the_findings_already_cleared(therapist, a_client, r
     screening = screened_with_release(
         a_client, {**HIGH_RISK_PREGNANCY, "heart_condition": "recovering"}
     )
-    needing = {f["rule_id"] for f in screening.findings if f["decision"] == "clearance_required"}
+    needing = {f.rule_id for f in screening.outcome.findings if f.decision == "clearance_required"}
     assert {"PREGNANCY-HIGH-RISK", "HEART-RECOVERING"} <= needing
     assert set(pdf.letter_rule_ids(screening=screening)) == needing
     before = pdf.referral_letter_pdf(screening=screening, signer=therapist)

@@ -77,9 +77,9 @@ def test_summary_text_matches_the_screening(referred, tmp_path):
     flat = " ".join(text.split())
     assert "Session summary: Maria Garcia" in flat
     assert "Decision: Refer urgently: no massage today" in flat
-    for finding in referred.findings:
-        assert finding["title"] in flat
-        assert finding["rule_id"] in flat
+    for finding in referred.outcome.findings:
+        assert finding.title in flat
+        assert finding.rule_id in flat
     # Readable citations with the quoted passage; the seed file name stays in the record.
     assert 'Source: "The question of whether a massage can ease pain felt in the flank' in flat
     assert "serious indicator that necessitates urgent medical attention" in flat
@@ -235,6 +235,6 @@ def test_summary_groups_findings_by_the_answers_behind_them(pregnant_screening, 
     # "Are you pregnant? Yes" once for the three rules it triggers, once for positioning
     # (which also reads the weeks): not once per finding.
     assert flat.count("Are you pregnant, or could you be?") == 2
-    for finding in pregnant_screening.findings:
-        assert finding["title"] in flat
+    for finding in pregnant_screening.outcome.findings:
+        assert finding.title in flat
     assert ".txt" not in flat

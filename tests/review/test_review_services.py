@@ -194,8 +194,9 @@ def test_a_clearance_turns_the_finding_into_modify(high_risk_screening, therapis
     assert result.screening.pk != high_risk_screening.pk
     assert result.screening.decision == "modify"
     assert result.screening.cleared_rule_ids == ["PREGNANCY-HIGH-RISK"]
-    finding = next(f for f in result.screening.findings if f["rule_id"] == "PREGNANCY-HIGH-RISK")
-    assert finding["clearance_applied"] is True
+    finding = result.screening.outcome.finding("PREGNANCY-HIGH-RISK")
+    assert finding is not None
+    assert finding.clearance_applied is True
     high_risk_screening.refresh_from_db()
     assert high_risk_screening.decision == "clearance_required"  # the old record is untouched
 
@@ -264,7 +265,7 @@ def test_each_finding_is_also_a_row_for_the_owners_figures(pregnant_screening):
 
     rows = ScreeningFinding.objects.filter(screening=pregnant_screening)
     assert sorted(rows.values_list("rule_id", "decision")) == sorted(
-        (f["rule_id"], f["decision"]) for f in pregnant_screening.findings
+        (f.rule_id, f.decision.value) for f in pregnant_screening.outcome.findings
     )
     row = rows.first()
     assert row.clinic_id == pregnant_screening.clinic_id

@@ -67,7 +67,7 @@ def test_screening_keeps_version_and_snapshots(ruleset, a_client):
     assert screening.decision == "refer_urgent"
     assert screening.result["ruleset_version"] == ruleset.version
     assert screening.inputs["blood_in_urine"] is True
-    assert "KIDNEY-HEMATURIA" in [f["rule_id"] for f in screening.findings]
+    assert "KIDNEY-HEMATURIA" in screening.outcome.rule_ids
 
 
 def test_a_past_decision_reproduces_after_the_rules_change(ruleset, a_client):
@@ -96,7 +96,7 @@ def test_unreadable_answers_refer_never_proceed(ruleset, a_client):
     )
     screening = screen_intake(intake=intake)
     assert screening.decision == "refer"
-    assert screening.findings[0]["code"] == "invalid_answers"
+    assert screening.outcome.findings[0].code == "invalid_answers"
     assert Screening.objects.count() == 1
 
 
@@ -106,9 +106,9 @@ def test_an_unanswered_question_is_not_a_no(ruleset, a_client):
     intake = IntakeFactory(client=a_client, clinic=a_client.clinic, answers=answers)
     screening = screen_intake(intake=intake)
     assert screening.decision == "refer"
-    incomplete = screening.findings[0]
-    assert incomplete["code"] == "incomplete_intake"
-    assert "blood_in_urine" in incomplete["message"]
+    incomplete = screening.outcome.findings[0]
+    assert incomplete.code == "incomplete_intake"
+    assert "blood_in_urine" in incomplete.message
 
 
 def test_a_complete_intake_with_nothing_to_report_proceeds(ruleset, a_client):

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         result = screen(ruleset, answers, plan=plan, cleared_rule_ids=frozenset(cleared))
         output = result.to_dict()
         # The same findings grouped by the answers that triggered them, as the screen shows them.
-        output["finding_groups"] = grouped_findings(output["findings"])
+        output["finding_groups"] = grouped_findings(result.findings)
         self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
 
     def _read(self, path):
