@@ -80,15 +80,17 @@ def _result_reads(source: str) -> list[tuple[int, str]]:
     def on_result(node: ast.AST) -> bool:
         return isinstance(node, ast.Attribute) and node.attr == "result"
 
-    def result_key(node: ast.AST | None) -> bool:
-        return isinstance(node, ast.Constant) and node.value in RESULT_KEYS
+    def result_key(node: ast.AST | None) -> str | None:
+        if isinstance(node, ast.Constant) and node.value in RESULT_KEYS:
+            return str(node.value)
+        return None
 
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
             if on_result(node.value):
                 found.append((node.lineno, ".result[...]"))
-            elif result_key(node.slice):
-                found.append((node.lineno, f"[{node.slice.value!r}]"))  # type: ignore[attr-defined]
+            elif key := result_key(node.slice):
+                found.append((node.lineno, f"[{key!r}]"))
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -96,8 +98,8 @@ def _result_reads(source: str) -> list[tuple[int, str]]:
         ):
             if on_result(node.func.value):
                 found.append((node.lineno, f".result.{node.func.attr}()"))
-            elif node.func.attr == "get" and node.args and result_key(node.args[0]):
-                found.append((node.lineno, f".get({node.args[0].value!r})"))  # type: ignore[attr-defined]
+            elif node.func.attr == "get" and node.args and (key := result_key(node.args[0])):
+                found.append((node.lineno, f".get({key!r})"))
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
