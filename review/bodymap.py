@@ -84,6 +84,15 @@ class MapView:
     def title(self) -> str:
         return TITLES[self.name]
 
+    @property
+    def warnings(self) -> str:
+        """What this view marks, said on its button: where one view shows at a time, red areas
+        on the other must not go unseen."""
+        avoid = sum(1 for shape in self.shapes if shape.state == "avoid")
+        capped = sum(1 for shape in self.shapes if shape.state == "capped")
+        parts = [f"{avoid} to avoid"] if avoid else []
+        return " · ".join([*parts, f"{capped} lighter"] if capped else parts)
+
 
 def _number(element: ElementTree.Element, name: str) -> float:
     return float(element.get(name, "0"))

@@ -9,7 +9,7 @@ from tests.browser.conftest import log_in, screenshot
 from tests.browser.test_body_map import MIN_AREA_PX, SIZES
 from tests.browser.test_staff_targets import INLINE_EXEMPT_JS
 from tests.factories import ClientFactory
-from tests.review.helpers import PREGNANT_24_WEEKS, screened
+from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +37,8 @@ def _box(locator):
     return locator.bounding_box()
 
 
-def _open_plan(page, clinic):
-    screening = screened(ClientFactory(clinic=clinic), PREGNANT_24_WEEKS)
+def _open_plan(page, clinic, answers=PREGNANT_24_WEEKS):
+    screening = screened(ClientFactory(clinic=clinic), answers)
     log_in(page, "theo")
     page.goto(f"/review/screenings/{screening.public_id}/plan/")
     # The first check has come back: the page is as the therapist sees it.
@@ -119,3 +119,16 @@ def test_full_body_ticks_every_area_and_clear_none(page, therapist, clinic, rule
     tap_area(page, "upper_back")
     assert page.locator("input[name=regions]:checked").count() == 1
     assert page.locator(".plan-map .region.planned").count() == 1
+
+
+def test_the_view_not_shown_says_on_its_button_what_it_marks(page, therapist, clinic, ruleset):
+    # On a tablet one view shows at a time: the kidney areas to avoid are on the back.
+    holder = _open_plan(page, clinic, KIDNEY_RED_FLAG)
+    back = holder.locator("[data-show-view=back]")
+    assert " ".join(back.inner_text().split()) == "Back 2 to avoid · 2 lighter"
+    assert " ".join(holder.locator("[data-show-view=front]").inner_text().split()) == "Front"
+    assert holder.locator("[data-region=lumbar_spine][data-state=avoid]").is_hidden()
+    back.click()
+    assert back.get_attribute("aria-pressed") == "true"
+    assert holder.locator("[data-region=lumbar_spine][data-state=avoid]").is_visible()
+    assert holder.locator(".map-figure[data-view=front]").is_hidden()
