@@ -114,8 +114,13 @@ def _shape(view: str, element: ElementTree.Element) -> Shape:
 
 
 @cache
-def _drawing(path: str) -> tuple[MapView, ...]:
-    root = ElementTree.parse(path).getroot()  # noqa: S314  # nosec B314 - our own static file
+def drawing() -> tuple[MapView, ...]:
+    """The views of static/img/body-map.svg, every area in its plain state (read once)."""
+    path = finders.find(SOURCE)
+    if not isinstance(path, str):
+        raise FileNotFoundError(SOURCE)
+    # Our own static file, never anything a user sent.
+    root = ElementTree.parse(path).getroot()  # noqa: S314  # nosec B314
     views = []
     for group in root.iter(f"{_SVG}g"):
         name = group.get("data-view", "")
@@ -132,14 +137,6 @@ def _drawing(path: str) -> tuple[MapView, ...]:
         )
         views.append(MapView(name, width, height, shapes, labels))
     return tuple(views)
-
-
-def drawing() -> tuple[MapView, ...]:
-    """The views of static/img/body-map.svg, every area in its plain state."""
-    path = finders.find(SOURCE)
-    if not isinstance(path, str):
-        raise FileNotFoundError(SOURCE)
-    return _drawing(path)
 
 
 def body_map(*, avoid=(), capped=(), planned=()) -> list[MapView]:
