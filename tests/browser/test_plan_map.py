@@ -46,10 +46,9 @@ def _open_plan(page, clinic, answers=PREGNANT_24_WEEKS):
     return page.locator(".plan-map .body-map")
 
 
-@pytest.mark.parametrize("size", [*SIZES, "desktop"])
-def test_every_plan_map_area_is_at_least_44px_square(page, therapist, clinic, ruleset, size):
-    page.set_viewport_size(DESKTOP if size == "desktop" else SIZES[size])
-    holder = _open_plan(page, clinic)
+def _small_areas(holder):
+    """Areas of an editable map smaller than 44x44, showing each view in turn; and the regions
+    drawn."""
     small, drawn = [], set()
     for view in VIEWS:
         toggle = holder.locator(f"[data-show-view={view}]")
@@ -65,6 +64,14 @@ def test_every_plan_map_area_is_at_least_44px_square(page, therapist, clinic, ru
             box = _box(shape)
             if box["width"] < MIN_AREA_PX or box["height"] < MIN_AREA_PX:
                 small.append((view, shape.get_attribute("data-region"), box))
+    return small, drawn
+
+
+@pytest.mark.parametrize("size", [*SIZES, "desktop"])
+def test_every_plan_map_area_is_at_least_44px_square(page, therapist, clinic, ruleset, size):
+    page.set_viewport_size(DESKTOP if size == "desktop" else SIZES[size])
+    holder = _open_plan(page, clinic)
+    small, drawn = _small_areas(holder)
     assert drawn == set(REGIONS)
     assert small == []
     # The plan's column is too narrow for both views at full size on a tablet or a phone:
@@ -78,6 +85,19 @@ def test_every_plan_map_area_is_at_least_44px_square(page, therapist, clinic, ru
         holder.locator("[data-show-view=front]").click()
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, f"plan_map_{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_session_note_map_area_is_at_least_44px_square(
+    page, therapist, clinic, ruleset, size
+):
+    page.set_viewport_size(SIZES[size])
+    screening = screened(ClientFactory(clinic=clinic), PREGNANT_24_WEEKS)
+    log_in(page, "theo")
+    page.goto(f"/review/screenings/{screening.public_id}/notes/new/")
+    small, drawn = _small_areas(page.locator("#note-form .body-map"))
+    assert drawn == set(REGIONS)
+    assert small == []
 
 
 def test_sides_are_the_clients_own_in_both_views(page, therapist, clinic, ruleset):
