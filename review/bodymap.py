@@ -1,48 +1,31 @@
-"""A schematic front/back body map drawn as SVG shapes, one per engine region code.
+"""The body map on the staff pages and PDFs: the kiosk's picture, each area coloured in Python.
 
-Geometry lives here rather than in a template so that the web page, the plan editor and the
-PDFs draw the same map, and so that each shape's colour is decided in Python, not in markup.
+There is one drawing of the body, `static/img/body-map.svg`: the tablet's intake (intake.js)
+draws it in the browser, and this module reads the same file so that the screening page, the
+plan and note editors and the PDFs show the same areas in the same places. In it every area
+is at least 44 units square and each view (front, back) is its own picture; shown at a scale
+of at least 1 (static/css/body-map.css), every area is a target of at least 44x44 CSS px
+(tests/browser/test_plan_map.py, tests/browser/test_body_map.py). Sides are the client's own:
+from the front the client's left is on the viewer's right, from the back on the viewer's left.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
+
+# Only our own static file is parsed, never anything a user sent.
+from xml.etree import ElementTree  # nosec B405
+
+from django.contrib.staticfiles import finders
 
 from contraindications.engine import REGIONS
 
-# Figure-relative boxes (x, y, width, height) around a centre line at x=0. "L"/"R" mark the
-# client's side. Seen from the front the client's left is on the viewer's right; from the back
-# it is on the viewer's left, so the two views mirror the sided regions.
-_LIMBS = [
-    ("shoulder", (-40, 58, 20, 16)),
-    ("arm", (-42, 76, 14, 70)),
-    ("hand", (-44, 148, 16, 20)),
-    ("thigh", (-20, 168, 18, 64)),
-    ("knee", (-20, 234, 18, 16)),
-    ("calf", (-20, 252, 18, 60)),
-    ("foot", (-22, 314, 20, 14)),
-]
-_FRONT_TRUNK = [
-    ("neck", (-7, 46, 14, 12)),
-    ("chest", (-20, 58, 40, 44)),
-    ("abdomen", (-20, 104, 40, 62)),
-]
-_BACK_TRUNK = [
-    ("neck", (-7, 46, 14, 12)),
-    ("upper_back", (-20, 58, 40, 36)),
-    ("floating_ribs", (-12, 94, 24, 8)),
-    ("flank_left", (-20, 94, 8, 22)),
-    ("flank_right", (12, 94, 8, 22)),
-    ("lower_back_left", (-20, 116, 16, 22)),
-    ("lower_back_right", (4, 116, 16, 22)),
-    ("lumbar_spine", (-4, 102, 8, 36)),
-    ("sacrum", (-9, 138, 18, 10)),
-    ("gluteal_left", (-20, 148, 19, 19)),
-    ("gluteal_right", (1, 148, 19, 19)),
-]
-WIDTH, HEIGHT = 340, 350
-_CENTRES = {"front": 85, "back": 255}
+SOURCE = "img/body-map.svg"
+_SVG = "{http://www.w3.org/2000/svg}"
 
 FILL = {"avoid": "#dc3545", "capped": "#ffc107", "planned": "#0d6efd", "plain": "#e9ecef"}
 STROKE = "#6c757d"
+TITLES = {"front": "Front", "back": "Back"}
+SIDE_WORDS = {"left": "Client's left", "right": "Client's right"}
 
 
 @dataclass(frozen=True)
@@ -50,11 +33,12 @@ class Shape:
     view: str
     region: str
     label: str
-    kind: str  # "circle" or "rect"
+    kind: str  # "ellipse" or "rect"
     x: float
     y: float
     width: float
     height: float
+    rx: float  # a rect's corner radius; an ellipse's horizontal radius
     state: str  # avoid | capped | planned | plain
 
     @property
@@ -70,49 +54,109 @@ class Shape:
         return self.y + self.height / 2
 
     @property
-    def r(self) -> float:
-        return self.width / 2
+    def ry(self) -> float:
+        return self.height / 2
 
 
-def _boxes(view: str):
-    yield "head", (-17, 10, 34, 34)
-    trunk = _FRONT_TRUNK if view == "front" else _BACK_TRUNK
-    yield from trunk
-    for name, (x, y, w, h) in _LIMBS:
-        # The viewer's left side of the drawing is the client's right from the front.
-        left_x = -x - w if view == "front" else x
-        right_x = x if view == "front" else -x - w
-        yield f"{name}_left", (left_x, y, w, h)
-        yield f"{name}_right", (right_x, y, w, h)
+@dataclass(frozen=True)
+class SideLabel:
+    side: str  # the client's "left" or "right"
+    x: float
+    y: float
+    anchor: str
+
+    @property
+    def text(self) -> str:
+        return SIDE_WORDS[self.side]
 
 
-def body_map(*, avoid=(), capped=(), planned=()) -> list[Shape]:
-    """Shapes for both views; `avoid` wins over `capped`, which wins over `planned`."""
-    avoid, capped, planned = set(avoid), set(capped), set(planned)
-    shapes = []
-    for view, centre in _CENTRES.items():
-        for region, (x, y, w, h) in _boxes(view):
-            if region not in REGIONS:
-                raise ValueError(f"body map draws an unknown region {region!r}")
-            if region in avoid:
-                state = "avoid"
-            elif region in capped:
-                state = "capped"
-            elif region in planned:
-                state = "planned"
-            else:
-                state = "plain"
-            shapes.append(
-                Shape(
-                    view=view,
-                    region=region,
-                    label=REGIONS[region]["en"],
-                    kind="circle" if region == "head" else "rect",
-                    x=centre + x,
-                    y=y,
-                    width=w,
-                    height=h,
-                    state=state,
-                )
+@dataclass(frozen=True)
+class MapView:
+    """One view of the body, drawn as its own picture (`width` x `height` units)."""
+
+    name: str
+    width: float
+    height: float
+    shapes: tuple[Shape, ...]
+    side_labels: tuple[SideLabel, ...]
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.name]
+
+    @property
+    def warnings(self) -> str:
+        """What this view marks, said on its button: where one view shows at a time, red areas
+        on the other must not go unseen."""
+        avoid = sum(1 for shape in self.shapes if shape.state == "avoid")
+        capped = sum(1 for shape in self.shapes if shape.state == "capped")
+        parts = [f"{avoid} to avoid"] if avoid else []
+        return " · ".join([*parts, f"{capped} lighter"] if capped else parts)
+
+
+def _number(element: ElementTree.Element, name: str) -> float:
+    return float(element.get(name, "0"))
+
+
+def _shape(view: str, element: ElementTree.Element) -> Shape:
+    region = element.get("data-region", "")
+    if region not in REGIONS:
+        raise ValueError(f"{SOURCE} draws an unknown region {region!r}")
+    if element.tag == f"{_SVG}ellipse":
+        rx, ry = _number(element, "rx"), _number(element, "ry")
+        x, y = _number(element, "cx") - rx, _number(element, "cy") - ry
+        kind, width, height, corner = "ellipse", 2 * rx, 2 * ry, rx
+    else:
+        kind, corner = "rect", _number(element, "rx")
+        x, y = _number(element, "x"), _number(element, "y")
+        width, height = _number(element, "width"), _number(element, "height")
+    return Shape(view, region, REGIONS[region]["en"], kind, x, y, width, height, corner, "plain")
+
+
+@cache
+def drawing() -> tuple[MapView, ...]:
+    """The views of static/img/body-map.svg, every area in its plain state (read once)."""
+    path = finders.find(SOURCE)
+    if not isinstance(path, str):
+        raise FileNotFoundError(SOURCE)
+    # Our own static file, never anything a user sent.
+    root = ElementTree.parse(path).getroot()  # noqa: S314  # nosec B314
+    views = []
+    for group in root.iter(f"{_SVG}g"):
+        name = group.get("data-view", "")
+        _, _, width, height = (float(n) for n in group.get("data-viewbox", "").split())
+        shapes = tuple(_shape(name, el) for el in group if el.get("data-region") is not None)
+        labels = tuple(
+            SideLabel(
+                el.get("data-side", ""),
+                _number(el, "x"),
+                _number(el, "y"),
+                el.get("text-anchor", ""),
             )
-    return shapes
+            for el in group.iter(f"{_SVG}text")
+        )
+        views.append(MapView(name, width, height, shapes, labels))
+    return tuple(views)
+
+
+def body_map(*, avoid=(), capped=(), planned=()) -> list[MapView]:
+    """Both views; `avoid` wins over `capped`, which wins over `planned`."""
+    avoid, capped, planned = set(avoid), set(capped), set(planned)
+
+    def state(region: str) -> str:
+        if region in avoid:
+            return "avoid"
+        if region in capped:
+            return "capped"
+        return "planned" if region in planned else "plain"
+
+    return [
+        MapView(
+            view.name,
+            view.width,
+            view.height,
+            tuple(replace(shape, state=state(shape.region)) for shape in view.shapes),
+            view.side_labels,
+        )
+        for view in drawing()
+    ]

@@ -19,7 +19,7 @@ from contraindications.engine import (
     Source,
     group_by_cause,
 )
-from review.bodymap import body_map
+from review.bodymap import MapView, body_map
 from review.models import Screening, SessionNote, TreatmentPlan
 from review.selectors import ACTIONABLE, covered_by_clearance, screenings_for_review
 from rules.selectors import compiled
@@ -129,7 +129,7 @@ class ReviewView:
     constraints: list[ConstraintLine]
     precautions: list[str]
     avoid_regions: list[str]
-    shapes: list = field(default_factory=list)
+    map_views: list[MapView] = field(default_factory=list)
     groups: list[FindingGroup] = field(default_factory=list)
 
     @property
@@ -258,7 +258,7 @@ def review_view(screening: Screening, *, planned_regions=()) -> ReviewView:
         constraints=constraint_lines(constraints),
         precautions=list(constraints.precautions),
         avoid_regions=[REGIONS[r]["en"] for r in avoid if r in REGIONS],
-        shapes=body_map(
+        map_views=body_map(
             avoid=avoid,
             capped=[region for region, _ in constraints.region_pressure_caps],
             planned=planned_regions,
@@ -322,7 +322,7 @@ class NoteView:
     note: SessionNote
     sections: list[ConstraintLine]
     facts: list[ConstraintLine]
-    shapes: list
+    map_views: list[MapView]
 
 
 def note_view(note: SessionNote) -> NoteView:
@@ -339,5 +339,5 @@ def note_view(note: SessionNote) -> NoteView:
             ConstraintLine("Pressure used", PRESSURE_LEVELS[str(note.pressure)]["en"]),
             ConstraintLine("Client's response", note.client_response or "—"),
         ],
-        shapes=body_map(planned=note.regions),
+        map_views=body_map(planned=note.regions),
     )

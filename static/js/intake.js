@@ -323,7 +323,7 @@
 
   // One picture per view (front, back), each drawn at a scale of at least 1 so every area is
   // at least 44 CSS px square (static/img/body-map.svg). On a phone one view shows at a time,
-  // chosen with the Front / Back buttons; on a tablet both show side by side.
+  // chosen with the Front / Back buttons (static/js/body-map.js); on a tablet both show.
   function buildMap(holder, source) {
     var toggle = document.createElement("div");
     toggle.className = "map-toggle btn-group w-100 mb-2";
@@ -360,17 +360,6 @@
       button.setAttribute("aria-pressed", index === 0 ? "true" : "false");
       button.textContent = caption.textContent;
       toggle.appendChild(button);
-    });
-    toggle.addEventListener("click", function (event) {
-      var button = event.target.closest("[data-show-view]");
-      if (!button) { return; }
-      var name = button.getAttribute("data-show-view");
-      toggle.querySelectorAll("[data-show-view]").forEach(function (b) {
-        b.setAttribute("aria-pressed", b === button ? "true" : "false");
-      });
-      figures.querySelectorAll(".map-figure").forEach(function (figure) {
-        figure.classList.toggle("map-figure-inactive", figure.getAttribute("data-view") !== name);
-      });
     });
     figures.addEventListener("click", function (event) {
       var shape = event.target.closest("[data-region]");

@@ -4,6 +4,7 @@ import pytest
 
 from review.models import TreatmentPlan
 from tests.browser.conftest import log_in, screenshot
+from tests.browser.test_plan_map import tap_area
 from tests.factories import ClientFactory
 from tests.review.helpers import PREGNANT_24_WEEKS, screened
 
@@ -21,8 +22,8 @@ def test_deep_prone_plan_for_a_pregnant_client_becomes_moderate_with_a_light_bel
     page.get_by_label("Deep tissue massage").check()
     page.get_by_label("Lying face down").check()
     page.get_by_label("5 - deep").check()
-    page.locator('.body-map [data-region="upper_back"]').click()
-    page.locator('.body-map [data-region="abdomen"]').click()
+    tap_area(page, "upper_back")
+    tap_area(page, "abdomen")
     page.locator('#plan-check .violation[data-kind="region_pressure"]').wait_for()
     text = page.locator("#plan-check").inner_text()
     assert "Pressure 5 is above the cap of 3." in text

@@ -5,6 +5,7 @@ import pytest
 
 from review.models import NoteAddendum, SessionNote
 from tests.browser.conftest import log_in, screenshot
+from tests.browser.test_plan_map import tap_area
 from tests.factories import ClientFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
 
@@ -23,7 +24,7 @@ def test_a_soap_note_is_signed_and_an_addendum_is_added(page, therapist, clinic,
     page.locator("#id_plan").fill("Side-lying every two weeks.")
     page.get_by_label("Client's response").fill("Eased by the end.")
     # The body map ticks the area in the list (static/js/note.js), under the CSP.
-    page.locator('.body-map [data-region="upper_back"]').first.click()
+    tap_area(page, "upper_back")
     page.locator("#region-list summary").click()
     assert page.get_by_label("Upper back").is_checked()
     page.get_by_label("2 - light").check()

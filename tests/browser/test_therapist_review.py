@@ -4,6 +4,7 @@ import pytest
 
 from review.models import ReferralDecision, TreatmentPlan
 from tests.browser.conftest import ARTIFACTS, log_in, screenshot
+from tests.browser.test_plan_map import tap_area
 from tests.factories import ClientFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened, screened_with_release
 
@@ -83,7 +84,7 @@ def test_pregnant_client_plan_is_corrected_to_the_nearest_compliant_plan(
     page.get_by_label("Deep tissue massage").check()
     page.get_by_label("Lying face down").check()
     page.get_by_label("Sanyinjiao (SP6)").check()
-    page.locator('.body-map [data-region="upper_back"]').click()
+    tap_area(page, "upper_back")
     violations = page.locator("#plan-check .violation")
     page.locator('#plan-check .violation[data-kind="acupoint"]').wait_for()
     text = page.locator("#plan-check").inner_text()

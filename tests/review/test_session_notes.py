@@ -52,7 +52,7 @@ def test_a_soap_note_is_signed_and_an_addendum_is_added(client, therapist, pregn
     assert "Right upper trapezius tender" in page
     assert "2 - light" in page
     assert "Neck, Right shoulder" in page
-    assert "Body map: areas worked on in blue" in page
+    assert "Body map, back: areas worked on in blue" in page
     assert 'data-region="neck" data-state="planned"' in page
 
     response = client.post(
