@@ -10,10 +10,12 @@ on 127.0.0.1) and, once the worker says it is ready, sends it `requests` GETs of
 one after the other, each on a new connection as a browser behind the TLS proxy would. Printed:
 the median over the rounds of request 1, 2 and the last, in ms as the client measured them.
 
-Two server shapes alternate round by round, so both meet the same machine load:
+Three server shapes alternate round by round, so all meet the same machine load:
 - `cold`: what scripts/docker-start ran before issue 16, `gunicorn config.wsgi:application` with
   no configuration file (the application is the plain `get_wsgi_application()`): each worker
   imports the project after the fork and its first requests load the rest;
+- `preload`: the same with `--preload` alone: the master imports Django and the apps, but the
+  URLconf, views, templates and the rest still load on a worker's first requests;
 - `warm`: `gunicorn -c gunicorn.conf.py config.wsgi:application`, as scripts/docker-start
   and scripts/loadtest run it now (the application loaded and warmed once before the fork).
 
@@ -23,6 +25,7 @@ a configuration file with only that hook), so no request is sent to a worker sti
 
 import http.client
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -42,13 +45,15 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 READY = "worker ready"
-# The cold shape: no configuration but the hook that says when the worker can take a request.
+# The cold and preload shapes: no configuration but the hook that says when the worker can take
+# a request.
 COLD_CONF = f"""
 def post_worker_init(worker):
     worker.log.warning("{READY} (pid %s)", worker.pid)
 """
 SHAPES = {
     "cold": ["django.core.wsgi:get_wsgi_application()"],
+    "preload": ["--preload", "django.core.wsgi:get_wsgi_application()"],
     "warm": ["-c", str(ROOT / "gunicorn.conf.py"), "config.wsgi:application"],
 }
 SECTION = "conditions_history"  # the largest section: about 400 tick boxes (Jinja2)
@@ -163,7 +168,7 @@ class Server:
         self.port = _free_port()
         self.log = run_dir / f"gunicorn-{shape}.log"
         self.log.write_text("")
-        conf = ["-c", str(run_dir / "cold.conf.py")] if shape == "cold" else []
+        conf = [] if shape == "warm" else ["-c", str(run_dir / "cold.conf.py")]
         # No control socket: its default path is one per machine, and other gunicorns may run.
         argv = [str(GUNICORN), *conf, *SHAPES[shape], "--workers", "1", "--no-control-socket",
                 "--bind", f"127.0.0.1:{self.port}", "--error-logfile", str(self.log)]  # fmt: skip
@@ -174,6 +179,17 @@ class Server:
                 raise RuntimeError(f"gunicorn did not start:\n{self.log.read_text()}")
             time.sleep(0.02)
         self.boot_ms = (time.perf_counter() - started) * 1000
+
+    def worker_memory_mib(self) -> tuple[float, float]:
+        """The worker's own memory (private pages) and its share of pages shared with the
+        master (PSS), from /proc."""
+        pid = int(re.search(rf"{READY} \(pid (\d+)\)", self.log.read_text()).group(1))
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            key, value = line.split(":")
+            fields[key] = int(value.split()[0])
+        private = fields["Private_Clean"] + fields["Private_Dirty"]
+        return private / 1024, fields["Pss"] / 1024
 
     def stop(self) -> None:
         self.process.terminate()
@@ -205,6 +221,7 @@ def _run(run_dir: Path, *, rounds: int, requests: int, write) -> dict:
     # times[page][shape] = one [first, second, ..., last] per round; boots[shape] = ms
     times: dict[str, dict[str, list[list[float]]]] = {p: {s: [] for s in SHAPES} for p in pages}
     boots: dict[str, list[float]] = {s: [] for s in SHAPES}
+    memory: dict[str, list[tuple[float, float]]] = {s: [] for s in SHAPES}
     load_before = os.getloadavg()
     for _ in range(rounds):
         for shape in SHAPES:
@@ -213,6 +230,7 @@ def _run(run_dir: Path, *, rounds: int, requests: int, write) -> dict:
                 try:
                     times[page][shape].append([_get(server.port, path, cookie)
                                                for _ in range(requests)])  # fmt: skip
+                    memory[shape].append(server.worker_memory_mib())
                 finally:
                     server.stop()
                 boots[shape].append(server.boot_ms)
@@ -221,16 +239,19 @@ def _run(run_dir: Path, *, rounds: int, requests: int, write) -> dict:
     write(f"{rounds} rounds x {len(SHAPES)} shapes x {len(pages)} pages, a fresh worker for each; "
           f"median of the rounds, ms; load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after")  # fmt: skip
-    write(f"{'page':<36} {'shape':<6} {'first':>8} {'second':>8} {f'#{requests}':>8} "
+    write(f"{'page':<36} {'shape':<7} {'first':>8} {'second':>8} {f'#{requests}':>8} "
           f"{'first/#' + str(requests):>9}")  # fmt: skip
     for page, by_shape in times.items():
         for shape, runs in by_shape.items():
             first, second, last = (statistics.median(r[i] for r in runs) for i in (0, 1, -1))
-            write(f"{page:<36} {shape:<6} {first:>8.1f} {second:>8.1f} {last:>8.1f} "
+            write(f"{page:<36} {shape:<7} {first:>8.1f} {second:>8.1f} {last:>8.1f} "
                   f"{first / last:>9.2f}")  # fmt: skip
     for shape, boot in boots.items():
-        write(f"start to worker ready, {shape}: median {statistics.median(boot):.0f} ms")
-    return {"times": times, "boots": boots}
+        private = statistics.median(m[0] for m in memory[shape])
+        pss = statistics.median(m[1] for m in memory[shape])
+        write(f"{shape}: start to worker ready {statistics.median(boot):.0f} ms; the worker after "
+              f"its requests: {private:.1f} MiB its own, {pss:.1f} MiB PSS")  # fmt: skip
+    return {"times": times, "boots": boots, "memory": memory}
 
 
 def settings_cache_table() -> dict:

@@ -132,7 +132,7 @@ def _translations() -> None:
 
 
 def _models() -> None:
-    for model in apps.get_models():
+    for model in apps.get_models(include_auto_created=True):  # with many-to-many tables
         opts = model._meta
         opts.get_fields()
         opts.get_field(opts.pk.name)
