@@ -29,7 +29,9 @@ from django.conf import settings
 from django.contrib.auth import get_backends
 from django.contrib.auth.hashers import get_hasher
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import FieldDoesNotExist
 from django.db.utils import load_backend
+from django.http import HttpRequest
 from django.template import engines
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import formats, translation
@@ -129,13 +131,20 @@ def _translations() -> None:
         translation.check_for_language(code)
         translation.get_supported_language_variant(code)
         formats.get_format("DATE_FORMAT", lang=code)
+    # LocaleMiddleware reads the browser's languages with a regular expression compiled on first
+    # use.
+    request = HttpRequest()
+    request.META["HTTP_ACCEPT_LANGUAGE"] = "es-US,es;q=0.9,en;q=0.8"
+    translation.get_language_from_request(request)
 
 
 def _models() -> None:
     for model in apps.get_models(include_auto_created=True):  # with many-to-many tables
         opts = model._meta
         opts.get_fields()
-        opts.get_field(opts.pk.name)
+        # A name that is no field builds both the forward and the full (reverse too) field map.
+        with contextlib.suppress(FieldDoesNotExist):
+            opts.get_field("warm-up")
 
 
 def _libraries() -> None:
