@@ -105,7 +105,7 @@ def _seed(secret_key: str) -> dict[str, tuple[str, str]]:
     return {
         "client's page (therapist)": (f"/clients/{client.public_id}/", staff_cookie),
         "screening page": (f"/review/screenings/{screening.public_id}/", staff_cookie),
-        f"kiosk section {SECTION}": (f"/kiosk/section/{SECTION}/", tablet.session_key),
+        f"kiosk section {SECTION}": (f"/kiosk/section/{SECTION}/", str(tablet.session_key)),
     }
 
 
@@ -183,7 +183,9 @@ class Server:
     def worker_memory_mib(self) -> tuple[float, float]:
         """The worker's own memory (private pages) and its share of pages shared with the
         master (PSS), from /proc."""
-        pid = int(re.search(rf"{READY} \(pid (\d+)\)", self.log.read_text()).group(1))
+        found = re.search(rf"{READY} \(pid (\d+)\)", self.log.read_text())
+        assert found is not None  # the loop in __init__ waited for this line
+        pid = int(found.group(1))
         fields = {}
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
             key, value = line.split(":")
@@ -264,7 +266,7 @@ def run_in_throwaway_db(*, rounds: int, requests: int, write=print) -> dict:
     # Its own database name, so a test run of the same checkout (test_<name>) is not disturbed.
     test = connection.settings_dict.setdefault("TEST", {})
     test["NAME"] = f"bench_first_request_{connection.settings_dict['NAME']}"
-    old = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    old = setup_databases(verbosity=0, interactive=False)
     try:
         return run(rounds=rounds, requests=requests, write=write)
     finally:

@@ -91,7 +91,7 @@ def _reverse_in_namespaces(resolver: URLResolver, *, prefix: str) -> None:
 def django_template_names() -> list[str]:
     """Every template the Django engine serves from the project and the crispy pack."""
     engine = engines["django"].engine  # type: ignore[attr-defined]
-    jinja_dirs = [Path(d) for d in engines["jinja2"].template_dirs]  # type: ignore[attr-defined]
+    jinja_dirs = [Path(d) for d in engines["jinja2"].template_dirs]
     roots = [Path(d) for d in engine.dirs]
     crispy = Path(apps.get_app_config("crispy_bootstrap5").path) / "templates"
     names = []
@@ -109,7 +109,7 @@ def jinja2_template_names() -> list[str]:
     backend = engines["jinja2"]
     return sorted(
         path.relative_to(root).as_posix()
-        for root in map(Path, backend.template_dirs)  # type: ignore[attr-defined]
+        for root in map(Path, backend.template_dirs)
         for path in root.rglob("*.html")
     )
 
