@@ -1,5 +1,6 @@
 """gunicorn's settings for every server of this project: scripts/docker-start, scripts/loadtest
-and `manage.py bench_first_request` run `gunicorn -c gunicorn.conf.py config.wsgi:application`.
+and `manage.py bench_first_request` run `gunicorn -c gunicorn.conf.py config.wsgi:application`
+(gunicorn also reads ./gunicorn.conf.py by default when started from this directory).
 
 The address, the number of workers and the log options stay on the command line; this file holds
 what makes a worker answer its first request as fast as its tenth (docs/PERFORMANCE.md, "A

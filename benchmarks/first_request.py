@@ -8,19 +8,21 @@ screenings, a draft intake on a kiosk session), collects the static files once, 
 round and page starts gunicorn in the production shape (DJANGO_ENV=production, one sync worker,
 on 127.0.0.1) and, once the worker says it is ready, sends it `requests` GETs of the same page
 one after the other, each on a new connection as a browser behind the TLS proxy would. Printed:
-the median over the rounds of request 1, 2 and the last, in ms as the client measured them.
+the median over the rounds of request 1, 2 and the last, in ms as the client measured them, and
+the worker's own memory after its requests.
 
 Three server shapes alternate round by round, so all meet the same machine load:
 - `cold`: what scripts/docker-start ran before issue 16, `gunicorn config.wsgi:application` with
-  no configuration file (the application is the plain `get_wsgi_application()`): each worker
-  imports the project after the fork and its first requests load the rest;
+  no configuration (config/wsgi.py is the plain `get_wsgi_application()`): each worker imports
+  the project after the fork and its first requests load the rest;
 - `preload`: the same with `--preload` alone: the master imports Django and the apps, but the
   URLconf, views, templates and the rest still load on a worker's first requests;
 - `warm`: `gunicorn -c gunicorn.conf.py config.wsgi:application`, as scripts/docker-start
   and scripts/loadtest run it now (the application loaded and warmed once before the fork).
 
-Each shape's worker reports "ready" through gunicorn's post_worker_init hook (the cold shape gets
-a configuration file with only that hook), so no request is sent to a worker still booting.
+Each shape's worker reports "ready" through gunicorn's post_worker_init hook (the cold and preload
+shapes get a configuration file with only that hook, which also keeps gunicorn from reading
+./gunicorn.conf.py, its default), so no request is sent to a worker still booting.
 """
 
 import http.client
@@ -52,8 +54,8 @@ def post_worker_init(worker):
     worker.log.warning("{READY} (pid %s)", worker.pid)
 """
 SHAPES = {
-    "cold": ["django.core.wsgi:get_wsgi_application()"],
-    "preload": ["--preload", "django.core.wsgi:get_wsgi_application()"],
+    "cold": ["config.wsgi:application"],
+    "preload": ["--preload", "config.wsgi:application"],
     "warm": ["-c", str(ROOT / "gunicorn.conf.py"), "config.wsgi:application"],
 }
 SECTION = "conditions_history"  # the largest section: about 400 tick boxes (Jinja2)
