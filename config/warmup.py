@@ -17,6 +17,7 @@ after the fork, in gunicorn.conf.py's post_worker_init). What it loads:
   serializer, the message storage, the date formats of each language, the phone-number data
   of the clinic's region, the database driver and the password hasher's library (imported,
   not connected or used).
+Anything that fails here (a template that does not compile) stops gunicorn at start, loudly.
 """
 
 import contextlib
@@ -28,8 +29,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_backends
 from django.contrib.auth.hashers import get_hasher
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import FieldDoesNotExist
+from django.core.files.storage import storages
 from django.db.utils import load_backend
 from django.http import HttpRequest
 from django.template import engines
@@ -161,5 +162,5 @@ def _libraries() -> None:
     hasher = get_hasher()
     if getattr(hasher, "library", None):  # argon2-cffi, for the login page
         hasher._load_library()  # type: ignore[attr-defined]
-    # The static files' manifest (production: the hashed names) is read when first asked for.
-    staticfiles_storage.url("css/app.css")
+    # The static files' storage reads its manifest (production: the hashed names) when made.
+    storages["staticfiles"]

@@ -5,6 +5,7 @@ rule sets in use. Not timed: `manage.py bench_first_request` measures (docs/PERF
 import importlib.util
 import logging
 import os
+import secrets
 import subprocess  # starts our own gunicorn, fixed argv  # nosec B404
 import sys
 import time
@@ -85,13 +86,21 @@ def test_every_server_script_runs_gunicorn_with_the_configuration(script):
 
 
 def test_gunicorn_starts_its_workers_warm_without_reaching_the_database(tmp_path):
-    # A database nobody listens on: a query before the fork would stop the master; after the
-    # fork, the worker logs that it could not compile the rule sets, and starts anyway.
+    # The production settings on a database nobody listens on: a query before the fork would
+    # stop the master; after the fork, the worker logs that it could not compile the rule
+    # sets, and starts anyway. No static files collected: the warm-up does not need them.
     log = tmp_path / "gunicorn.log"
     log.write_text("")
+    for name in ("secret_key", "audit_key"):
+        (tmp_path / name).write_text(secrets.token_urlsafe(50))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
+        "AUDIT_HMAC_KEY_FILE": str(tmp_path / "audit_key"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(tmp_path / "static"),
         "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nowhere",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
