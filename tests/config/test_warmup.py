@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connections
-from django.template import engines
+from django.template import TemplateSyntaxError, engines
 from django.urls import get_resolver
 from django.utils.translation import trans_real
 from gunicorn.workers.sync import SyncWorker
@@ -61,6 +61,14 @@ def test_gunicorn_preloads_and_warms_the_application_in_the_master():
     assert conf.preload_app is True
     conf.on_starting(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
     assert set(conf.warmed_in_ms) == {"urls", "templates", "translations", "models", "libraries"}
+
+
+def test_a_template_that_does_not_compile_stops_gunicorn_at_start(tmp_path, settings):
+    (tmp_path / "broken.html").write_text("{% if %}never closed")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}, *settings.TEMPLATES[1:]]
+    conf = _gunicorn_conf()
+    with pytest.raises(TemplateSyntaxError):  # raised out of on_starting: the master exits
+        conf.on_starting(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
 
 
 @pytest.mark.django_db
