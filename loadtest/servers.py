@@ -100,7 +100,10 @@ class Servers:
         try:
             for app_port in self.app_ports:
                 log = open(self.run_dir / f"gunicorn-{app_port}.log", "w")
-                argv = [gunicorn, "config.wsgi:application", "--workers", str(self.workers),
+                # The production configuration (gunicorn.conf.py); no control socket, whose
+                # default path is one per machine and would be shared by the two servers.
+                argv = [gunicorn, "-c", str(root / "gunicorn.conf.py"), "config.wsgi:application",
+                        "--workers", str(self.workers), "--no-control-socket",
                         "--bind", f"127.0.0.1:{app_port}"]  # fmt: skip
                 proc = subprocess.Popen(  # noqa: S603  # nosec B603
                     argv, cwd=root, env=self.env, stdout=log, stderr=subprocess.STDOUT

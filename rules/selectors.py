@@ -36,6 +36,21 @@ def compiled_if_loaded(checksum: str) -> tuple[Catalogue, RuleSet] | None:
     return _COMPILED.get(checksum)
 
 
+def compile_rule_sets_in_use() -> int:
+    """Compile now every version a clinic screens with (each clinic's latest activation and the
+    installation default's), so that no request pays for it; returns how many. Run by each
+    gunicorn worker before its first request (gunicorn.conf.py)."""
+    in_use = (
+        RuleSetActivation.objects.order_by("clinic_id", "-activated_at", "-id")
+        .distinct("clinic_id")
+        .values("version_id")
+    )
+    versions = RuleSetVersion.objects.filter(pk__in=in_use)
+    for version in versions:
+        compiled(version)
+    return len(versions)
+
+
 def _clinic_id(clinic):
     return getattr(clinic, "pk", clinic)
 

@@ -1,0 +1,131 @@
+"""The warm-up before gunicorn forks (config/warmup.py, gunicorn.conf.py) does what it says: the
+URLconf, templates and translations loaded, no database reached; each worker then compiles the
+rule sets in use. Not timed: `manage.py bench_first_request` measures (docs/PERFORMANCE.md)."""
+
+import importlib.util
+import logging
+import os
+import secrets
+import subprocess  # starts our own gunicorn, fixed argv  # nosec B404
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.db import connections
+from django.template import TemplateSyntaxError, engines
+from django.urls import get_resolver
+from django.utils.translation import trans_real
+from gunicorn.workers.sync import SyncWorker
+
+from config import warmup
+from rules import selectors
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _gunicorn_conf():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _cached_templates():
+    loader = engines["django"].engine.template_loaders[0]  # the cached loader
+    return {name for name, template in loader.get_template_cache.items() if template}
+
+
+def test_warm_up_loads_urls_templates_and_translations_without_the_database():
+    # No django_db mark: pytest-django fails any query made here (and the test below starts
+    # gunicorn on a database nobody listens on).
+    took = warmup.warm_up()
+
+    assert set(took) == {"urls", "templates", "translations", "models", "libraries"}
+    resolver = get_resolver()
+    assert {"en", "es"} <= set(resolver._reverse_dict)  # the reverse table of each language
+    assert {"review.views", "visits.kiosk_views", "oversight.views"} <= set(sys.modules)
+    names = warmup.django_template_names()
+    assert {"base.html", "visits/client.html", "bootstrap5/field.html"} <= set(names)
+    assert not any(name.startswith("jinja2/") for name in names)
+    assert set(names) <= _cached_templates()
+    jinja = engines["jinja2"].env
+    assert warmup.jinja2_template_names() == ["intake/questions.html"]
+    assert len(jinja.cache) >= 1
+    assert {"en", "es"} <= set(trans_real._translations)
+
+
+def test_gunicorn_preloads_and_warms_the_application_in_the_master():
+    conf = _gunicorn_conf()
+    assert conf.preload_app is True
+    conf.on_starting(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+    assert set(conf.warmed_in_ms) == {"urls", "templates", "translations", "models", "libraries"}
+
+
+def test_a_template_that_does_not_compile_stops_gunicorn_at_start(tmp_path, settings):
+    (tmp_path / "broken.html").write_text("{% if %}never closed")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}, *settings.TEMPLATES[1:]]
+    conf = _gunicorn_conf()
+    with pytest.raises(TemplateSyntaxError):  # raised out of on_starting: the master exits
+        conf.on_starting(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+
+
+@pytest.mark.django_db
+def test_each_worker_compiles_the_rule_sets_in_use_before_its_first_request(
+    ruleset, monkeypatch, caplog
+):
+    monkeypatch.setattr(selectors, "_COMPILED", {})
+    conf = _gunicorn_conf()
+    worker = SyncWorker.__new__(SyncWorker)  # gunicorn's default worker, not started
+    worker.pid, worker.log = 1, logging.getLogger("gunicorn.test")
+    with caplog.at_level(logging.INFO, logger="gunicorn.test"):
+        conf.post_worker_init(worker)
+    assert selectors.compiled_if_loaded(ruleset.checksum) is not None
+    assert "worker ready (pid 1)" in caplog.text
+    assert "1 rule sets compiled" in caplog.text
+    # A sync worker answers in this thread: the connection stays for its first request.
+    assert connections["default"].connection is not None
+
+
+@pytest.mark.parametrize("script", ["scripts/docker-start", "scripts/loadtest"])
+def test_every_server_script_runs_gunicorn_with_the_configuration(script):
+    assert "-c gunicorn.conf.py" in (ROOT / script).read_text()
+
+
+def test_gunicorn_starts_its_workers_warm_without_reaching_the_database(tmp_path):
+    # The production settings on a database nobody listens on: a query before the fork would
+    # stop the master; after the fork, the worker logs that it could not compile the rule
+    # sets, and starts anyway. No static files collected: the warm-up does not need them.
+    log = tmp_path / "gunicorn.log"
+    log.write_text("")
+    for name in ("secret_key", "audit_key"):
+        (tmp_path / name).write_text(secrets.token_urlsafe(50))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
+        "AUDIT_HMAC_KEY_FILE": str(tmp_path / "audit_key"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nowhere",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    argv = [str(gunicorn), "-c", "gunicorn.conf.py", "config.wsgi:application", "--workers", "1",
+            "--no-control-socket", "--bind", f"unix:{tmp_path / 'socket'}",
+            "--error-logfile", str(log)]  # fmt: skip
+    server = subprocess.Popen(argv, cwd=ROOT, env=env)  # nosec B603
+    try:
+        deadline = time.monotonic() + 60
+        while "worker ready" not in log.read_text() and time.monotonic() < deadline:
+            assert server.poll() is None, log.read_text()
+            time.sleep(0.1)
+        text = log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "worker ready" in text
+    assert "warmed before the fork, ms: urls" in text
+    assert "could not compile the rule sets in use" in text  # the first database access
+    assert text.index("Booting worker") < text.index("could not compile")
