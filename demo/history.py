@@ -62,6 +62,7 @@ from review.models import (
     ScreeningFinding,
     TreatmentPlan,
 )
+from review.services import plan_row
 from rules.models import RuleSetActivation, RuleSetVersion
 from rules.selectors import active_or_none, active_version, compiled
 
@@ -517,26 +518,15 @@ def _plan(screening, outcome, visit, rng, at) -> TreatmentPlan | None:
             return None
     if not check.ok and not reason:
         return None
-    return TreatmentPlan(
-        clinic_id=screening.clinic_id,
-        client=visit.client,
+    row = plan_row(
         screening=screening,
-        ruleset=screening.ruleset,
-        modalities=list(plan.modalities),
-        regions=list(plan.regions),
-        pressure=plan.pressure,
-        region_pressure=dict(plan.region_pressure),
-        acupoints=list(plan.acupoints),
-        oils=list(plan.oils),
-        position=plan.position or "",
-        duration_minutes=plan.duration_minutes,
-        notes=plan.notes,
-        check_result=check.to_dict(),
-        compliant=check.ok,
-        override_reason=reason if not check.ok else "",
+        plan=plan,
+        check=check,
+        override_reason=reason,
         created_by=visit.therapist,
-        created_at=at,
     )
+    row.created_at = at  # backdated; insert_as_given keeps it
+    return row
 
 
 def _decision(screening, outcome, visit, rng, at) -> ReferralDecision | None:
