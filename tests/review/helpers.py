@@ -2,6 +2,7 @@
 
 import uuid
 
+from demo.answers import BACK_PAIN_FOLLOW_UPS, PREGNANCY_FOLLOW_UPS
 from demo.builders import _consent, signature_data_url, submitted_intake
 from intake.models import Intake
 from intake.services import save_answers, start_intake
@@ -9,33 +10,15 @@ from tests.factories import complete_answers
 from visits.services import submit_and_screen
 
 # Complete intakes, as the tablet submits them: every visible required question answered.
-KIDNEY_RED_FLAG = complete_answers(
-    age=52,
-    blood_in_urine=True,
-    has_pain=True,
-    pain_regions=["flank_right"],
-    pain_level=6,
-    pain_duration="under_1_week",
-    back_or_flank_pain=True,
-    flank_pain=True,
-    pain_feel="sharp_stabbing",
-    pain_with_movement="worse_with_movement",
-    pain_worsening=False,
-    night_pain=False,
-    massage_not_helping=False,
-    seen_doctor_about_pain=False,
-    back_pain_new=False,
-    back_pain_features=["none"],
-    weight_loss_unexplained=False,
-)
-PREGNANT_24_WEEKS = complete_answers(
-    age=31,
-    pregnant="yes",
-    pregnancy_weeks=24,
-    pregnancy_high_risk=False,
-    pregnancy_swelling_headache=False,
-    pregnancy_warning_signs=False,
-)
+KIDNEY_RED_FLAG = {
+    **complete_answers(**BACK_PAIN_FOLLOW_UPS),
+    "age": 52,
+    "blood_in_urine": True,
+    "pain_regions": ["flank_right"],
+    "pain_level": 6,
+    "flank_pain": True,
+}
+PREGNANT_24_WEEKS = complete_answers(**PREGNANCY_FOLLOW_UPS, age=31, pregnancy_weeks=24)
 HIGH_RISK_PREGNANCY = {**PREGNANT_24_WEEKS, "pregnancy_high_risk": True}
 
 
