@@ -62,7 +62,7 @@ from review.models import (
     ScreeningFinding,
     TreatmentPlan,
 )
-from review.services import plan_row
+from review.services import plan_fields
 from rules.models import RuleSetActivation, RuleSetVersion
 from rules.selectors import active_or_none, active_version, compiled
 
@@ -518,15 +518,11 @@ def _plan(screening, outcome, visit, rng, at) -> TreatmentPlan | None:
             return None
     if not check.ok and not reason:
         return None
-    row = plan_row(
-        screening=screening,
-        plan=plan,
-        check=check,
-        override_reason=reason,
+    return TreatmentPlan(
+        **plan_fields(screening=screening, plan=plan, check=check, override_reason=reason),
         created_by=visit.therapist,
+        created_at=at,
     )
-    row.created_at = at  # backdated; insert_as_given keeps it
-    return row
 
 
 def _decision(screening, outcome, visit, rng, at) -> ReferralDecision | None:

@@ -198,7 +198,7 @@ def drawn_submission(*, token=None, signature=None) -> dict:
     return {
         "submission_token": token or uuid.uuid4(),
         "signature_data_url": signature or signature_data_url(),
-        "consent_id": ConsentTextFactory().pk,
+        "consent_id": ConsentTextFactory.create().pk,
     }
 
 
