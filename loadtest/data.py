@@ -22,21 +22,6 @@ from pathlib import Path
 
 import django
 
-from demo.answers import BACK_PAIN_FOLLOW_UPS, PREGNANCY_FOLLOW_UPS
-
-# Answer sets taken by turns: nothing to report, a pregnancy (modify), a kidney red flag (refer
-# urgently). Complete for the tablet's full walk-through: the demo's follow-up answers.
-PREGNANT = {**PREGNANCY_FOLLOW_UPS, "age": 31, "pregnancy_weeks": 24}
-KIDNEY_RED_FLAG = {
-    **BACK_PAIN_FOLLOW_UPS,
-    "age": 52,
-    "blood_in_urine": True,
-    "pain_regions": ["flank_right"],
-    "pain_level": 6,
-    "flank_pain": True,
-    "back_pain_new": True,
-    "back_pain_features": ["constant_at_rest"],
-}
 FIRST = ["Maria", "James", "Aisha", "Chen", "Sofia", "Daniel", "Priya", "Lucas", "Grace", "Mateo"]
 LAST = ["Garcia", "Smith", "Khan"]
 
@@ -135,12 +120,15 @@ def seed(out: Path, clients_wanted: int = 30) -> None:
 
 
 def variants() -> list[dict]:
+    """Answer sets taken by turns, complete for the tablet's full walk-through: nothing to
+    report, a pregnancy (modify), a kidney red flag (refer urgently)."""
     from tests.factories import complete_answers
+    from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS
 
     return [
         complete_answers(),
-        complete_answers(**PREGNANT),
-        complete_answers(**KIDNEY_RED_FLAG),
+        PREGNANT_24_WEEKS,
+        {**KIDNEY_RED_FLAG, "back_pain_new": True, "back_pain_features": ["constant_at_rest"]},
     ]
 
 
