@@ -16,12 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import connection
 from django.test import Client as Browser
-from django.test.utils import (
-    CaptureQueriesContext,
-    override_settings,
-    setup_databases,
-    teardown_databases,
-)
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from benchmarks.pdf import ANSWERS
 
@@ -152,11 +147,3 @@ def _time_submits(rows, submit_runs, draft, bare, submit) -> None:
                 times.append(elapsed)
             queries = sum("SAVEPOINT" not in q["sql"] for q in captured.captured_queries)
         rows.append((name, statistics.median(times), queries))
-
-
-def run_in_throwaway_db(*, runs: int, write=print):
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        return run(runs=runs, write=write)
-    finally:
-        teardown_databases(old, verbosity=0)

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
 
 from contraindications.engine import Decision
@@ -187,11 +186,3 @@ def run(*, runs: int, write=print) -> list[tuple[str, list[float]]]:
     ratio = statistics.median(t_ours) / statistics.median(t_weasy)
     write(f"uncached summary / WeasyPrint alone: {ratio:.2f}x")
     return rows
-
-
-def run_in_throwaway_db(*, runs: int, write=print):
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        return run(runs=runs, write=write)
-    finally:
-        teardown_databases(old, verbosity=0)

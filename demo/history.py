@@ -62,6 +62,7 @@ from review.models import (
     ScreeningFinding,
     TreatmentPlan,
 )
+from review.services import plan_fields
 from rules.models import RuleSetActivation, RuleSetVersion
 from rules.selectors import active_or_none, active_version, compiled
 
@@ -518,22 +519,7 @@ def _plan(screening, outcome, visit, rng, at) -> TreatmentPlan | None:
     if not check.ok and not reason:
         return None
     return TreatmentPlan(
-        clinic_id=screening.clinic_id,
-        client=visit.client,
-        screening=screening,
-        ruleset=screening.ruleset,
-        modalities=list(plan.modalities),
-        regions=list(plan.regions),
-        pressure=plan.pressure,
-        region_pressure=dict(plan.region_pressure),
-        acupoints=list(plan.acupoints),
-        oils=list(plan.oils),
-        position=plan.position or "",
-        duration_minutes=plan.duration_minutes,
-        notes=plan.notes,
-        check_result=check.to_dict(),
-        compliant=check.ok,
-        override_reason=reason if not check.ok else "",
+        **plan_fields(screening=screening, plan=plan, check=check, override_reason=reason),
         created_by=visit.therapist,
         created_at=at,
     )

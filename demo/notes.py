@@ -3,7 +3,6 @@ signed note with an addendum that the client's next screening shows, and a clien
 that a referral letter may name them to their physician. Called by seed_demo after
 seed_demo_reviews; does nothing the second time."""
 
-import uuid
 from datetime import timedelta
 
 from django.db import transaction
@@ -13,13 +12,11 @@ from accounts.models import Clinic, User
 from clients.models import Client
 from contraindications.engine import Decision
 from demo.answers import demo_answers
-from demo.builders import _consent, signature_data_url
-from intake.models import Intake
-from intake.services import save_answers, start_intake
+from demo.builders import submitted_intake
+from intake.services import Release
 from review.models import Screening, SessionNote
 from review.notes import add_addendum, sign_note
 from review.services import record_referral_decision
-from visits.services import submit_and_screen
 
 LETTERHEAD = {
     "address": "48 Riverside Drive\nSpringfield, ON K1A 0B1",
@@ -32,19 +29,14 @@ LETTER_CLIENT = "Anna Novak"
 
 def _screen_with_release(client, answers, therapist, physician: str) -> Screening:
     """A new intake on which the client agreed to the release of information, screened."""
-    intake = start_intake(client=client, started_by=therapist)
-    save_answers(intake_id=intake.pk, raw=answers)
-    intake = Intake.objects.get(pk=intake.pk)
-    intake.release_consent = True
-    intake.release_physician = physician
-    intake.save()
-    return submit_and_screen(
-        performed_by=therapist,
-        intake_id=intake.pk,
-        submission_token=uuid.uuid4(),
-        signature_data_url=signature_data_url(),
-        consent_id=_consent(intake.language).pk,
-    ).intake.screenings.get()
+    intake = submitted_intake(
+        client=client,
+        answers=answers,
+        started_by=therapist,
+        screened_by=therapist,
+        release=Release(consent=True, physician=physician),
+    )
+    return intake.screenings.get()
 
 
 @transaction.atomic

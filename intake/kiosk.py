@@ -21,19 +21,24 @@ SESSION_KEY = "kiosk"
 KIOSK_NAMESPACE = "kiosk"
 
 
-def hand_over(request, intake) -> None:
-    """Turn the staff member's session into a kiosk session for this one intake."""
-    logout(request)
-    request.session[SESSION_KEY] = {
+def _entry(intake, **extra) -> dict:
+    """The session's kiosk entry for one intake, as a hand-over, a phone or a tablet opens it."""
+    return {
         "token": intake.kiosk_token,
         "clinic": intake.clinic_id,
         "client": str(intake.client.public_id),
         "lang": intake.language,
         "seen": time.time(),
         "done": False,
-        # The welcome page sends a client who has begun back to where they stopped, once.
-        "resume": True,
+        **extra,
     }
+
+
+def hand_over(request, intake) -> None:
+    """Turn the staff member's session into a kiosk session for this one intake."""
+    logout(request)
+    # The welcome page sends a client who has begun back to where they stopped, once.
+    request.session[SESSION_KEY] = _entry(intake, resume=True)
     # The cookie itself also expires after the idle period (the middleware checks it too).
     request.session.set_expiry(settings.KIOSK_IDLE_SECONDS)
 
@@ -45,16 +50,7 @@ def open_remote(request, intake, *, link_id: int) -> None:
     previsit's middleware ends the session when the link is revoked or expires.
     """
     request.session.cycle_key()
-    request.session[SESSION_KEY] = {
-        "token": intake.kiosk_token,
-        "clinic": intake.clinic_id,
-        "client": str(intake.client.public_id),
-        "lang": intake.language,
-        "seen": time.time(),
-        "done": False,
-        "remote": link_id,
-        "resume": True,
-    }
+    request.session[SESSION_KEY] = _entry(intake, remote=link_id, resume=True)
     # The middleware still ends it after the idle period; the row outlives that by a day so
     # the phone is told to open its link again rather than to hand a tablet back.
     request.session.set_expiry(settings.KIOSK_IDLE_SECONDS + 24 * 3600)
@@ -67,15 +63,7 @@ def open_tablet(request, intake, *, tablet_id: int) -> None:
     revoked or staff take the intake back, and sends it back to "waiting" after submission.
     """
     request.session.cycle_key()
-    request.session[SESSION_KEY] = {
-        "token": intake.kiosk_token,
-        "clinic": intake.clinic_id,
-        "client": str(intake.client.public_id),
-        "lang": intake.language,
-        "seen": time.time(),
-        "done": False,
-        "tablet": tablet_id,
-    }
+    request.session[SESSION_KEY] = _entry(intake, tablet=tablet_id)
     request.session.set_expiry(settings.KIOSK_IDLE_SECONDS)
 
 

@@ -22,35 +22,6 @@ from pathlib import Path
 
 import django
 
-# Answer sets taken by turns: nothing to report, a pregnancy (modify), a kidney red flag (refer
-# urgently). Complete for the tablet's full walk-through, as tests/review/helpers.py has them.
-PREGNANT = {
-    "age": 31,
-    "pregnant": "yes",
-    "pregnancy_weeks": 24,
-    "pregnancy_high_risk": False,
-    "pregnancy_swelling_headache": False,
-    "pregnancy_warning_signs": False,
-}
-KIDNEY_RED_FLAG = {
-    "age": 52,
-    "blood_in_urine": True,
-    "has_pain": True,
-    "pain_regions": ["flank_right"],
-    "pain_level": 6,
-    "pain_duration": "under_1_week",
-    "back_or_flank_pain": True,
-    "flank_pain": True,
-    "pain_feel": "sharp_stabbing",
-    "pain_with_movement": "worse_with_movement",
-    "pain_worsening": False,
-    "night_pain": False,
-    "massage_not_helping": False,
-    "seen_doctor_about_pain": False,
-    "back_pain_new": True,
-    "back_pain_features": ["constant_at_rest"],
-    "weight_loss_unexplained": False,
-}
 FIRST = ["Maria", "James", "Aisha", "Chen", "Sofia", "Daniel", "Priya", "Lucas", "Grace", "Mateo"]
 LAST = ["Garcia", "Smith", "Khan"]
 
@@ -149,12 +120,15 @@ def seed(out: Path, clients_wanted: int = 30) -> None:
 
 
 def variants() -> list[dict]:
+    """Answer sets taken by turns, complete for the tablet's full walk-through: nothing to
+    report, a pregnancy (modify), a kidney red flag (refer urgently)."""
     from tests.factories import complete_answers
+    from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS
 
     return [
         complete_answers(),
-        complete_answers(**PREGNANT),
-        complete_answers(**KIDNEY_RED_FLAG),
+        PREGNANT_24_WEEKS,
+        {**KIDNEY_RED_FLAG, "back_pain_new": True, "back_pain_features": ["constant_at_rest"]},
     ]
 
 

@@ -17,13 +17,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from contraindications.engine import (
-    ACUPOINTS,
-    ESSENTIAL_OILS,
-    MODALITIES,
     POSITIONS,
     REGIONS,
     Constraints,
     Decision,
+    item_name,
 )
 from contraindications.engine import Screening as EngineScreening
 from oversight.words import decision_label, rule_name
@@ -147,7 +145,7 @@ class ReplayChange:
         if self.kind == "region_pressure_cap":
             return f"Pressure cap over {REGIONS[self.item]['en']} {self.old} → {self.new}"
         added = self.new == _ON
-        label = _label(self.kind, self.item)
+        label = item_name(self.kind, self.item)
         return (_ADDED if added else _REMOVED)[self.kind].format(label)
 
 
@@ -166,18 +164,6 @@ _REMOVED = {
     "oil": "No longer excluded: {} oil",
     "position": "Allowed again: {}",
 }
-
-
-def _label(kind: str, code: str) -> str:
-    if kind == "acupoint":
-        return ACUPOINTS[code].name if code in ACUPOINTS else code
-    names = {
-        "region": REGIONS,
-        "modality": MODALITIES,
-        "oil": ESSENTIAL_OILS,
-        "position": POSITIONS,
-    }
-    return names[kind][code]["en"] if code in names[kind] else code
 
 
 def _excluded_positions(c: Constraints) -> frozenset[str]:

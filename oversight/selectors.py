@@ -47,15 +47,22 @@ def deciding_staff(user):
     return clinic_staff(user).filter(pk__in=deciders).order_by("first_name", "last_name")
 
 
-def decisions_for(user, filters: DecisionFilters):
-    """The clinic's referral decisions matching the filters (newest first)."""
-    decisions = ReferralDecision.objects.filter(
+def _decided(rows, user, filters: DecisionFilters):
+    """Decisions, or their per-rule rows (which copy the same columns), of the user's clinic in
+    the filters' period, by their therapist and action."""
+    rows = rows.filter(
         clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
     )
     if filters.therapist_id:
-        decisions = decisions.filter(decided_by_id=filters.therapist_id)
+        rows = rows.filter(decided_by_id=filters.therapist_id)
     if filters.action:
-        decisions = decisions.filter(action=filters.action)
+        rows = rows.filter(action=filters.action)
+    return rows
+
+
+def decisions_for(user, filters: DecisionFilters):
+    """The clinic's referral decisions matching the filters (newest first)."""
+    decisions = _decided(ReferralDecision.objects, user, filters)
     if filters.rule_id:
         # One link row per (decision, rule): the join never repeats a decision.
         decisions = decisions.filter(rule_links__rule_id=filters.rule_id)
@@ -63,13 +70,7 @@ def decisions_for(user, filters: DecisionFilters):
 
 
 def rule_links_for(user, filters: DecisionFilters):
-    links = ReferralDecisionRule.objects.filter(
-        clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
-    )
-    if filters.therapist_id:
-        links = links.filter(decided_by_id=filters.therapist_id)
-    if filters.action:
-        links = links.filter(action=filters.action)
+    links = _decided(ReferralDecisionRule.objects, user, filters)
     if filters.rule_id:
         links = links.filter(rule_id=filters.rule_id)
     return links

@@ -120,14 +120,20 @@ def _columns(**exprs):
     return {f"t_{name}": expr for name, expr in exprs.items()}
 
 
+def _in_period_by_actor(rows, filters, *, at: str, actor: str):
+    """`rows` of one source kept to the filters' dates and person, named by its own columns."""
+    if filters.date_from:
+        rows = rows.filter(**{f"{at}__gte": filters.date_from})
+    if filters.date_to:
+        rows = rows.filter(**{f"{at}__lt": filters.date_to})
+    if filters.actor_id:
+        rows = rows.filter(**{actor: filters.actor_id})
+    return rows
+
+
 def _events(user, filters, clients):
     events = AuditEvent.objects.filter(clinic_id=user.clinic_id)
-    if filters.date_from:
-        events = events.filter(at__gte=filters.date_from)
-    if filters.date_to:
-        events = events.filter(at__lt=filters.date_to)
-    if filters.actor_id:
-        events = events.filter(actor_id=filters.actor_id)
+    events = _in_period_by_actor(events, filters, at="at", actor="actor_id")
     if filters.action:
         events = events.filter(action=filters.action)
     if clients is not None:
@@ -155,12 +161,7 @@ def _events(user, filters, clients):
 
 def _history(model, client_field, user, filters, clients):
     rows = model.history.filter(clinic_id=user.clinic_id)
-    if filters.date_from:
-        rows = rows.filter(history_date__gte=filters.date_from)
-    if filters.date_to:
-        rows = rows.filter(history_date__lt=filters.date_to)
-    if filters.actor_id:
-        rows = rows.filter(history_user_id=filters.actor_id)
+    rows = _in_period_by_actor(rows, filters, at="history_date", actor="history_user_id")
     if filters.action:
         types = [t for t, action in HISTORY_ACTIONS.items() if action == filters.action]
         rows = rows.filter(history_type__in=types)
@@ -191,12 +192,7 @@ def _history(model, client_field, user, filters, clients):
 
 def _screenings(user, filters, clients):
     rows = Screening.objects.filter(clinic_id=user.clinic_id)
-    if filters.date_from:
-        rows = rows.filter(created_at__gte=filters.date_from)
-    if filters.date_to:
-        rows = rows.filter(created_at__lt=filters.date_to)
-    if filters.actor_id:
-        rows = rows.filter(performed_by_id=filters.actor_id)
+    rows = _in_period_by_actor(rows, filters, at="created_at", actor="performed_by_id")
     if clients is not None:
         rows = rows.filter(client_id__in=[c.pk for c in clients])
     return (

@@ -26,9 +26,27 @@ def _token(request) -> uuid.UUID | None:
         return None
 
 
-def _already(request, note, message):
+def _already(request, message, **context):
+    """The 409 page for a double tap: `note` (an addendum) or `screening` (a note) to go back to."""
     return render(
-        request, "review/note_already_signed.html", {"note": note, "message": message}, status=409
+        request, "review/note_already_signed.html", {"message": message, **context}, status=409
+    )
+
+
+def _note_page(request, note, form, *, status=200):
+    """The note with its addenda, and the addendum form (`form`, None for an owner)."""
+    return render(
+        request,
+        "review/note_detail.html",
+        {
+            "note": note,
+            "view": note_view(note),
+            "client": note.client,
+            "screening": note.screening,
+            "form": form,
+            "form_token": request.POST.get("form_token") or uuid.uuid4(),
+        },
+        status=status,
     )
 
 
@@ -61,12 +79,7 @@ def note_new(request, public_id):
                 )
             except ReviewError as error:
                 if error.code == "already_signed":
-                    return render(
-                        request,
-                        "review/note_already_signed.html",
-                        {"screening": screening, "message": str(error)},
-                        status=409,
-                    )
+                    return _already(request, str(error), screening=screening)
                 form.add_error(error.field, str(error))
             else:
                 messages.success(request, "The session note was signed.")
@@ -96,18 +109,8 @@ def note_new(request, public_id):
 @audited_read("session note", target=_note_read)
 def note_detail(request, public_id):
     note = get_note_for(request.user, public_id)
-    return render(
-        request,
-        "review/note_detail.html",
-        {
-            "note": note,
-            "view": note_view(note),
-            "client": note.client,
-            "screening": note.screening,
-            "form": AddendumForm() if has_role(request.user, Role.THERAPIST) else None,
-            "form_token": uuid.uuid4(),
-        },
-    )
+    form = AddendumForm() if has_role(request.user, Role.THERAPIST) else None
+    return _note_page(request, note, form)
 
 
 @role_required(Role.THERAPIST)
@@ -126,21 +129,9 @@ def note_addendum(request, public_id):
             )
         except ReviewError as error:
             if error.code == "already_signed":
-                return _already(request, note, str(error))
+                return _already(request, str(error), note=note)
             form.add_error(error.field, str(error))
         else:
             messages.success(request, "The addendum was added.")
             return redirect("review:note", public_id=note.public_id)
-    return render(
-        request,
-        "review/note_detail.html",
-        {
-            "note": note,
-            "view": note_view(note),
-            "client": note.client,
-            "screening": note.screening,
-            "form": form,
-            "form_token": request.POST.get("form_token") or uuid.uuid4(),
-        },
-        status=400,
-    )
+    return _note_page(request, note, form, status=400)

@@ -73,6 +73,32 @@ def describe_check(*, screening: Screening, check: PlanCheck) -> dict[str, Any]:
     return data
 
 
+def plan_fields(
+    *, screening: Screening, plan: Plan, check: PlanCheck, override_reason: str
+) -> dict[str, Any]:
+    """The fields of the TreatmentPlan row that keeps `plan` for `screening` with the check it
+    passed or overrode (the reason is kept only for a plan that breaks a constraint). No query:
+    `save_plan` creates one row from them, the demo history inserts thousands at once."""
+    return {
+        "clinic_id": screening.clinic_id,
+        "client_id": screening.client_id,
+        "screening": screening,
+        "ruleset_id": screening.ruleset_id,
+        "modalities": list(plan.modalities),
+        "regions": list(plan.regions),
+        "pressure": plan.pressure,
+        "region_pressure": dict(plan.region_pressure),
+        "acupoints": list(plan.acupoints),
+        "oils": list(plan.oils),
+        "position": plan.position or "",
+        "duration_minutes": plan.duration_minutes,
+        "notes": plan.notes,
+        "check_result": check.to_dict(),
+        "compliant": check.ok,
+        "override_reason": override_reason if not check.ok else "",
+    }
+
+
 @transaction.atomic
 def save_plan(
     *,
@@ -93,22 +119,7 @@ def save_plan(
             "override_reason",
         )
     saved = TreatmentPlan.objects.create(
-        clinic_id=screening.clinic_id,
-        client_id=screening.client_id,
-        screening=screening,
-        ruleset_id=screening.ruleset_id,
-        modalities=list(plan.modalities),
-        regions=list(plan.regions),
-        pressure=plan.pressure,
-        region_pressure=dict(plan.region_pressure),
-        acupoints=list(plan.acupoints),
-        oils=list(plan.oils),
-        position=plan.position or "",
-        duration_minutes=plan.duration_minutes,
-        notes=plan.notes,
-        check_result=check.to_dict(),
-        compliant=check.ok,
-        override_reason=reason if not check.ok else "",
+        **plan_fields(screening=screening, plan=plan, check=check, override_reason=reason),
         created_by=created_by,
     )
     record_event(

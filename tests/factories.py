@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import uuid
 from datetime import date
 
 import factory
@@ -14,7 +15,7 @@ from audit.models import AuditEvent
 from clients.models import Client
 from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, ruleset_checksum
 from contraindications.engine.defaults import read_json
-from demo.builders import signature_data_url, signature_png  # noqa: F401 - tests import them here
+from demo.builders import signature_data_url, signature_png  # tests import them here too
 from intake.models import ConsentText, Intake, SignedIntake
 from previsit import tokens
 from previsit.models import Delivery, PrevisitLink
@@ -191,8 +192,19 @@ class ConsentTextFactory(factory.django.DjangoModelFactory):
     text = "I agree to receive massage."
 
 
+def drawn_submission(*, token=None, signature=None) -> dict:
+    """What the tablet sends with a drawn signature, as keyword arguments for submit_intake and
+    submit_and_screen: a new submission token (or `token`), the signature, an accepted consent."""
+    return {
+        "submission_token": token or uuid.uuid4(),
+        "signature_data_url": signature or signature_data_url(),
+        "consent_id": ConsentTextFactory.create().pk,
+    }
+
+
 class IntakeFactory(factory.django.DjangoModelFactory):
-    """A draft by default; `submitted=True` gives a signed, submitted one (saved once)."""
+    """A draft by default; `submitted=True` gives a signed, submitted one (saved once),
+    `typed_signature=True` one signed by typing the name."""
 
     class Meta:
         model = Intake
@@ -207,6 +219,13 @@ class IntakeFactory(factory.django.DjangoModelFactory):
             signature_method="drawn",
             kiosk_token=None,
             answers=factory.LazyFunction(complete_answers),
+        )
+        # Submitted, and signed by typing the client's name instead of drawing.
+        typed_signature = factory.Trait(
+            submitted=True,
+            signature_method="typed",
+            signature_png=None,
+            signature_typed_name="Ana Ruiz",
         )
 
     clinic = factory.SubFactory(ClinicFactory)

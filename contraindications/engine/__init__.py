@@ -38,6 +38,7 @@ from .vocabulary import (
     REGIONS,
     Acupoint,
     Decision,
+    item_name,
 )
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "compile_condition",
     "group_by_cause",
     "grouped_findings",
+    "item_name",
     "load_catalogue",
     "load_default_catalogue",
     "load_default_ruleset",

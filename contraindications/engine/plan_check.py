@@ -29,6 +29,7 @@ from .vocabulary import (
     PRESSURE_MIN,
     REGIONS,
     Decision,
+    item_name,
 )
 
 
@@ -264,7 +265,7 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
                 code,
                 rid,
                 f"{ACUPOINTS[code].name} lies in an area to avoid "
-                f"({', '.join(_label('region', r) for r in point_regions)}).",
+                f"({', '.join(item_name('region', r) for r in point_regions)}).",
             )
         else:
             kept_points.append(code)
@@ -297,8 +298,8 @@ def check_plan(source: Screening | Constraints, plan: Plan) -> PlanCheck:
                         k.allowed_positions is not None and plan.position not in k.allowed_positions
                     )
                 ),
-                (f"{_label('position', position)} is not allowed" if position else "No position")
-                + f"; use {_label('position', options[0]).lower()}.",
+                (f"{item_name('position', position)} is not allowed" if position else "No position")
+                + f"; use {item_name('position', options[0]).lower()}.",
             )
             position = options[0]
     notes.extend(c.precautions)
@@ -355,7 +356,7 @@ def _pressures(
                     "region_pressure",
                     region,
                     prov.rules(lambda k, r=region, p=planned: (k.region_cap(r) or 99) < p),
-                    f"Pressure over {_label('region', region)} must not exceed {cap}.",
+                    f"Pressure over {item_name('region', region)} must not exceed {cap}.",
                 )
             elif region in planned_overrides:
                 # Only the overall cap binds; the default pressure's own violation covers the
@@ -366,7 +367,7 @@ def _pressures(
                     prov.rules(
                         lambda k, p=planned: k.pressure_cap is not None and k.pressure_cap < p
                     ),
-                    f"Pressure {planned} over {_label('region', region)} is above the cap of "
+                    f"Pressure {planned} over {item_name('region', region)} is above the cap of "
                     f"{overall}.",
                 )
         if level != pressure:
@@ -383,18 +384,6 @@ _EXCLUDED = {
 }
 
 
-def _label(kind: str, code: str) -> str:
-    if kind == "acupoint":
-        return ACUPOINTS[code].name
-    names = {
-        "modality": MODALITIES,
-        "region": REGIONS,
-        "oil": ESSENTIAL_OILS,
-        "position": POSITIONS,
-    }[kind]
-    return names[code]["en"]
-
-
 def _keep(
     items: Iterable[str],
     excluded: frozenset[str],
@@ -406,7 +395,7 @@ def _keep(
     kept = []
     for item in items:
         if item in excluded:
-            add(kind, item, prov.rules(pred(item)), _EXCLUDED[kind].format(_label(kind, item)))
+            add(kind, item, prov.rules(pred(item)), _EXCLUDED[kind].format(item_name(kind, item)))
         else:
             kept.append(item)
     return tuple(kept)

@@ -220,40 +220,29 @@ def _with_regions(c: Constraints, regions: frozenset[str]) -> Constraints:
 def _build_findings(hits: list[Hit], d: dict[str, Any]) -> tuple[Finding, ...]:
     out = []
     for _, rule, decision, constraints, applied, exc in hits:
-        if exc is not None:
-            out.append(
-                Finding(
-                    rule.id,
-                    rule.version,
-                    rule.title,
-                    rule.category,
-                    decision,
-                    f"Rule {rule.id} could not be evaluated ({type(exc).__name__}); "
-                    "treat as a referral until the intake is reviewed.",
-                    constraints,
-                    rule.source,
-                    False,
-                    EVALUATION_ERROR,
-                    rule.clinical_summary,
-                )
+        failed = exc is not None
+        message = (
+            f"Rule {rule.id} could not be evaluated ({type(exc).__name__}); "
+            "treat as a referral until the intake is reviewed."
+            if failed
+            else rule.message
+        )
+        out.append(
+            Finding(
+                rule.id,
+                rule.version,
+                rule.title,
+                rule.category,
+                decision,
+                message,
+                constraints,
+                rule.source,
+                applied,  # never for a rule that failed (_error_hit)
+                EVALUATION_ERROR if failed else None,
+                rule.clinical_summary,
+                () if failed else (rule.when.explain, d),
             )
-        else:
-            out.append(
-                Finding(
-                    rule.id,
-                    rule.version,
-                    rule.title,
-                    rule.category,
-                    decision,
-                    rule.message,
-                    constraints,
-                    rule.source,
-                    applied,
-                    None,
-                    rule.clinical_summary,
-                    (rule.when.explain, d),
-                )
-            )
+        )
     return tuple(out)
 
 

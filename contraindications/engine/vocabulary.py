@@ -346,3 +346,18 @@ def allowed_positions(requirements: frozenset[str] | set[str]) -> frozenset[str]
         if forbidden:
             allowed.discard(forbidden)
     return frozenset(allowed)
+
+
+def item_name(kind: str, code: str) -> str:
+    """The English name of a plan item of `kind` ("region", "modality", "acupoint", "oil" or
+    "position"); a code this vocabulary does not know (a rule set from elsewhere) is its own
+    name."""
+    if kind == "acupoint":
+        return ACUPOINTS[code].name if code in ACUPOINTS else code
+    names = {
+        "region": REGIONS,
+        "modality": MODALITIES,
+        "oil": ESSENTIAL_OILS,
+        "position": POSITIONS,
+    }
+    return names[kind][code]["en"] if code in names[kind] else code

@@ -1,5 +1,5 @@
-// The session note's body map: tapping an area ticks or unticks it in the list of areas
-// (the checkboxes stay the form's real input, so the page works without JavaScript).
+// The session note's body map shows the areas ticked in the list of areas (tapping an area
+// ticks its box: body-map.js).
 (function () {
   "use strict";
   var form = document.getElementById("note-form");
@@ -14,14 +14,6 @@
 
   form.addEventListener("change", function (event) {
     if (event.target.name === "regions") paintMap();
-  });
-  form.querySelectorAll(".body-map .region").forEach(function (shape) {
-    shape.addEventListener("click", function () {
-      var box = form.querySelector("input[name=regions][value='" + shape.dataset.region + "']");
-      if (!box) return;
-      box.checked = !box.checked;
-      paintMap();
-    });
   });
   paintMap();
 })();

@@ -130,18 +130,10 @@
     timer = window.setTimeout(runCheck, 150);
   }
 
+  // A tap on an area of the map comes here too, as a change of its box (body-map.js).
   form.addEventListener("change", function (event) {
     if (event.target.name === "regions") paintMap();
     if (event.target.name !== "override_reason") scheduleCheck();
-  });
-  form.querySelectorAll(".body-map .region").forEach(function (shape) {
-    shape.addEventListener("click", function () {
-      var box = form.querySelector("input[name=regions][value='" + shape.dataset.region + "']");
-      if (!box) return;
-      box.checked = !box.checked;
-      paintMap();
-      scheduleCheck();
-    });
   });
   // "Full body" ticks every area, "Clear" none; the check then says what the screening allows.
   function setAllRegions(on) {

@@ -19,6 +19,7 @@ from tests.factories import (
     ConsentTextFactory,
     IntakeFactory,
     complete_answers,
+    drawn_submission,
     signature_data_url,
 )
 
@@ -26,12 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(intake, token=None, signature=None):
-    return submit_intake(
-        intake_id=intake.pk,
-        submission_token=token or uuid.uuid4(),
-        signature_data_url=signature or signature_data_url(),
-        consent_id=ConsentTextFactory().pk,
-    )
+    return submit_intake(intake_id=intake.pk, **drawn_submission(token=token, signature=signature))
 
 
 def test_first_intake_is_a_full_history_in_the_clients_language(a_client, front_desk):
@@ -193,11 +189,6 @@ def test_the_database_refuses_a_submitted_intake_without_exactly_one_signature(c
 
 
 def test_the_database_accepts_a_submitted_intake_signed_by_typing(clinic):
-    intake = IntakeFactory(
-        clinic=clinic,
-        submitted=True,
-        signature_method="typed",
-        signature_png=None,
-        signature_typed_name="Ana Ruiz",
-    )
+    intake = IntakeFactory(clinic=clinic, typed_signature=True)
+    assert (intake.signature_method, intake.signature_png) == ("typed", None)
     assert intake.pk

@@ -75,9 +75,7 @@ def test_todays_list_shows_only_own_clinic(client, front_desk, other_clinic, rul
 def test_the_session_summary_says_the_intake_was_signed_by_typing(clinic):
     intake = IntakeFactory(
         clinic=clinic,
-        submitted=True,
-        signature_method="typed",
-        signature_png=None,
+        typed_signature=True,
         signature_typed_name="Ana Ruiz",
         submitted_at=datetime(2026, 11, 20, 9, 5, tzinfo=UTC),
     )

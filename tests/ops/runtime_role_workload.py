@@ -5,8 +5,6 @@ a referral decision, a physician clearance, a client edited and an audit event r
 Run with `manage.py shell -c "import tests.ops.runtime_role_workload as w; w.run()"`.
 """
 
-import uuid
-
 from audit.services import record_event
 from clients.services import update_client
 from intake.services import save_answers, start_intake
@@ -14,12 +12,11 @@ from review.models import Screening
 from tests.factories import (
     ClientFactory,
     ClinicFactory,
-    ConsentTextFactory,
     PhysicianClearanceFactory,
     ReferralDecisionFactory,
     UserFactory,
     complete_answers,
-    signature_data_url,
+    drawn_submission,
 )
 from visits.services import submit_and_screen
 
@@ -30,12 +27,7 @@ def run():
     client = ClientFactory(clinic=clinic, created_by=staff)
     intake = start_intake(client=client, started_by=staff)
     save_answers(intake_id=intake.pk, raw=complete_answers(blood_in_urine=True))
-    submitted = submit_and_screen(
-        intake_id=intake.pk,
-        submission_token=uuid.uuid4(),
-        signature_data_url=signature_data_url(),
-        consent_id=ConsentTextFactory().pk,
-    )
+    submitted = submit_and_screen(intake_id=intake.pk, **drawn_submission())
     screening = Screening.objects.get(intake=submitted.intake)
     ReferralDecisionFactory(screening=screening, decided_by=staff)
     PhysicianClearanceFactory(screening=screening, recorded_by=staff)

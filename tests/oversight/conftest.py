@@ -1,10 +1,40 @@
-import pytest
+import copy
 
+import pytest
+from django.urls import reverse
+
+from contraindications.engine import RULESET_PATH
+from contraindications.engine.defaults import read_json
 from review.services import record_referral_decision
+from rules.services import store_ruleset
+from tests.conftest import login
 from tests.factories import ClientFactory, UserFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
 
 HIGH_RISK = {**PREGNANT_24_WEEKS, "pregnancy_high_risk": True}
+
+
+def hematuria_now(outcome: str, version: str = "2026.12.1") -> dict:
+    """A copy of the shipped rule set in which KIDNEY-HEMATURIA decides `outcome`."""
+    rules = copy.deepcopy(read_json(RULESET_PATH))
+    rules["version"] = version
+    for rule in rules["rules"]:
+        if rule["id"] == "KIDNEY-HEMATURIA":
+            rule["outcome"] = outcome
+            rule["version"] += 1
+    return rules
+
+
+@pytest.fixture
+def replay_page(client, owner, ruleset, clinic, therapist):
+    """The owner's page of a candidate rule set under which Robert Chen's urgent referral (blood
+    in the urine) would be postponed, replayed over 6 months."""
+    screened(ClientFactory(clinic=clinic, legal_name="Robert Chen"), KIDNEY_RED_FLAG, therapist)
+    candidate = store_ruleset(
+        rules_data=hematuria_now("postpone"), catalogue_data=ruleset.catalogue, activate=False
+    ).version
+    login(client, owner)
+    return client.get(reverse("oversight:ruleset", args=[candidate.version]), {"months": 6})
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from rules.services import (
     store_ruleset,
 )
 from tests.conftest import login
-from tests.oversight.test_rulesets import hematuria_now
+from tests.oversight.conftest import hematuria_now
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 11, 30)

@@ -1,7 +1,6 @@
 """Appointments: booking, the front desk's day, the therapist's own list, the screening that
 attaches to the visit."""
 
-import uuid
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -19,11 +18,10 @@ from review.models import Screening
 from tests.factories import (
     AppointmentFactory,
     ClientFactory,
-    ConsentTextFactory,
     IntakeFactory,
     UserFactory,
     complete_answers,
-    signature_data_url,
+    drawn_submission,
 )
 from visits.models import Appointment
 from visits.services import (
@@ -57,12 +55,7 @@ def _book(a_client, therapist, front_desk, **kwargs):
 
 
 def _submit(intake):
-    return submit_and_screen(
-        intake_id=intake.pk,
-        submission_token=uuid.uuid4(),
-        signature_data_url=signature_data_url(),
-        consent_id=ConsentTextFactory().pk,
-    )
+    return submit_and_screen(intake_id=intake.pk, **drawn_submission())
 
 
 # --- Booking ----------------------------------------------------------------------------------

@@ -251,21 +251,16 @@ def test_the_command_imports_once(tmp_path, clinic, people, capsys):
 
 
 def test_an_imported_appointment_of_today_gets_the_days_screening(clinic, people, ruleset):
-    import uuid
-
     from review.models import Screening
     from tests.factories import (
-        ConsentTextFactory,
         IntakeFactory,
         complete_answers,
-        signature_data_url,
+        drawn_submission,
     )
     from visits.services import submit_and_screen
 
     intake = IntakeFactory(clinic=clinic, client=people["maria"], answers=complete_answers())
-    submit_and_screen(intake_id=intake.pk, submission_token=uuid.uuid4(),
-                      signature_data_url=signature_data_url(),
-                      consent_id=ConsentTextFactory().pk)  # fmt: skip
+    submit_and_screen(intake_id=intake.pk, **drawn_submission())
     run(clinic, ics(event("t1", "20261202T160000", "20261202T170000")))
     assert Appointment.objects.get().screening == Screening.objects.get(intake=intake)
     assert timedelta(0) < Appointment.objects.get().starts_at - timezone.now()

@@ -10,7 +10,7 @@ from tests.factories import (
     ConsentTextFactory,
     IntakeFactory,
     complete_answers,
-    signature_data_url,
+    drawn_submission,
 )
 from visits.services import submit_and_screen
 
@@ -19,10 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _submit(intake, token=None, signature=None):
     return submit_and_screen(
-        intake_id=intake.pk,
-        submission_token=token or uuid.uuid4(),
-        signature_data_url=signature or signature_data_url(),
-        consent_id=ConsentTextFactory().pk,
+        intake_id=intake.pk, **drawn_submission(token=token, signature=signature)
     )
 
 

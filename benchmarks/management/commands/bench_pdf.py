@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from benchmarks.pdf import run_in_throwaway_db
+from benchmarks.pdf import run
+from benchmarks.throwaway import in_throwaway_db
 
 
 class Command(BaseCommand):
@@ -10,4 +11,4 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=15)
 
     def handle(self, *args, runs, **options):
-        run_in_throwaway_db(runs=runs, write=self.stdout.write)
+        in_throwaway_db(run, runs=runs, write=self.stdout.write)
