@@ -1,5 +1,6 @@
 """The Django admin, in Chromium at tablet size: axe-core finds no serious or critical violation
-and every control is at least 24×24 CSS px, on every admin page an owner and a superuser can
+and every control is at least 24×24 CSS px, with no exception (the kiosk's measure, not the
+staff pages' one with inline links exempt), on every admin page an owner and a superuser can
 open.
 
 The pages come from the admin's registry (`admin.site._registry`): for each registered model
@@ -17,12 +18,12 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.test_accessibility import (
-    INLINE_EXEMPT_JS,
     consent_texts,
     report,
     signed_in_context,
     visit,
 )
+from tests.browser.test_kiosk import SMALL_TARGETS_JS
 from tests.factories import UserFactory
 from tests.previsit.helpers import send
 from tests.previsit.test_delivery import DATABASE_QUEUE
@@ -121,7 +122,7 @@ def test_every_admin_page_passes_axe_and_has_24_px_targets(
     found, statuses = {}, {}
     try:
         for label, path in pages:
-            statuses[label], findings = visit(page, label, path, INLINE_EXEMPT_JS)
+            statuses[label], findings = visit(page, label, path, SMALL_TARGETS_JS)
             if findings:
                 found[f"{label} {path}"] = findings
     finally:
