@@ -89,11 +89,14 @@ def admin_pages(user):
             pages.append((f"{prefix} change", reverse(f"admin:{prefix}_change", args=[pk])))
             pages.append((f"{prefix} history", reverse(f"admin:{prefix}_history", args=[pk])))
             pages += [
-                (name, reverse(f"admin:{name}", args=[pk]))
-                for name in (url.name for url in model_admin.get_urls())
-                if name
-                and name not in NOT_HTML
-                and name not in {f"{prefix}_{standard}" for standard in STANDARD}
+                (
+                    url.name,
+                    reverse(f"admin:{url.name}", args=[pk] if url.pattern.regex.groups else []),
+                )
+                for url in model_admin.get_urls()
+                if url.name
+                and url.name not in NOT_HTML
+                and url.name not in {f"{prefix}_{standard}" for standard in STANDARD}
             ]
         if model_admin.has_delete_permission(request, obj):
             pages.append((f"{prefix} delete", reverse(f"admin:{prefix}_delete", args=[pk])))
