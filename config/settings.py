@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the widget templates, for FORM_RENDERER
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
@@ -176,6 +177,8 @@ TEMPLATES = [
         "OPTIONS": {"environment": "config.jinja2.environment"},
     },
 ]
+# Form widgets render through TEMPLATES, so templates/admin/widgets/ overrides the admin's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # SQLite is the embedded default so a newcomer needs no server; production uses PostgreSQL.
 DATABASES = {
