@@ -77,9 +77,12 @@ class Command(BaseCommand):
             "done": False,
         }
         session[kiosk.SESSION_KEY] = state
-        self.stdout.write(f"{'section':<22}{'median ms':>10}{'p95 ms':>9}  budget {BUDGET_MS} ms")
+        self.stdout.write(
+            f"{'section':<22}{'median ms':>10}{'p95 ms':>9}{'cpu ms':>9}  budget {BUDGET_MS} ms"
+        )
         for name in catalogue.sections:
             timings = []
+            cpu = []
             for index in range(renders + 20):
                 request = factory.get(f"/kiosk/section/{name}/")
                 request.session = session
@@ -88,13 +91,20 @@ class Command(BaseCommand):
                 # warning the tablet gets, as in production.
                 request.kiosk_expires_in = kiosk.expires_in(state, now=time.time())
                 started = time.perf_counter()
+                cpu_started = time.thread_time()
                 response = section(request, section=name)
+                cpu_ms = (time.thread_time() - cpu_started) * 1000
                 elapsed = (time.perf_counter() - started) * 1000
                 assert response.status_code == 200, response.status_code
                 if index >= 20:  # the first renders warm the caches
                     timings.append(elapsed)
+                    cpu.append(cpu_ms)
             timings.sort()
             median = statistics.median(timings)
             p95 = timings[int(len(timings) * 0.95) - 1]
+            # The budget is on the server time. The CPU this process spent (median) leaves out
+            # the database server's share and the wait for a core on a busy machine, so it
+            # compares two versions of the code more steadily than the time does.
+            cpu_median = statistics.median(cpu)
             flag = "" if median <= BUDGET_MS else "  OVER BUDGET"
-            self.stdout.write(f"{name:<22}{median:>10.2f}{p95:>9.2f}{flag}")
+            self.stdout.write(f"{name:<22}{median:>10.2f}{p95:>9.2f}{cpu_median:>9.2f}{flag}")
