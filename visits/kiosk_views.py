@@ -46,8 +46,8 @@ def kiosk_page(view):
             return redirect("kiosk:ended")
         if state.get("done"):
             return redirect("kiosk:done")
-        # The consent step reads the client's record (a minor signs with a guardian; the
-        # physician is offered for the release): joined to the intake's query, not one more.
+        # The consent step reads two fields of the client's record (a minor signs with a
+        # guardian; the physician is offered for the release): joined to the intake's query.
         intake = kiosk_intake(
             state.get("token"), with_client=kwargs.get("section") == CONSENT_SECTION
         )
@@ -273,15 +273,15 @@ def _signing_context(request, intake, posted):
     """The parts of the consent step around the client's own signature: a minor's parent or
     guardian, and the release of information to the client's physician."""
     posted = posted or {}
-    client = intake.client
+    # Read with the intake (kiosk_intake(with_client=True)): no query for the client's record.
     return {
-        "minor": services.is_minor(client, _visit_day(request)),
+        "minor": services.is_minor(intake.client_date_of_birth, _visit_day(request)),
         "guardian_name": posted.get("guardian_name", "")[:200],
         "guardian_relationship": posted.get("guardian_relationship", ""),
         "guardian_typed": posted.get("guardian_signature_typed_confirm") == "yes",
         "relationships": Intake.GuardianRelationship.choices,
         "release": posted.get("release_consent") == "yes",
-        "physician": posted.get("release_physician", client.physician_name)[:200],
+        "physician": posted.get("release_physician", intake.client_physician_name)[:200],
     }
 
 
