@@ -89,7 +89,8 @@ class Command(BaseCommand):
                 request.user = AnonymousUser()
                 # As KioskMiddleware sets it for an open intake: the page then carries the idle
                 # warning the tablet gets, as in production.
-                request.kiosk_expires_in = kiosk.expires_in(state, now=time.time())
+                expires_in = kiosk.expires_in(state, now=time.time())
+                request.kiosk_expires_in = expires_in  # type: ignore[attr-defined]
                 started = time.perf_counter()
                 cpu_started = time.thread_time()
                 response = section(request, section=name)
