@@ -5,8 +5,8 @@ is left behind: `python manage.py bench_intake [--renders 200] [--language es]` 
 command exists outside production only: benchmarks/ is a development app).
 
 It measures the production configuration whatever the environment says: DEBUG off (no query
-log, no template debug information; templates come from the cached loader either way), and the
-page language active as KioskMiddleware activates it on the tablet.
+log, no template debug information; templates come from the cached loader either way), with
+the page language and the idle warning's clock as KioskMiddleware sets them on the tablet.
 """
 
 import statistics
@@ -69,28 +69,43 @@ class Command(BaseCommand):
         )
         factory = RequestFactory()
         session = SessionStore()
-        session[kiosk.SESSION_KEY] = {
+        state = {
             "token": intake.kiosk_token,
             "clinic": clinic.pk,
             "lang": language,
             "seen": time.time(),
             "done": False,
         }
-        self.stdout.write(f"{'section':<22}{'median ms':>10}{'p95 ms':>9}  budget {BUDGET_MS} ms")
+        session[kiosk.SESSION_KEY] = state
+        self.stdout.write(
+            f"{'section':<22}{'median ms':>10}{'p95 ms':>9}{'cpu ms':>9}  budget {BUDGET_MS} ms"
+        )
         for name in catalogue.sections:
             timings = []
+            cpu = []
             for index in range(renders + 20):
                 request = factory.get(f"/kiosk/section/{name}/")
                 request.session = session
                 request.user = AnonymousUser()
+                # As KioskMiddleware sets it for an open intake: the page then carries the idle
+                # warning the tablet gets, as in production.
+                expires_in = kiosk.expires_in(state, now=time.time())
+                request.kiosk_expires_in = expires_in  # type: ignore[attr-defined]
                 started = time.perf_counter()
+                cpu_started = time.thread_time()
                 response = section(request, section=name)
+                cpu_ms = (time.thread_time() - cpu_started) * 1000
                 elapsed = (time.perf_counter() - started) * 1000
                 assert response.status_code == 200, response.status_code
                 if index >= 20:  # the first renders warm the caches
                     timings.append(elapsed)
+                    cpu.append(cpu_ms)
             timings.sort()
             median = statistics.median(timings)
             p95 = timings[int(len(timings) * 0.95) - 1]
+            # The budget is on the server time. The CPU this process spent (median) leaves out
+            # the database server's share and the wait for a core on a busy machine, so it
+            # compares two versions of the code more steadily than the time does.
+            cpu_median = statistics.median(cpu)
             flag = "" if median <= BUDGET_MS else "  OVER BUDGET"
-            self.stdout.write(f"{name:<22}{median:>10.2f}{p95:>9.2f}{flag}")
+            self.stdout.write(f"{name:<22}{median:>10.2f}{p95:>9.2f}{cpu_median:>9.2f}{flag}")

@@ -185,9 +185,10 @@ def current_consent(language: str) -> ConsentText:
 ADULT_AGE = 18
 
 
-def is_minor(client: Client, day: date) -> bool:
-    """Under 18 on `day`, the day of the visit: a parent or guardian signs the consent too."""
-    return age_on(client.date_of_birth, day) < ADULT_AGE
+def is_minor(date_of_birth: date, day: date) -> bool:
+    """Born on `date_of_birth`, under 18 on `day`, the day of the visit: a parent or guardian
+    signs the consent too."""
+    return age_on(date_of_birth, day) < ADULT_AGE
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ def submit_intake(
         )
     except SignatureError as error:
         codes.extend(error.codes or [error.code])
-    if is_minor(intake.client, visit_date or timezone.localdate()):
+    if is_minor(intake.client.date_of_birth, visit_date or timezone.localdate()):
         try:
             guardian = read_guardian(
                 name=guardian_name,

@@ -46,7 +46,11 @@ def kiosk_page(view):
             return redirect("kiosk:ended")
         if state.get("done"):
             return redirect("kiosk:done")
-        intake = kiosk_intake(state.get("token"))
+        # The consent step reads two fields of the client's record (a minor signs with a
+        # guardian; the physician is offered for the release): joined to the intake's query.
+        intake = kiosk_intake(
+            state.get("token"), with_client=kwargs.get("section") == CONSENT_SECTION
+        )
         if intake is None or not intake.is_draft:
             request.session.flush()
             return redirect("kiosk:ended")
@@ -145,7 +149,7 @@ def section(request, intake, section):
     if section not in catalogue.sections:
         return redirect("kiosk:home")
     posted = None
-    sign_errors = {}
+    sign_errors: dict[str, str] = {}
     status = 200
     if request.method == "POST" and _unreadable(request):
         # Refused whole, before anything is saved: the draft stays as it was.
@@ -219,7 +223,9 @@ def section(request, intake, section):
         "is_first": index == 0,
         "is_consent": section == CONSENT_SECTION,
         "answers_json": intake.answers,
-        "sign_errors": sign_errors,
+        # Every field named, "" when it has no error: the template then finds each one at the
+        # first try (a missing key costs Django's engine three failed lookups and a dir()).
+        "sign_errors": dict.fromkeys(SIGNATURE_FIELD_IDS, "") | sign_errors,
         "sign_error_links": [
             {"field": SIGNATURE_FIELD_IDS[field], "message": message}
             for field, message in sign_errors.items()
@@ -267,15 +273,15 @@ def _signing_context(request, intake, posted):
     """The parts of the consent step around the client's own signature: a minor's parent or
     guardian, and the release of information to the client's physician."""
     posted = posted or {}
-    client = intake.client
+    # Read with the intake (kiosk_intake(with_client=True)): no query for the client's record.
     return {
-        "minor": services.is_minor(client, _visit_day(request)),
+        "minor": services.is_minor(intake.client_date_of_birth, _visit_day(request)),
         "guardian_name": posted.get("guardian_name", "")[:200],
         "guardian_relationship": posted.get("guardian_relationship", ""),
         "guardian_typed": posted.get("guardian_signature_typed_confirm") == "yes",
         "relationships": Intake.GuardianRelationship.choices,
         "release": posted.get("release_consent") == "yes",
-        "physician": posted.get("release_physician", client.physician_name)[:200],
+        "physician": posted.get("release_physician", intake.client_physician_name)[:200],
     }
 
 
