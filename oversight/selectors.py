@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db.models import (
     Avg,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -216,7 +217,8 @@ def dashboard(user, filters: DecisionFilters, *, titles: dict[str, str] | None =
     rows = list(
         decisions_for(user, team)
         .order_by()
-        .annotate(week=TruncWeek("decided_at"))
+        # A date, not an aware datetime: no time-zone conversion per row in Python.
+        .annotate(week=TruncWeek("decided_at", output_field=DateField()))
         .values(
             "week", "decided_by", "decided_by__first_name", "decided_by__last_name",
             "decided_by__username", "action",
@@ -225,9 +227,7 @@ def dashboard(user, filters: DecisionFilters, *, titles: dict[str, str] | None =
     )  # fmt: skip
     mine = [r for r in rows if not filters.therapist_id or r["decided_by"] == filters.therapist_id]
     mine.sort(key=lambda row: row["week"])
-    weeks = _tallies(
-        mine, key=lambda row: row["week"].date(), label=lambda row, k: k.strftime("%b %-d")
-    )
+    weeks = _tallies(mine, key=lambda row: row["week"], label=lambda row, k: k.strftime("%b %-d"))
     therapists = _tallies(
         rows, key=lambda row: row["decided_by"], label=lambda row, k: _person(row)
     )
