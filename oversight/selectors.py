@@ -63,17 +63,26 @@ def decisions_for(user, filters: DecisionFilters):
     return decisions.order_by("-decided_at", "-id")
 
 
-def rule_links_for(user, filters: DecisionFilters):
-    links = ReferralDecisionRule.objects.filter(
+def _narrowing(filters: DecisionFilters) -> Q:
+    """The therapist, action and rule filters on decision-rule links (the period aside)."""
+    q = Q()
+    if filters.therapist_id:
+        q &= Q(decided_by_id=filters.therapist_id)
+    if filters.action:
+        q &= Q(action=filters.action)
+    if filters.rule_id:
+        q &= Q(rule_id=filters.rule_id)
+    return q
+
+
+def rule_links_in_period(user, filters: DecisionFilters):
+    return ReferralDecisionRule.objects.filter(
         clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
     )
-    if filters.therapist_id:
-        links = links.filter(decided_by_id=filters.therapist_id)
-    if filters.action:
-        links = links.filter(action=filters.action)
-    if filters.rule_id:
-        links = links.filter(rule_id=filters.rule_id)
-    return links
+
+
+def rule_links_for(user, filters: DecisionFilters):
+    return rule_links_in_period(user, filters).filter(_narrowing(filters))
 
 
 @dataclass
@@ -98,14 +107,14 @@ class Tally:
         return self.overridden / self.total if self.total else 0.0
 
 
-def _tallies(rows, key, label=lambda row, key: key) -> list[Tally]:
+def _tallies(rows, key, label=lambda row, key: key, count="n") -> list[Tally]:
     tallies: dict = {}
     for row in rows:
         k = key(row)
         tally = tallies.get(k)
         if tally is None:
             tally = tallies[k] = Tally(key=str(k), label=label(row, k))
-        tally.counts[row["action"]] = tally.counts.get(row["action"], 0) + row["n"]
+        tally.counts[row["action"]] = tally.counts.get(row["action"], 0) + row[count]
     return list(tallies.values())
 
 
@@ -232,14 +241,21 @@ def dashboard(user, filters: DecisionFilters, *, titles: dict[str, str] | None =
         rows, key=lambda row: row["decided_by"], label=lambda row, k: _person(row)
     )
     therapists.sort(key=lambda t: (-t.total, t.label))
-    by_rule = list(
-        rule_links_for(user, filters)
+    # One query for the rule and category tallies (narrowed by therapist, action, rule) and the
+    # alert-fatigue table's (the whole team, every action): two counts over the same rows.
+    narrowed = bool(filters.therapist_id or filters.action or filters.rule_id)
+    counts = {"n": Count("id", filter=_narrowing(filters))} if narrowed else {"n": Count("id")}
+    if narrowed:
+        counts["everyone"] = Count("id")
+    link_rows = list(
+        rule_links_in_period(user, filters)
         .values("rule_id", "category", "action")
-        .annotate(n=Count("id"))
+        .annotate(**counts)
         .order_by()
     )
-    for row in by_rule:
+    for row in link_rows:
         row["category"] = row["category"] or "other"
+    by_rule = [row for row in link_rows if row["n"]]
     titles = rule_titles(user.clinic_id) if titles is None else titles
     rules = _tallies(
         by_rule, key=lambda row: row["rule_id"], label=lambda row, k: rule_name(k, titles)
@@ -253,12 +269,8 @@ def dashboard(user, filters: DecisionFilters, *, titles: dict[str, str] | None =
     )
     categories.sort(key=lambda t: (-t.total, t.key))
     # Per-rule tallies over the whole team and every action, for the alert-fatigue table.
-    if filters.therapist_id or filters.action or filters.rule_id:
-        everyone = rule_links_for(user, replace(filters, therapist_id=None, action="", rule_id=""))
-        all_rules = _tallies(
-            everyone.values("rule_id", "category", "action").annotate(n=Count("id")).order_by(),
-            key=lambda row: row["rule_id"],
-        )
+    if narrowed:
+        all_rules = _tallies(link_rows, key=lambda row: row["rule_id"], count="everyone")
     else:
         all_rules = rules
     return Dashboard(
