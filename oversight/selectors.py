@@ -5,6 +5,7 @@ many screenings and decisions a clinic has (tests/oversight/test_dashboard.py co
 
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import cached_property
 
 from django.db.models import (
     Avg,
@@ -192,11 +193,13 @@ class Dashboard:
     urgent: UrgentSummary
     fatigue: list[RuleFatigue] = field(default_factory=list)  # per rule that fired
 
-    @property
+    # Worked out once per page (not per request: the object lives for one): the template reads
+    # each three or four times, and each read went through every rule that fired.
+    @cached_property
     def flagged_rules(self) -> list[RuleFatigue]:
         return [r for r in self.fatigue if r.flagged]
 
-    @property
+    @cached_property
     def fatigue_shown(self) -> list[RuleFatigue]:
         """Flagged rules first, then the most frequent, at most fatigue.SHOWN (or every flagged)."""
         return self.fatigue[: max(fatigue_figures.SHOWN, len(self.flagged_rules))]
