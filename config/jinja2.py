@@ -1,4 +1,4 @@
-"""The Jinja2 environment for the few templates on the tablet's hot path (docs/ARCHITECTURE.md,
+"""The Jinja2 environment for the few templates on a hot path (docs/ARCHITECTURE.md,
 "Templates"). Undefined names fail loudly, as a typo in a template must not print nothing."""
 
 from typing import Any

@@ -170,7 +170,8 @@ TEMPLATES = [
         },
     },
     {
-        # Only the tablet's question markup (docs/ARCHITECTURE.md, "Templates").
+        # Only hot markup: the tablet's questions, the dashboard's charts and long selects
+        # (docs/ARCHITECTURE.md, "Templates").
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,

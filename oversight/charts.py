@@ -1,9 +1,12 @@
 """Charts drawn on the server as SVG geometry: the templates only place the shapes computed
-here. No chart library and no script, so the pages work under a strict Content Security Policy
-and print as they look."""
+here (templates/jinja2/oversight/chart.html). No chart library and no script, so the pages work
+under a strict Content Security Policy and print as they look."""
 
 from dataclasses import dataclass
 
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.translation import ngettext
 
 from oversight.selectors import ACTION_LABELS, ACTIONS
@@ -48,6 +51,17 @@ class Chart:
     @property
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
+
+    @property
+    def label_id(self) -> str:
+        return f"chart-{self.kind}-{slugify(self.title)}"
+
+    @property
+    def markup(self) -> SafeString:
+        """The chart as a <figure>, drawn by a Jinja2 template (see its first lines for why)."""
+        template = engines["jinja2"].get_template("oversight/chart.html")
+        # The template autoescapes every value it prints.
+        return mark_safe(template.render({"chart": self}))  # noqa: S308  # nosec B308 B703
 
 
 def legend() -> list[tuple[str, str]]:

@@ -5,10 +5,12 @@ many screenings and decisions a clinic has (tests/oversight/test_dashboard.py co
 
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import cached_property
 
 from django.db.models import (
     Avg,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -50,14 +52,9 @@ def deciding_staff(user):
 def _decided(rows, user, filters: DecisionFilters):
     """Decisions, or their per-rule rows (which copy the same columns), of the user's clinic in
     the filters' period, by their therapist and action."""
-    rows = rows.filter(
+    return rows.filter(
         clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
-    )
-    if filters.therapist_id:
-        rows = rows.filter(decided_by_id=filters.therapist_id)
-    if filters.action:
-        rows = rows.filter(action=filters.action)
-    return rows
+    ).filter(_narrowing(replace(filters, rule_id=None)))
 
 
 def decisions_for(user, filters: DecisionFilters):
@@ -69,11 +66,26 @@ def decisions_for(user, filters: DecisionFilters):
     return decisions.order_by("-decided_at", "-id")
 
 
-def rule_links_for(user, filters: DecisionFilters):
-    links = _decided(ReferralDecisionRule.objects, user, filters)
+def _narrowing(filters: DecisionFilters) -> Q:
+    """The therapist, action and rule filters on decision-rule links (the period aside)."""
+    q = Q()
+    if filters.therapist_id:
+        q &= Q(decided_by_id=filters.therapist_id)
+    if filters.action:
+        q &= Q(action=filters.action)
     if filters.rule_id:
-        links = links.filter(rule_id=filters.rule_id)
-    return links
+        q &= Q(rule_id=filters.rule_id)
+    return q
+
+
+def rule_links_in_period(user, filters: DecisionFilters):
+    return ReferralDecisionRule.objects.filter(
+        clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
+    )
+
+
+def rule_links_for(user, filters: DecisionFilters):
+    return rule_links_in_period(user, filters).filter(_narrowing(filters))
 
 
 @dataclass
@@ -98,14 +110,14 @@ class Tally:
         return self.overridden / self.total if self.total else 0.0
 
 
-def _tallies(rows, key, label=lambda row, key: key) -> list[Tally]:
+def _tallies(rows, key, label=lambda row, key: key, count="n") -> list[Tally]:
     tallies: dict = {}
     for row in rows:
         k = key(row)
         tally = tallies.get(k)
         if tally is None:
             tally = tallies[k] = Tally(key=str(k), label=label(row, k))
-        tally.counts[row["action"]] = tally.counts.get(row["action"], 0) + row["n"]
+        tally.counts[row["action"]] = tally.counts.get(row["action"], 0) + row[count]
     return list(tallies.values())
 
 
@@ -183,11 +195,13 @@ class Dashboard:
     urgent: UrgentSummary
     fatigue: list[RuleFatigue] = field(default_factory=list)  # per rule that fired
 
-    @property
+    # Worked out once per page (not per request: the object lives for one): the template reads
+    # each three or four times, and each read went through every rule that fired.
+    @cached_property
     def flagged_rules(self) -> list[RuleFatigue]:
         return [r for r in self.fatigue if r.flagged]
 
-    @property
+    @cached_property
     def fatigue_shown(self) -> list[RuleFatigue]:
         """Flagged rules first, then the most frequent, at most fatigue.SHOWN (or every flagged)."""
         return self.fatigue[: max(fatigue_figures.SHOWN, len(self.flagged_rules))]
@@ -217,7 +231,8 @@ def dashboard(user, filters: DecisionFilters, *, titles: dict[str, str] | None =
     rows = list(
         decisions_for(user, team)
         .order_by()
-        .annotate(week=TruncWeek("decided_at"))
+        # A date, not an aware datetime: no time-zone conversion per row in Python.
+        .annotate(week=TruncWeek("decided_at", output_field=DateField()))
         .values(
             "week", "decided_by", "decided_by__first_name", "decided_by__last_name",
             "decided_by__username", "action",
@@ -226,21 +241,26 @@ def dashboard(user, filters: DecisionFilters, *, titles: dict[str, str] | None =
     )  # fmt: skip
     mine = [r for r in rows if not filters.therapist_id or r["decided_by"] == filters.therapist_id]
     mine.sort(key=lambda row: row["week"])
-    weeks = _tallies(
-        mine, key=lambda row: row["week"].date(), label=lambda row, k: k.strftime("%b %-d")
-    )
+    weeks = _tallies(mine, key=lambda row: row["week"], label=lambda row, k: k.strftime("%b %-d"))
     therapists = _tallies(
         rows, key=lambda row: row["decided_by"], label=lambda row, k: _person(row)
     )
     therapists.sort(key=lambda t: (-t.total, t.label))
-    by_rule = list(
-        rule_links_for(user, filters)
+    # One query for the rule and category tallies (narrowed by therapist, action, rule) and the
+    # alert-fatigue table's (the whole team, every action): two counts over the same rows.
+    narrowed = bool(filters.therapist_id or filters.action or filters.rule_id)
+    counts = {"n": Count("id", filter=_narrowing(filters))} if narrowed else {"n": Count("id")}
+    if narrowed:
+        counts["everyone"] = Count("id")
+    link_rows = list(
+        rule_links_in_period(user, filters)
         .values("rule_id", "category", "action")
-        .annotate(n=Count("id"))
+        .annotate(**counts)
         .order_by()
     )
-    for row in by_rule:
+    for row in link_rows:
         row["category"] = row["category"] or "other"
+    by_rule = [row for row in link_rows if row["n"]]
     titles = rule_titles(user.clinic_id) if titles is None else titles
     rules = _tallies(
         by_rule, key=lambda row: row["rule_id"], label=lambda row, k: rule_name(k, titles)
@@ -254,12 +274,8 @@ def dashboard(user, filters: DecisionFilters, *, titles: dict[str, str] | None =
     )
     categories.sort(key=lambda t: (-t.total, t.key))
     # Per-rule tallies over the whole team and every action, for the alert-fatigue table.
-    if filters.therapist_id or filters.action or filters.rule_id:
-        everyone = rule_links_for(user, replace(filters, therapist_id=None, action="", rule_id=""))
-        all_rules = _tallies(
-            everyone.values("rule_id", "category", "action").annotate(n=Count("id")).order_by(),
-            key=lambda row: row["rule_id"],
-        )
+    if narrowed:
+        all_rules = _tallies(link_rows, key=lambda row: row["rule_id"], count="everyone")
     else:
         all_rules = rules
     return Dashboard(

@@ -110,6 +110,36 @@ def test_dashboard_queries_do_not_grow_with_rows(
     assert page.context["data"].total == 8
 
 
+def test_a_filtered_dashboard_needs_no_more_queries_than_the_default(
+    client, owner, decisions, second_therapist, django_assert_max_num_queries
+):
+    # The narrowed rule tallies and the alert-fatigue table's whole-team ones come from one
+    # query (two counts over the same rows).
+    login(client, owner)
+    url = reverse("oversight:dashboard")
+    with django_assert_max_num_queries(10) as default:
+        client.get(url)
+    for narrowing in [
+        {"therapist": second_therapist.pk},
+        {"action": "referred"},
+        {"rule": "KIDNEY-HEMATURIA"},
+    ]:
+        with django_assert_max_num_queries(len(default.captured_queries)):
+            page = client.get(url, narrowing)
+        data = page.context["data"]
+        fatigue = {r.rule_id: r for r in data.fatigue}
+        assert fatigue["KIDNEY-HEMATURIA"].overridden == 1  # Tara's, whatever the filter
+        if "therapist" in narrowing:
+            assert [(t.key, t.counts) for t in data.rules] == [
+                ("KIDNEY-HEMATURIA", {"referred": 0, "postponed": 0, "overridden": 1})
+            ]
+        if "action" in narrowing:
+            assert [(t.key, t.total, t.overridden) for t in data.categories] == [("kidney", 2, 0)]
+    page = client.get(url, {"rule": "PREGNANCY-HIGH-RISK"})
+    assert page.context["data"].rules == []
+    assert page.context["data"].categories == []
+
+
 def test_csv_is_filtered_recorded_and_defused(client, owner, decisions, therapist):
     override(decisions["theo_1"].screening, therapist, reason='=HYPERLINK("http://x")')
     login(client, owner)

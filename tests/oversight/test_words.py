@@ -99,6 +99,49 @@ def test_chart_text_is_at_least_12_px_at_its_smallest(client, owner, decisions):
         assert chart.font_size * min_width / chart.width >= 12
 
 
+def test_chart_coordinates_are_never_localised(client, owner, decisions):
+    # Spanish writes 43,8 for 43.8; an SVG coordinate with a comma is no coordinate.
+    login(client, owner)
+    page = client.get(reverse("oversight:dashboard"), HTTP_ACCEPT_LANGUAGE="es")
+    assert page["Content-Language"] == "es"
+    svg = "".join(re.findall(r"<svg.*?</svg>", page.text, re.S))
+    numbers = re.findall(r' (?:x|y|width|height)="([^"]*)"', svg)
+    assert len(numbers) > 20
+    assert all(re.fullmatch(r"\d+(\.\d+)?", n) for n in numbers), numbers
+    assert 'viewBox="0 0 560 ' in svg
+
+
+def test_chart_bars_link_to_their_decisions_and_escape_names(client, owner, decisions):
+    decisions["tara_override"].decided_by.__class__.objects.filter(
+        pk=decisions["tara_override"].decided_by_id
+    ).update(first_name="<Tara>")
+    login(client, owner)
+    page = client.get(reverse("oversight:dashboard"))
+    assert "&lt;Tara&gt; Nguyen: 1 decision overridden" in page.text
+    assert "<Tara>" not in page.text
+    who = decisions["tara_override"].decided_by_id
+    link = re.search(rf'<a href="([^"]*therapist={who}[^"]*)" class="chart-link"', page.text)
+    url = html.unescape(link.group(1))
+    assert url.startswith(reverse("oversight:decisions") + "?date_from=")
+    assert url.endswith(f"&therapist={who}&action=overridden")
+    listed = client.get(url)
+    assert [d.pk for d in listed.context["rows"]] == [decisions["tara_override"].pk]
+
+
+def test_filter_selects_show_every_choice_and_keep_the_chosen_one(client, owner, decisions):
+    login(client, owner)
+    page = client.get(reverse("oversight:dashboard"), {"rule": "KIDNEY-HEMATURIA"})
+    select = re.search(r'<select name="rule"[^>]*>(.*?)</select>', page.text, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    choices = page.context["form"].fields["rule"].widget.choices
+    assert [(v, html.unescape(label)) for v, _, label in options] == [
+        (v, str(label)) for v, label in choices
+    ]
+    assert [v for v, chosen, _ in options if chosen] == ["KIDNEY-HEMATURIA"]
+    assert len(options) > 50
+    assert 'class="quickselect form-select" id="id_rule"' in page.text
+
+
 def test_decision_list_filters_and_exports_use_names(client, owner, therapist, front_desk,
                                                      second_therapist, decisions):  # fmt: skip
     login(client, owner)
