@@ -6,8 +6,8 @@ import pytest
 
 from contraindications.engine import REGIONS
 from tests.browser.conftest import log_in, screenshot
+from tests.browser.test_accessibility import INLINE_EXEMPT_JS
 from tests.browser.test_body_map import MIN_AREA_PX, SIZES
-from tests.browser.test_staff_targets import INLINE_EXEMPT_JS
 from tests.factories import ClientFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
 
