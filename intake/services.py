@@ -31,7 +31,7 @@ from intake.signature import (
     read_signature,
     typed_name_problem,
 )
-from rules.catalogues import catalogue_for, current_catalogue
+from rules.catalogues import active_checksum_subquery, catalogue_for, current_catalogue
 
 LANGUAGES = ("en", "es")
 
@@ -278,16 +278,22 @@ def submit_intake(
 
     Idempotent: the row lock makes a second submit wait, then find the intake submitted.
     """
-    # The client comes along (a minor's guardian depends on the date of birth); only the
-    # intake's row is locked.
+    # The client comes along (a minor's guardian depends on the date of birth), and the
+    # checksum of the rule set in use (its catalogue is then found without a query of its own);
+    # only the intake's row is locked.
     intake = (
-        Intake.objects.select_related("client").select_for_update(of=("self",)).get(pk=intake_id)
+        Intake.objects.select_related("client")
+        .annotate(active_ruleset=active_checksum_subquery())
+        .select_for_update(of=("self",))
+        .get(pk=intake_id)
     )
     if intake.is_submitted:
         return Submitted(intake=intake, already=True)
     if not intake.is_draft:
         raise IntakeError("this intake was cancelled", "intake_cancelled")
-    catalogue = catalogue_for(intake.catalogue_version, clinic=intake.clinic_id)
+    catalogue = catalogue_for(
+        intake.catalogue_version, clinic=intake.clinic_id, active_checksum=intake.active_ruleset
+    )
     evaluation = evaluate(catalogue, intake.answers)
     refused = {
         q.id

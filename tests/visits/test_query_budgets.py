@@ -95,9 +95,11 @@ def test_submit_and_screen_stays_within_its_statements(a_client, history):
         )
     sqls = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     chain = [s for s in sqls if "historicalintake" in s or "pg_advisory_xact_lock" in s]
-    # The intake's tamper-evident history (lock, previous hash, insert) is kept: 3 statements.
-    assert len(chain) == 3
-    # intake (locked, with its client), rule set, consent text, update, rule set, screening,
-    # findings, and the client's appointment that the screening is attached to
-    assert len(sqls) - len(chain) <= 8, sqls
-    assert sum("rules_rulesetactivation" in s for s in sqls) <= 2
+    # The intake's tamper-evident history is kept: the lock and the previous hash in one round
+    # trip (two statements), then the insert.
+    assert len(chain) == 2
+    assert sum("pg_advisory_xact_lock" in s and "history_hash" in s for s in chain) == 1
+    # intake (locked, with its client and the rule set in use), consent text, update, rule set,
+    # screening, findings, and the client's appointment that the screening is attached to
+    assert len(sqls) - len(chain) <= 7, sqls
+    assert sum("rules_rulesetactivation" in s for s in sqls) <= 2  # intake's subquery, screen
