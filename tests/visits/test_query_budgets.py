@@ -99,7 +99,9 @@ def test_submit_and_screen_stays_within_its_statements(a_client, history):
     # trip (two statements), then the insert.
     assert len(chain) == 2
     assert sum("pg_advisory_xact_lock" in s and "history_hash" in s for s in chain) == 1
-    # intake (locked, with its client and the rule set in use), consent text, update, rule set,
-    # screening, findings, and the client's appointment that the screening is attached to
-    assert len(sqls) - len(chain) <= 7, sqls
+    # intake (locked, with its client, the rule set in use and the consent text's check),
+    # update, rule set, screening, findings, and the client's appointment that the screening is
+    # attached to
+    assert len(sqls) - len(chain) <= 6, sqls
+    assert not any(s.startswith('SELECT "intake_consenttext"') for s in sqls)
     assert sum("rules_rulesetactivation" in s for s in sqls) <= 2  # intake's subquery, screen
