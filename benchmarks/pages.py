@@ -67,7 +67,7 @@ def _fixture():
     return screening, therapist
 
 
-def run(*, runs: int, write=print) -> list[tuple[str, float, int]]:
+def run(*, runs: int, write=print) -> list[tuple[str, float, float, int]]:
     from clients.models import Client
     from demo.builders import _consent, signature_data_url
     from intake.answers import evaluate
