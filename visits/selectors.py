@@ -21,7 +21,6 @@ def _latest_decision() -> Subquery:
     return Subquery(latest.values("decision")[:1])
 
 
-
 def _attach_status(intakes) -> list[Intake]:
     rows = list(intakes)
     for row in rows:
