@@ -97,20 +97,26 @@ class HistoryContext(models.Model):
         """
         connection = connections[using]
         table = self._meta.db_table
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        quote = connection.ops.quote_name
+        head = (
+            f"SELECT {quote('history_hash')} FROM {quote(table)} "  # noqa: S608  # nosec B608 - our own table name
+            f"ORDER BY {quote('history_id')} DESC LIMIT 1"
+        )
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The lock and the read in one round trip, as two statements: in READ
+                # COMMITTED the read's snapshot is taken when it starts, after the lock is
+                # granted, so it sees the row the previous holder committed (as in
+                # audit.services.record_event).
                 cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s, %s)",
+                    f"SELECT pg_advisory_xact_lock(%s, %s); {head}",
                     [HISTORY_LOCK_NAMESPACE, table_lock_key(table)],
                 )
-        self.history_prev_hash = (
-            type(self)
-            ._base_manager.using(using)
-            .order_by("-history_id")
-            .values_list("history_hash", flat=True)
-            .first()
-            or GENESIS
-        )
+                cursor.nextset()
+            else:
+                cursor.execute(head)
+            row = cursor.fetchone()
+        self.history_prev_hash = row[0] if row else GENESIS
         self.history_hash = history_digest_of(self, self.history_prev_hash)
 
 

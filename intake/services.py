@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from accounts.errors import DomainError
@@ -31,7 +32,7 @@ from intake.signature import (
     read_signature,
     typed_name_problem,
 )
-from rules.catalogues import catalogue_for, current_catalogue
+from rules.catalogues import active_checksum_subquery, catalogue_for, current_catalogue
 
 LANGUAGES = ("en", "es")
 
@@ -279,16 +280,25 @@ def submit_intake(
 
     Idempotent: the row lock makes a second submit wait, then find the intake submitted.
     """
-    # The client comes along (a minor's guardian depends on the date of birth); only the
-    # intake's row is locked.
+    # The client comes along (a minor's guardian depends on the date of birth), the checksum
+    # of the rule set in use (its catalogue is then found without a query of its own) and
+    # whether the consent text exists; only the intake's row is locked.
     intake = (
-        Intake.objects.select_related("client").select_for_update(of=("self",)).get(pk=intake_id)
+        Intake.objects.select_related("client")
+        .annotate(
+            active_ruleset=active_checksum_subquery(),
+            consent_known=Exists(ConsentText.objects.filter(pk=consent_id)),
+        )
+        .select_for_update(of=("self",))
+        .get(pk=intake_id)
     )
     if intake.is_submitted:
         return Submitted(intake=intake, already=True)
     if not intake.is_draft:
         raise IntakeError("this intake was cancelled", "intake_cancelled")
-    catalogue = catalogue_for(intake.catalogue_version, clinic=intake.clinic_id)
+    catalogue = catalogue_for(
+        intake.catalogue_version, clinic=intake.clinic_id, active_checksum=intake.active_ruleset
+    )
     evaluation = evaluate(catalogue, intake.answers)
     refused = {
         q.id
@@ -317,8 +327,7 @@ def submit_intake(
             codes.extend(error.codes)
     if codes or signature is None:
         raise IntakeError("the intake cannot be signed yet", codes[0], codes)
-    consent = ConsentText.objects.filter(pk=consent_id).first()
-    if consent is None:
+    if not intake.consent_known:
         # A form from before a consent text was replaced, or an edited one.
         raise IntakeError("unknown consent text", "unknown_consent")
     now = timezone.now()
@@ -326,7 +335,7 @@ def submit_intake(
     intake.status = Intake.Status.SUBMITTED
     intake.submitted_at = now
     intake.submission_token = submission_token
-    intake.consent = consent
+    intake.consent_id = consent_id
     intake.signature_method = signature.method
     intake.signature_png = signature.png
     intake.signature_typed_name = signature.typed_name

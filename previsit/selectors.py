@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 from previsit.models import Delivery, PrevisitLink
 from review.booking import BookingStatus, booking_status
@@ -26,8 +26,8 @@ def latest_link_summary(client) -> LinkSummary | None:
     )
     link = (
         PrevisitLink.objects.filter(client=client)
-        .select_related("intake")
-        .annotate(screening_decision=Subquery(decision))
+        # Only the intake's status (not the whole row, with its answers and signature image).
+        .annotate(screening_decision=Subquery(decision), intake_status=F("intake__status"))
         .first()
     )
     if link is None:
@@ -35,7 +35,7 @@ def latest_link_summary(client) -> LinkSummary | None:
     deliveries = list(link.deliveries.all())
     booking = None
     if link.completed_at is not None:
-        booking = booking_status(status=link.intake.status, decision=link.screening_decision)
+        booking = booking_status(status=link.intake_status, decision=link.screening_decision)
     return LinkSummary(
         link=link,
         closed=link.closed(),

@@ -37,7 +37,13 @@ def screenings_visible_to(user):
 def get_screening_for(user, public_id) -> Screening:
     """The screening in the user's clinic, or 404 (never 403: no hint it exists)."""
     return get_object_or_404(
-        screenings_visible_to(user).select_related("client", "ruleset", "intake"),
+        screenings_visible_to(user)
+        .select_related("client", "ruleset", "intake")
+        # Not read from a screening's page: the rule set's rules and catalogue (about 90 KB of
+        # JSON, decoded on every request; `compiled` builds them once per process from the
+        # checksum), the intake's raw answers (the screening keeps its own snapshot) and its
+        # signature image.
+        .defer("ruleset__rules", "ruleset__catalogue", "intake__answers", "intake__signature_png"),
         public_id=public_id,
     )
 
@@ -124,10 +130,7 @@ def client_history(client):
     """The client's screenings, newest first, with the decisions, plans and clearances on each."""
     return (
         Screening.objects.filter(client=client)
-        .select_related("performed_by")
-        .only(
-            "public_id", "decision", "created_at", "cleared_rule_ids", "performed_by", "client_id"
-        )
+        .only("public_id", "decision", "created_at", "cleared_rule_ids", "client_id")
         # One query per kind of record, each with its author joined in (not one more for them).
         .prefetch_related(
             Prefetch("referrals", ReferralDecision.objects.select_related("decided_by")),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Counted:
     session_and_user: int  # django_session, then the user with its clinic and roles
-    audit: int  # the audit event: lock, previous hash, insert
+    audit: int  # the audit event: lock then previous hash (one round trip), insert
     page: list[str]  # everything else: what the page itself needs
 
     @property

@@ -1,7 +1,11 @@
+import threading
+
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.db.utils import DatabaseError
 
+from audit.chain import verify_chain
 from audit.models import AuditEvent
 from audit.services import record_event
 from tests.append_only import assert_refused
@@ -35,6 +39,49 @@ def test_events_are_chained_per_clinic(events):
     assert first.prev_hash == "0" * 64
     assert second.prev_hash == first.hash
     assert third.prev_hash == second.hash
+
+
+def test_the_returned_event_is_the_stored_row(a_client, front_desk):
+    event = record_event(
+        actor=front_desk, clinic_id=a_client.clinic_id, action="view", target=a_client,
+        detail="client record", ip="2001:db8::1",
+    )  # fmt: skip
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.hash, stored.prev_hash, stored.at) == (event.hash, event.prev_hash, event.at)
+    assert (stored.object_id, stored.actor_id) == (str(a_client.public_id), front_desk.pk)
+    assert stored.ip_address == "2001:db8::1"
+    assert verify_chain([stored]) == []
+
+
+def test_concurrent_events_keep_one_valid_chain(a_client, front_desk):
+    """The lock is taken in a statement before the read of the chain's head (READ COMMITTED
+    reads from a snapshot per statement): writers racing on one clinic never share a head."""
+    writers, each = 4, 15
+    start = threading.Barrier(writers)
+    errors = []
+
+    def write():
+        try:
+            start.wait(timeout=10)
+            for _ in range(each):
+                record_event(
+                    actor=front_desk, clinic_id=a_client.clinic_id, action="view", target=a_client
+                )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    chain = list(AuditEvent.objects.filter(clinic_id=a_client.clinic_id).order_by("id"))
+    assert len(chain) == writers * each
+    assert verify_chain(chain) == []
+    assert len({event.prev_hash for event in chain}) == len(chain)
 
 
 def test_verify_passes_on_an_intact_trail(events, capsys):

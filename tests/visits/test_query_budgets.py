@@ -52,22 +52,21 @@ def test_client_page_for_clinical_staff_stays_within_its_queries(client, therapi
     )
     assert response.content.count(b"Plan by") == 3  # the whole history is on the page
     assert counted.session_and_user == 2  # user, clinic and roles in one query
-    assert counted.audit == 3  # the read is audited, as before
-    # client, intakes, the pre-visit link and its sends, screenings, and their referrals, plans
-    # and clearances
+    assert counted.audit == 2  # the read is audited: lock and chain head in one round trip, insert
     # client, intakes, appointments, link + sends, tablets, screenings, referrals, plans,
     # clearances: one query each whatever the history's length
     assert len(counted.page) <= 10, "\n".join(q[:150] for q in counted.page)
+    assert counted.total <= 14
 
 
 def test_client_page_for_the_front_desk_stays_within_its_queries(client, front_desk, history):
     counted, _ = _get(
         login(client, front_desk), reverse("visits:client", args=[history[0].client.public_id])
     )
-    assert counted.audit == 3
+    assert counted.audit == 2
     # client, intakes, appointments, link + sends, the clinic's tablets
     assert len(counted.page) <= 7, "\n".join(q[:150] for q in counted.page)
-    assert counted.total <= 12
+    assert counted.total <= 11
 
 
 def test_screening_page_stays_within_six_queries(client, therapist, history):
@@ -76,9 +75,9 @@ def test_screening_page_stays_within_six_queries(client, therapist, history):
     )
     assert response.content.count(b"Plan by") == 3
     assert counted.session_and_user == 2
-    assert counted.audit == 3
+    assert counted.audit == 2
     assert len(counted.page) <= 6, counted.page
-    assert counted.total <= 11
+    assert counted.total <= 10
 
 
 def test_submit_and_screen_stays_within_its_statements(a_client, history):
@@ -95,9 +94,13 @@ def test_submit_and_screen_stays_within_its_statements(a_client, history):
         )
     sqls = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     chain = [s for s in sqls if "historicalintake" in s or "pg_advisory_xact_lock" in s]
-    # The intake's tamper-evident history (lock, previous hash, insert) is kept: 3 statements.
-    assert len(chain) == 3
-    # intake (locked, with its client), rule set, consent text, update, rule set, screening,
-    # findings, and the client's appointment that the screening is attached to
-    assert len(sqls) - len(chain) <= 8, sqls
-    assert sum("rules_rulesetactivation" in s for s in sqls) <= 2
+    # The intake's tamper-evident history is kept: the lock and the previous hash in one round
+    # trip (two statements), then the insert.
+    assert len(chain) == 2
+    assert sum("pg_advisory_xact_lock" in s and "history_hash" in s for s in chain) == 1
+    # intake (locked, with its client, the rule set in use and the consent text's check),
+    # update, rule set, screening, findings, and the client's appointment that the screening is
+    # attached to
+    assert len(sqls) - len(chain) <= 6, sqls
+    assert not any(s.startswith('SELECT "intake_consenttext"') for s in sqls)
+    assert sum("rules_rulesetactivation" in s for s in sqls) <= 2  # intake's subquery, screen
