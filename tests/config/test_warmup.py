@@ -51,8 +51,9 @@ def test_warm_up_loads_urls_templates_and_translations_without_the_database():
     assert not any(name.startswith("jinja2/") for name in names)
     assert set(names) <= _cached_templates()
     jinja = engines["jinja2"].env
-    assert warmup.jinja2_template_names() == ["intake/questions.html"]
-    assert len(jinja.cache) >= 1
+    jinja_names = warmup.jinja2_template_names()
+    assert {"intake/questions.html", "oversight/select.html"} <= set(jinja_names)
+    assert len(jinja.cache) >= len(jinja_names)
     assert {"en", "es"} <= set(trans_real._translations)
 
 
