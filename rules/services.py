@@ -54,16 +54,13 @@ def check_activation(
         return
     missing = unreviewed_rule_ids(version)
     if missing:
-        record_event(
-            actor=user,
-            clinic_id=clinic.pk,
-            action=AuditEvent.Action.UPDATE,
-            target=version,
-            detail=(
-                f"activation of rule set {version.version} refused: {len(missing)} rules "
-                "without a clinician's review, and this clinic requires every rule reviewed"
-            ),
-            ip=ip,
+        _record_activation(
+            clinic,
+            version,
+            user,
+            ip,
+            f"activation of rule set {version.version} refused: {len(missing)} rules "
+            "without a clinician's review, and this clinic requires every rule reviewed",
         )
         raise ActivationRefused(version, missing)
 
@@ -96,18 +93,29 @@ def _activate(
         activated_by=user if user is not None and user.is_authenticated else None,
         activated_at=now or timezone.now(),
     )
+    _record_activation(
+        clinic,
+        version,
+        user,
+        ip,
+        f"rule set {version.version} activated for this clinic"
+        + (f" (replacing {previous.version})" if previous and previous != version else ""),
+    )
+    return activation
+
+
+def _record_activation(
+    clinic: Clinic, version: RuleSetVersion, user: Any, ip: str | None, detail: str
+) -> None:
+    """An activation, or its refusal, in the clinic's chain."""
     record_event(
         actor=user,
         clinic_id=clinic.pk,
         action=AuditEvent.Action.UPDATE,
         target=version,
-        detail=(
-            f"rule set {version.version} activated for this clinic"
-            + (f" (replacing {previous.version})" if previous and previous != version else "")
-        ),
+        detail=detail,
         ip=ip,
     )
-    return activation
 
 
 def _put_in_use_everywhere(version: RuleSetVersion, loaded_by: Any) -> None:
