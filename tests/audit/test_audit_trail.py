@@ -2,8 +2,7 @@ import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
-from django.db.utils import DatabaseError
+from django.db import connection, connections
 
 from audit.chain import verify_chain
 from audit.models import AuditEvent
