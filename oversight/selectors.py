@@ -54,7 +54,7 @@ def _decided(rows, user, filters: DecisionFilters):
     the filters' period, by their therapist and action."""
     return rows.filter(
         clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
-    ).filter(_narrowing(replace(filters, rule_id=None)))
+    ).filter(_narrowing(replace(filters, rule_id="")))
 
 
 def decisions_for(user, filters: DecisionFilters):
