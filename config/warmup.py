@@ -12,11 +12,16 @@ after the fork, in gunicorn.conf.py's post_worker_init). What it loads:
 - every template of the project and of crispy-forms' Bootstrap 5 pack, compiled (the cached
   loader keeps them), and the tablet's Jinja2 templates;
 - the translation catalogues of every language;
-- every model's field maps, which Django builds on a model's first query;
+- every model's field maps, field lists, column expressions and relation managers, which
+  Django builds on a model's first query, and each model's plain SELECT compiled;
 - what Django and our apps import on first use: the authentication backends, the session
   serializer, the message storage, the date formats of each language, the phone-number data
   of the clinic's region, the database driver and the password hasher's library (imported,
-  not connected or used).
+  not connected or used);
+- the regular expressions Django compiles lazily, and those reverse() checks each URL with.
+After the fork, each worker (post_worker_init) calls `warm_connection()` and `warm_requests()`:
+a SELECT of every table matching no row, then a GET of /health/ and the login page through the
+WSGI application; both write nothing.
 Anything that fails here (a template that does not compile) stops gunicorn at start, loudly.
 """
 
@@ -36,6 +41,7 @@ from django.contrib.auth import get_backends
 from django.contrib.auth.hashers import get_hasher
 from django.core.exceptions import FieldDoesNotExist
 from django.core.files.storage import storages
+from django.db.models import Field
 from django.db.utils import load_backend
 from django.http import HttpRequest
 from django.template import engines
@@ -198,7 +204,7 @@ def _models() -> None:
         _cached_properties(opts)
         for field in opts.get_fields(include_hidden=True):
             _cached_properties(field)
-            if getattr(field, "column", None):
+            if isinstance(field, Field) and field.column:  # a column, not a reverse relation
                 hash(field.cached_col)
         # The manager class of each reverse and many-to-many relation (client.screenings),
         # which Django builds on the descriptor's first use.
@@ -266,7 +272,7 @@ def _lazy_regexes() -> None:
             found = [value, *vars(value).values()] if isinstance(value, type) else [value]
             for candidate in found:
                 if is_lazy_regex(candidate):
-                    candidate._setup()  # type: ignore[attr-defined]
+                    candidate._setup()
 
 
 def is_lazy_regex(value: object) -> bool:
