@@ -50,14 +50,18 @@ def post_worker_init(worker):
     from django.db import connections
     from gunicorn.workers.sync import SyncWorker
 
+    from config.warmup import warm_connection, warm_requests
     from rules.selectors import compile_rule_sets_in_use
 
     start = time.perf_counter()
     try:
         rule_sets = compile_rule_sets_in_use()
+        tables = warm_connection()
+        pages = warm_requests(worker.wsgi)
     except Exception:  # the database is not reachable yet: the first screening compiles them
         worker.log.exception("could not compile the rule sets in use before the first request")
-        rule_sets = 0
+        rule_sets = tables = 0
+        pages = {}
     # A sync worker (the default) answers its requests in this thread, so its first request
     # finds the connection open (Django still closes it after CONN_MAX_AGE); a threaded
     # worker's requests run in threads of their own, which open theirs.
@@ -65,6 +69,7 @@ def post_worker_init(worker):
         connections.close_all()
     took = ", ".join(f"{step} {ms:.0f}" for step, ms in warmed_in_ms.items()) or "nothing"
     worker.log.info(
-        "worker ready (pid %s); warmed before the fork, ms: %s; %d rule sets compiled in %.0f ms",
-        worker.pid, took, rule_sets, (time.perf_counter() - start) * 1000,
+        "worker ready (pid %s); warmed before the fork, ms: %s; %d rule sets compiled and "
+        "%d tables read, pages %s asked for, in %.0f ms",
+        worker.pid, took, rule_sets, tables, pages or "not", (time.perf_counter() - start) * 1000,
     )  # fmt: skip

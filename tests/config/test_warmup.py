@@ -1,10 +1,13 @@
 """The warm-up before gunicorn forks (config/warmup.py, gunicorn.conf.py) does what it says: the
-URLconf, templates and translations loaded, no database reached; each worker then compiles the
-rule sets in use. Not timed: `manage.py bench_first_request` measures (docs/PERFORMANCE.md)."""
+URLconf, templates and translations loaded, the ORM's per-model caches and the lazy regular
+expressions filled, no database reached; each worker then compiles the rule sets in use, reads
+every table once and asks for two public pages, writing nothing. Not timed:
+`manage.py bench_first_request` measures (docs/PERFORMANCE.md)."""
 
 import importlib.util
 import logging
 import os
+import re
 import secrets
 import subprocess  # starts our own gunicorn, fixed argv  # nosec B404
 import sys
@@ -13,14 +16,25 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.db import connections
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.core import validators
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connections
 from django.template import TemplateSyntaxError, engines
-from django.urls import get_resolver
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver, get_script_prefix, reverse
+from django.urls.resolvers import get_ns_resolver
+from django.utils import timezone
 from django.utils.translation import trans_real
 from gunicorn.workers.sync import SyncWorker
 
+from audit.models import AuditEvent
 from config import warmup
 from rules import selectors
+
+STEPS = {"urls", "templates", "translations", "models", "libraries", "regexes"}
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +56,7 @@ def test_warm_up_loads_urls_templates_and_translations_without_the_database():
     # gunicorn on a database nobody listens on).
     took = warmup.warm_up()
 
-    assert set(took) == {"urls", "templates", "translations", "models", "libraries"}
+    assert set(took) == STEPS
     resolver = get_resolver()
     assert {"en", "es"} <= set(resolver._reverse_dict)  # the reverse table of each language
     assert {"review.views", "visits.kiosk_views", "oversight.views"} <= set(sys.modules)
@@ -61,7 +75,7 @@ def test_gunicorn_preloads_and_warms_the_application_in_the_master():
     conf = _gunicorn_conf()
     assert conf.preload_app is True
     conf.on_starting(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
-    assert set(conf.warmed_in_ms) == {"urls", "templates", "translations", "models", "libraries"}
+    assert set(conf.warmed_in_ms) == STEPS
 
 
 def test_a_template_that_does_not_compile_stops_gunicorn_at_start(tmp_path, settings):
@@ -72,19 +86,88 @@ def test_a_template_that_does_not_compile_stops_gunicorn_at_start(tmp_path, sett
         conf.on_starting(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
 
 
+@pytest.fixture
+def without_closing_connections():
+    """As Django's test client does: a request through the handler would otherwise close the
+    test's connection, which holds the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_warm_up_fills_what_the_orm_and_the_regular_expressions_leave_to_first_use():
+    warmup.warm_up()  # no database, as above
+
+    for model in apps.get_models(include_auto_created=True):
+        opts = model._meta
+        assert "concrete_fields" in vars(opts)
+        assert "db_returning_fields" in vars(opts)
+        for field in opts.concrete_fields:
+            assert "cached_col" in vars(field)
+            assert "identity" in vars(field.cached_col)  # hashed: the identity is computed
+    # The related manager class of a reverse relation (client.screenings) is built.
+    assert "related_manager_cls" in vars(apps.get_model("clients", "Client").screenings)
+    # Django's lazily compiled regular expressions (validators, ...) are compiled; none is left.
+    assert validators.URLValidator.regex._wrapped is not warmup.empty
+    left = [
+        value
+        for module in list(sys.modules.values())
+        if isinstance(module, warmup.ModuleType)
+        for value in list(vars(module).values())
+        if warmup.is_lazy_regex(value)
+    ]
+    assert left == []
+    # reverse()'s check of the URL it built is already in re's cache, for a namespaced name too.
+    screening = get_ns_resolver("review/", get_resolver().namespace_dict["review"][1], ())
+    [(_possibility, pattern, _defaults, _converters)] = screening.reverse_dict.getlist("screening")
+    key = (str, f"^{re.escape(get_script_prefix())}{pattern}", 0)
+    assert key in re._cache  # type: ignore[attr-defined]
+    assert timezone.get_default_timezone.cache_info().currsize == 1
+    # django.utils.translation has handed its functions over to trans_real.
+    assert "gettext" in vars(warmup.translation._trans)
+    assert "npgettext" in vars(warmup.translation._trans)
+
+
+def test_a_lazy_object_that_is_no_regular_expression_is_left_alone():
+    calls = []
+    lazy = warmup.SimpleLazyObject(lambda: calls.append("evaluated"))
+    assert warmup.is_lazy_regex(lazy) is False
+    assert calls == []
+
+
+@pytest.mark.django_db
+def test_each_worker_reads_every_table_and_two_public_pages_writing_nothing(
+    ruleset, without_closing_connections
+):
+    sessions, events = Session.objects.count(), AuditEvent.objects.count()
+    with CaptureQueriesContext(connections["default"]) as queries:
+        tables = warmup.warm_connection()
+        statuses = warmup.warm_requests(WSGIHandler())
+
+    assert tables >= 40
+    assert statuses == {reverse("health"): 200, reverse("accounts:login"): 200}
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    assert set(statements) <= {"SELECT", "SAVEPOINT", "RELEASE"}, statements
+    assert (Session.objects.count(), AuditEvent.objects.count()) == (sessions, events)
+
+
 @pytest.mark.django_db
 def test_each_worker_compiles_the_rule_sets_in_use_before_its_first_request(
-    ruleset, monkeypatch, caplog
+    ruleset, monkeypatch, caplog, without_closing_connections
 ):
     monkeypatch.setattr(selectors, "_COMPILED", {})
     conf = _gunicorn_conf()
     worker = SyncWorker.__new__(SyncWorker)  # gunicorn's default worker, not started
     worker.pid, worker.log = 1, logging.getLogger("gunicorn.test")
+    worker.wsgi = WSGIHandler()
     with caplog.at_level(logging.INFO, logger="gunicorn.test"):
         conf.post_worker_init(worker)
     assert selectors.compiled_if_loaded(ruleset.checksum) is not None
     assert "worker ready (pid 1)" in caplog.text
     assert "1 rule sets compiled" in caplog.text
+    assert "pages {'/health/': 200, '/accounts/login/': 200} asked for" in caplog.text
     # A sync worker answers in this thread: the connection stays for its first request.
     assert connections["default"].connection is not None
 
