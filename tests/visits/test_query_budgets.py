@@ -98,6 +98,10 @@ def test_submit_and_screen_stays_within_its_statements(a_client, therapist, hist
     assert appointment.intake_id == intake.pk
     assert appointment.screening is not None
     sqls = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # Savepoints are round trips too: submit_and_screen's own (nested in the test's
+    # transaction), submit_intake's and screen_intake's; the history row adds none.
+    savepoints = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 3, savepoints
     chain = [s for s in sqls if "historicalintake" in s or "pg_advisory_xact_lock" in s]
     # The intake's tamper-evident history is kept: the lock and the previous hash in one round
     # trip (two statements), then the insert.
