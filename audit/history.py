@@ -80,8 +80,10 @@ class HistoryContext(models.Model):
             return
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         # simple-history saves from post_save, outside the tracked model's own transaction when
-        # autocommit is on: the lock must live until the row is committed, so wrap both.
-        with transaction.atomic(using=using):
+        # autocommit is on: the lock must live until the row is committed, so wrap both. No
+        # savepoint inside a transaction (a hot path's two round trips): like Django's own
+        # Model.save, an error marks the enclosing transaction for rollback.
+        with transaction.atomic(using=using, savepoint=False):
             self._chain(using)
             super().save(*args, **kwargs)
 

@@ -32,7 +32,12 @@ from intake.signature import (
     read_signature,
     typed_name_problem,
 )
-from rules.catalogues import active_checksum_subquery, catalogue_for, current_catalogue
+from rules.catalogues import (
+    active_checksum_subquery,
+    active_version_id_subquery,
+    catalogue_for,
+    current_catalogue,
+)
 
 LANGUAGES = ("en", "es")
 
@@ -250,6 +255,21 @@ class Submitted:
     already: bool  # a repeated submit (double tap, re-sent form): nothing new was written
 
 
+# The intake a submit locks. The client comes along (a minor's guardian depends on the date
+# of birth), the id and checksum of the rule set in use (its catalogue is then found, and the
+# intake screened by `visits.services.submit_and_screen`, without a query of their own) and,
+# added per call, whether the consent text exists; only the intake's row is locked. Built once:
+# the subqueries cost more to build than to clone.
+_SUBMITTING = (
+    Intake.objects.select_related("client")
+    .annotate(
+        active_ruleset=active_checksum_subquery(),
+        active_ruleset_id=active_version_id_subquery(),
+    )
+    .select_for_update(of=("self",))
+)
+
+
 @transaction.atomic
 def submit_intake(
     *,
@@ -280,18 +300,9 @@ def submit_intake(
 
     Idempotent: the row lock makes a second submit wait, then find the intake submitted.
     """
-    # The client comes along (a minor's guardian depends on the date of birth), the checksum
-    # of the rule set in use (its catalogue is then found without a query of its own) and
-    # whether the consent text exists; only the intake's row is locked.
-    intake = (
-        Intake.objects.select_related("client")
-        .annotate(
-            active_ruleset=active_checksum_subquery(),
-            consent_known=Exists(ConsentText.objects.filter(pk=consent_id)),
-        )
-        .select_for_update(of=("self",))
-        .get(pk=intake_id)
-    )
+    intake = _SUBMITTING.annotate(
+        consent_known=Exists(ConsentText.objects.filter(pk=consent_id))
+    ).get(pk=intake_id)
     if intake.is_submitted:
         return Submitted(intake=intake, already=True)
     if not intake.is_draft:

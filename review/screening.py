@@ -25,9 +25,13 @@ def evaluate(version, raw_answers, cleared_rule_ids) -> tuple[dict, EngineScreen
 
 
 @transaction.atomic
-def screen_intake(*, intake, performed_by=None, cleared_rule_ids=frozenset()) -> Screening:
-    """Screen a submitted intake with its clinic's rule set and store the result."""
-    version = active_version(intake.clinic_id)
+def screen_intake(
+    *, intake, performed_by=None, cleared_rule_ids=frozenset(), version=None
+) -> Screening:
+    """Screen a submitted intake with its clinic's rule set and store the result. `version`:
+    that rule set when the caller has read it already (`rules.selectors.version_read_along`)."""
+    if version is None:
+        version = active_version(intake.clinic_id)
     inputs, outcome = evaluate(version, intake.answers, cleared_rule_ids)
     screening = Screening.objects.create(
         clinic_id=intake.clinic_id,

@@ -17,18 +17,27 @@ class UnknownCatalogue(Exception):
     code = "unknown_catalogue"
 
 
-def _latest(activations):
-    return Subquery(activations.order_by("-activated_at", "-id").values("version__checksum")[:1])
+def _latest(activations, field: str):
+    return Subquery(activations.order_by("-activated_at", "-id").values(field)[:1])
+
+
+def _in_use(field: str, clinic_ref: str) -> Coalesce:
+    return Coalesce(
+        _latest(RuleSetActivation.objects.filter(clinic_id=OuterRef(clinic_ref)), field),
+        _latest(RuleSetActivation.objects.filter(clinic__isnull=True), field),
+    )
 
 
 def active_checksum_subquery(clinic_ref: str = "clinic_id") -> Coalesce:
     """The checksum of the rule set the row's clinic (`clinic_ref`) uses: its own latest
     activation, else the installation default (NULL before any is loaded), read in the same
     query as the intake: the kiosk then needs no query of its own to find the catalogue."""
-    return Coalesce(
-        _latest(RuleSetActivation.objects.filter(clinic_id=OuterRef(clinic_ref))),
-        _latest(RuleSetActivation.objects.filter(clinic__isnull=True)),
-    )
+    return _in_use("version__checksum", clinic_ref)
+
+
+def active_version_id_subquery(clinic_ref: str = "clinic_id") -> Coalesce:
+    """The id of that same rule set (`rules.selectors.version_read_along` takes both)."""
+    return _in_use("version_id", clinic_ref)
 
 
 def current_catalogue(clinic=None) -> Catalogue:

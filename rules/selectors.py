@@ -1,6 +1,7 @@
 """Rule sets in the database: finding the one a clinic uses and compiling each version once per
 process (versions never change, so the cache never goes stale)."""
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, Q
 
 from contraindications.engine import (
@@ -82,6 +83,17 @@ def active_version(clinic=None) -> RuleSetVersion:
     if activation is None:
         raise NoActiveRuleSet
     return activation.version
+
+
+def version_read_along(version_id: int | None, checksum: str | None) -> RuleSetVersion | None:
+    """The rule set in use as a caller read it within its own query
+    (`rules.catalogues.active_version_id_subquery` and `active_checksum_subquery`), so that a
+    screening needs no query of its own to find it: None when none is in use, or when this
+    process has not compiled it yet (the caller then reads it with `active_version`). Only
+    the id and checksum are loaded; any other field is read on first use, like a deferred one."""
+    if version_id is None or checksum is None or compiled_if_loaded(checksum) is None:
+        return None
+    return RuleSetVersion.from_db(DEFAULT_DB_ALIAS, ["id", "checksum"], [version_id, checksum])
 
 
 def active_or_none(clinic=None) -> RuleSetVersion | None:

@@ -21,7 +21,7 @@ from intake.services import Submitted, submit_intake
 from previsit.services import PrevisitError, issue_link
 from review.models import Screening
 from review.screening import screen_intake
-from rules.selectors import NoActiveRuleSet
+from rules.selectors import NoActiveRuleSet, version_read_along
 from visits.models import MAX_DURATION_MINUTES, Appointment
 
 logger = logging.getLogger(__name__)
@@ -38,24 +38,26 @@ def _day_bounds(moment: datetime) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _attach(*, intake: Intake, screening: Screening | None) -> Appointment | None:
+def _attach(*, intake: Intake, screening: Screening | None) -> int:
     """Attach the intake (and its screening) to the client's appointment it belongs to: the
-    one it was sent for, else that client's first appointment of the day without a screening."""
+    one it was sent for, else that client's first appointment of the day without a screening.
+    Returns how many were attached (0 or 1)."""
     start, end = _day_bounds(intake.submitted_at or timezone.now())
-    appointment = (
-        Appointment.objects.select_for_update()
-        .filter(client_id=intake.client_id, cancelled_at__isnull=True, screening__isnull=True)
-        .filter(Q(intake=intake) | Q(intake__isnull=True, starts_at__gte=start, starts_at__lt=end))
-        # One query: the appointment the intake was sent for comes first.
-        .order_by(Case(When(intake=intake, then=0), default=1), "starts_at")
-        .first()
+    free = Appointment.objects.filter(
+        client_id=intake.client_id, cancelled_at__isnull=True, screening__isnull=True
     )
-    if appointment is None:
-        return None
-    appointment.intake = intake
-    appointment.screening = screening
-    appointment.save(update_fields=["intake", "screening", "updated_at"])
-    return appointment
+    chosen = (
+        free.select_for_update()
+        .filter(Q(intake=intake) | Q(intake__isnull=True, starts_at__gte=start, starts_at__lt=end))
+        # The appointment the intake was sent for comes first.
+        .order_by(Case(When(intake=intake, then=0), default=1), "starts_at")
+        .values("pk")[:1]
+    )
+    # One statement, found or not. The outer filter repeats the conditions so that an
+    # appointment another submit attached meanwhile (the lock waited for it) is left alone.
+    return free.filter(pk__in=chosen).update(
+        intake=intake, screening=screening, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -72,7 +74,14 @@ def submit_and_screen(*, performed_by: Any = None, **submission: Any) -> Submitt
         screening = None
         try:
             # screen_intake is atomic itself: a screening that fails leaves nothing behind.
-            screening = screen_intake(intake=submitted.intake, performed_by=performed_by)
+            # The rule set in use was read with the locked intake: not read again.
+            version = version_read_along(
+                getattr(submitted.intake, "active_ruleset_id", None),
+                getattr(submitted.intake, "active_ruleset", None),
+            )
+            screening = screen_intake(
+                intake=submitted.intake, performed_by=performed_by, version=version
+            )
         except NoActiveRuleSet:
             # The intake is kept; staff see "screening pending" and can screen it once rules load.
             logger.warning(

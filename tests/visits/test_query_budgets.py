@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import login
 from tests.factories import (
+    AppointmentFactory,
     ConsentTextFactory,
     IntakeFactory,
     PhysicianClearanceFactory,
@@ -80,10 +81,11 @@ def test_screening_page_stays_within_six_queries(client, therapist, history):
     assert counted.total <= 10
 
 
-def test_submit_and_screen_stays_within_its_statements(a_client, history):
+def test_submit_and_screen_stays_within_its_statements(a_client, therapist, history):
     intake = IntakeFactory(
         clinic=a_client.clinic, client=a_client, answers=complete_answers(blood_in_urine=True)
     )
+    appointment = AppointmentFactory(clinic=a_client.clinic, client=a_client, therapist=therapist)
     consent = ConsentTextFactory().pk
     with CaptureQueriesContext(connection) as captured:
         submit_and_screen(
@@ -92,15 +94,24 @@ def test_submit_and_screen_stays_within_its_statements(a_client, history):
             signature_data_url=signature_data_url(),
             consent_id=consent,
         )
+    appointment.refresh_from_db()
+    assert appointment.intake_id == intake.pk
+    assert appointment.screening is not None
     sqls = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # Savepoints are round trips too: submit_and_screen's own (nested in the test's
+    # transaction), submit_intake's and screen_intake's; the history row adds none.
+    savepoints = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 3, savepoints
     chain = [s for s in sqls if "historicalintake" in s or "pg_advisory_xact_lock" in s]
     # The intake's tamper-evident history is kept: the lock and the previous hash in one round
     # trip (two statements), then the insert.
     assert len(chain) == 2
     assert sum("pg_advisory_xact_lock" in s and "history_hash" in s for s in chain) == 1
     # intake (locked, with its client, the rule set in use and the consent text's check),
-    # update, rule set, screening, findings, and the client's appointment that the screening is
-    # attached to
-    assert len(sqls) - len(chain) <= 6, sqls
+    # update, screening, findings, and the client's appointment that the screening is
+    # attached to (found and updated in one statement)
+    assert len(sqls) - len(chain) <= 5, sqls
     assert not any(s.startswith('SELECT "intake_consenttext"') for s in sqls)
-    assert sum("rules_rulesetactivation" in s for s in sqls) <= 2  # intake's subquery, screen
+    # The rule set in use is read once, with the locked intake, and screened with.
+    assert sum("rules_rulesetactivation" in s for s in sqls) == 1
+    assert sum("visits_appointment" in s for s in sqls) == 1
