@@ -34,11 +34,15 @@ def screenings_visible_to(user):
     return Screening.objects.filter(clinic_id=user.clinic_id, client__clinic_id=user.clinic_id)
 
 
-def get_screening_for(user, public_id) -> Screening:
-    """The screening in the user's clinic, or 404 (never 403: no hint it exists)."""
-    return get_object_or_404(
+def get_screening_for(user, public_id, *, with_clinic: bool = False) -> Screening:
+    """The screening in the user's clinic, or 404 (never 403: no hint it exists).
+
+    `with_clinic` loads the client's clinic in the same query (the PDFs print its letterhead
+    and hash it into their cache key; a cached download would otherwise pay one more query)."""
+    related = ("client__clinic",) if with_clinic else ()
+    screening = get_object_or_404(
         screenings_visible_to(user)
-        .select_related("client", "ruleset", "intake")
+        .select_related("client", "ruleset", "intake", *related)
         # Not read from a screening's page: the rule set's rules and catalogue (about 90 KB of
         # JSON, decoded on every request; `compiled` builds them once per process from the
         # checksum), the intake's raw answers (the screening keeps its own snapshot) and its
@@ -46,6 +50,10 @@ def get_screening_for(user, public_id) -> Screening:
         .defer("ruleset__rules", "ruleset__catalogue", "intake__answers", "intake__signature_png"),
         public_id=public_id,
     )
+    if with_clinic:
+        # The same row: screenings_visible_to keeps only those whose client is in its clinic.
+        screening.clinic = screening.client.clinic
+    return screening
 
 
 def _valid_on(on: date) -> dict:

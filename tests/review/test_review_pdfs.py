@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -183,6 +185,22 @@ def test_repeated_download_is_served_from_the_cache(client, therapist, referred,
     second = client.get(url)
     assert second.content == first.content
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, actor=therapist).count() == 2
+
+
+@pytest.mark.parametrize("name", ["review:summary_pdf", "review:letter_pdf"])
+def test_cached_download_reads_the_screening_and_clinic_once(client, therapist, referred, name):
+    # Issue 16: the audit event reuses the view's screening, and the clinic (letterhead, cache
+    # key) comes with it in the same query.
+    login(client, therapist)
+    url = reverse(name, args=[referred.public_id])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "contraindications_screening"' in q for q in sql) == 1
+    assert not any(q.startswith('SELECT "accounts_clinic"') for q in sql)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 2
 
 
 def test_any_change_to_the_content_makes_a_new_cache_key(referred, therapist):
