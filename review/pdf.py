@@ -6,9 +6,11 @@ cloud metadata addresses, any http(s) URL a client or therapist typed - is refus
 connection is attempted.
 
 A finished PDF is cached under a hash of everything that goes into it (every field of the
-screening, client, plan and referral rows, the rule-set checksum, the templates and stylesheet,
-the paper size and the WeasyPrint version), computed without rendering, so an unchanged
-document is served again in milliseconds and any change to what goes into it makes a new key.
+screening and client rows, the clinic's letterhead, the ids of the plan and referral decision
+printed - append-only rows, so the id stands for every column - and the names of who made them,
+the rule-set checksum, the templates and stylesheet, the paper size and the WeasyPrint version),
+computed without rendering, so an unchanged document is served again in milliseconds and any
+change to what goes into it makes a new key.
 """
 
 import hashlib

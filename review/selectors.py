@@ -219,8 +219,11 @@ def latest_records_of(screening: Screening) -> dict:
     are append-only (a trigger refuses UPDATE), so the id stands for every column; the names
     are on the user row, which can change."""
     if hasattr(screening, "latest_plan_record"):  # get_screening_for(for_pdf=True)
-        return {"plan": screening.latest_plan_record, "referral": screening.latest_referral_record}
-    return (
+        return {
+            "plan": getattr(screening, "latest_plan_record"),  # noqa: B009 - an annotation
+            "referral": getattr(screening, "latest_referral_record"),  # noqa: B009
+        }
+    return dict(
         Screening.objects.filter(pk=screening.pk)
         .values(
             plan=_latest_json(TreatmentPlan.objects, "created_by", "created_at"),
