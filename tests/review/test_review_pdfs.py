@@ -259,7 +259,8 @@ def test_the_views_screening_gives_the_same_key_as_a_plain_one(client, therapist
     plain = Screening.objects.get(pk=referred.pk)
     assert latest_records_of(loaded) == latest_records_of(plain)
     plan, referral = latest_plan(referred), latest_referral(referred)
-    assert plan is not None and referral is not None
+    assert plan is not None
+    assert referral is not None
     assert latest_records_of(plain)["plan"]["id"] == plan.pk
     assert latest_records_of(plain)["referral"]["id"] == referral.pk
     assert pdf.summary_pdf(screening=loaded).cache_key == (
