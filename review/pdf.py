@@ -6,9 +6,11 @@ cloud metadata addresses, any http(s) URL a client or therapist typed - is refus
 connection is attempted.
 
 A finished PDF is cached under a hash of everything that goes into it (every field of the
-screening, client, plan and referral rows, the rule-set checksum, the templates and stylesheet,
-the paper size and the WeasyPrint version), computed without rendering, so an unchanged
-document is served again in milliseconds and any change to what goes into it makes a new key.
+screening and client rows, the clinic's letterhead, the ids of the plan and referral decision
+printed - append-only rows, so the id stands for every column - and the names of who made them,
+the rule-set checksum, the templates and stylesheet, the paper size and the WeasyPrint version),
+computed without rendering, so an unchanged document is served again in milliseconds and any
+change to what goes into it makes a new key.
 """
 
 import hashlib
@@ -105,7 +107,22 @@ def render_pdf(*, template: str, inputs: dict, context, paper: str, filename: st
     return PdfDocument(content, filename, key, False)
 
 
+def _signed(record, by) -> dict | None:
+    """What the cache key needs of an append-only record (see latest_records_of)."""
+    if record is None:
+        return None
+    user = getattr(record, by)
+    return {
+        "id": record.pk,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "username": user.username,
+    }
+
+
 def _inputs(screening, *, plan=None, referral=None) -> dict:
+    """`plan` and `referral` as latest_records_of gives them: an id (the rows are append-only)
+    and the names of who made them."""
     client = screening.client
     return {
         "screening": _row(screening),
@@ -118,21 +135,28 @@ def _inputs(screening, *, plan=None, referral=None) -> dict:
             client.clinic.phone,
             client.clinic.email,
         ],
-        "plan": _row(plan),
-        "plan_by": str(plan.created_by) if plan else None,
-        "referral": _row(referral),
-        "referral_by": str(referral.decided_by) if referral else None,
+        "plan": plan,
+        "referral": referral,
     }
 
 
 def summary_pdf(*, screening, paper: str = "a4") -> PdfDocument:
+    from review.models import ReferralDecision, TreatmentPlan
     from review.presenters import plan_lines, review_view
-    from review.selectors import latest_plan, latest_referral
+    from review.selectors import latest_records_of
 
-    plan = latest_plan(screening)
-    referral = latest_referral(screening)
+    # A cached download needs only the ids of the latest plan and referral; a render loads
+    # those very rows (not "the latest" again: one recorded in between would be cached under
+    # the key of the document without it).
+    latest = latest_records_of(screening)
 
     def context():
+        plan = latest["plan"] and (
+            TreatmentPlan.objects.select_related("created_by").get(pk=latest["plan"]["id"])
+        )
+        referral = latest["referral"] and (
+            ReferralDecision.objects.select_related("decided_by").get(pk=latest["referral"]["id"])
+        )
         return {
             "review": review_view(screening, planned_regions=plan.regions if plan else ()),
             "screening": screening,
@@ -148,7 +172,7 @@ def summary_pdf(*, screening, paper: str = "a4") -> PdfDocument:
     name = f"session-summary-{screening.created_at:%Y%m%d}-{str(screening.public_id)[:8]}.pdf"
     return render_pdf(
         template="review/pdf/summary.html",
-        inputs=_inputs(screening, plan=plan, referral=referral),
+        inputs=_inputs(screening, plan=latest["plan"], referral=latest["referral"]),
         context=context,
         paper=paper,
         filename=name,
@@ -214,7 +238,7 @@ def referral_letter_pdf(*, screening, signer, paper: str = "letter") -> PdfDocum
     return render_pdf(
         template="review/pdf/referral_letter.html",
         inputs={
-            **_inputs(screening, referral=referral),
+            **_inputs(screening, referral=_signed(referral, "decided_by")),
             "letter_rule_ids": rule_ids,
             "to": to,
             "signer": [signer.pk, signer.get_full_name(), signer.credentials],

@@ -7,7 +7,8 @@ user may see.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -34,18 +35,34 @@ def screenings_visible_to(user):
     return Screening.objects.filter(clinic_id=user.clinic_id, client__clinic_id=user.clinic_id)
 
 
-def get_screening_for(user, public_id) -> Screening:
-    """The screening in the user's clinic, or 404 (never 403: no hint it exists)."""
-    return get_object_or_404(
-        screenings_visible_to(user)
-        .select_related("client", "ruleset", "intake")
+def get_screening_for(user, public_id, *, for_pdf: bool = False) -> Screening:
+    """The screening in the user's clinic, or 404 (never 403: no hint it exists).
+
+    `for_pdf` loads, in the same query, what a PDF's cache key needs besides the screening: the
+    client's clinic (letterhead) and which plan and referral decision are the latest
+    (latest_records_of), so a cached download pays one query for all of it."""
+    screenings = screenings_visible_to(user).select_related("client", "ruleset", "intake")
+    if for_pdf:
+        screenings = screenings.select_related("client__clinic").annotate(
+            latest_plan_record=_latest_json(TreatmentPlan.objects, "created_by", "created_at"),
+            latest_referral_record=_latest_json(
+                ReferralDecision.objects, "decided_by", "decided_at"
+            ),
+        )
+    screening = get_object_or_404(
         # Not read from a screening's page: the rule set's rules and catalogue (about 90 KB of
         # JSON, decoded on every request; `compiled` builds them once per process from the
         # checksum), the intake's raw answers (the screening keeps its own snapshot) and its
         # signature image.
-        .defer("ruleset__rules", "ruleset__catalogue", "intake__answers", "intake__signature_png"),
+        screenings.defer(
+            "ruleset__rules", "ruleset__catalogue", "intake__answers", "intake__signature_png"
+        ),
         public_id=public_id,
     )
+    if for_pdf:
+        # The same row: screenings_visible_to keeps only those whose client is in its clinic.
+        screening.clinic = screening.client.clinic
+    return screening
 
 
 def _valid_on(on: date) -> dict:
@@ -177,6 +194,43 @@ def latest_referral(screening: Screening) -> ReferralDecision | None:
 
 def latest_plan(screening: Screening) -> TreatmentPlan | None:
     return screening.plans.select_related("created_by").order_by("-created_at", "-id").first()
+
+
+def _latest_json(records, by: str, at: str) -> Subquery:
+    return Subquery(
+        records.filter(screening=OuterRef("pk"))
+        .order_by(f"-{at}", "-id")
+        .values(
+            row=JSONObject(
+                id="id",
+                first_name=f"{by}__first_name",
+                last_name=f"{by}__last_name",
+                username=f"{by}__username",
+            )
+        )[:1],
+        output_field=JSONField(),
+    )
+
+
+def latest_records_of(screening: Screening) -> dict:
+    """Which plan and referral decision are the screening's latest, and the names of who made
+    them (printed beside them), in one query, or none if get_screening_for loaded them:
+    {"plan": {id, first_name, last_name, username} or None, "referral": the same}. The rows
+    are append-only (a trigger refuses UPDATE), so the id stands for every column; the names
+    are on the user row, which can change."""
+    if hasattr(screening, "latest_plan_record"):  # get_screening_for(for_pdf=True)
+        return {
+            "plan": getattr(screening, "latest_plan_record"),  # noqa: B009 - an annotation
+            "referral": getattr(screening, "latest_referral_record"),  # noqa: B009
+        }
+    return dict(
+        Screening.objects.filter(pk=screening.pk)
+        .values(
+            plan=_latest_json(TreatmentPlan.objects, "created_by", "created_at"),
+            referral=_latest_json(ReferralDecision.objects, "decided_by", "decided_at"),
+        )
+        .get()
+    )
 
 
 # --- Session notes -----------------------------------------------------------------------------

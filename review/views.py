@@ -248,7 +248,8 @@ def _paper(request, default):
 @require_GET
 @_screening_audited("session summary PDF", action=AuditEvent.Action.EXPORT)
 def summary_pdf(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+    screening = get_screening_for(request.user, public_id, for_pdf=True)
+    request.audited_target = _screening_read_of(screening)
     document = pdf.summary_pdf(screening=screening, paper=_paper(request, "a4"))
     return _pdf_response(document)
 
@@ -257,7 +258,8 @@ def summary_pdf(request, public_id):
 @require_GET
 @_screening_audited("referral letter PDF", action=AuditEvent.Action.EXPORT)
 def letter_pdf(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+    screening = get_screening_for(request.user, public_id, for_pdf=True)
+    request.audited_target = _screening_read_of(screening)
     try:
         document = pdf.referral_letter_pdf(
             screening=screening, signer=request.user, paper=_paper(request, "letter")

@@ -7,10 +7,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from review import pdf, pdf_fetcher
+from review.models import Screening
+from review.selectors import get_screening_for, latest_plan, latest_records_of, latest_referral
 from review.services import parse_plan, record_referral_decision, save_plan
 from tests.conftest import login
 
@@ -185,6 +189,25 @@ def test_repeated_download_is_served_from_the_cache(client, therapist, referred,
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, actor=therapist).count() == 2
 
 
+@pytest.mark.parametrize("name", ["review:summary_pdf", "review:letter_pdf"])
+def test_cached_download_reads_the_screening_and_clinic_once(client, therapist, referred, name):
+    # Issue 16: the audit event reuses the view's screening, and the clinic (letterhead, cache
+    # key) and the latest plan and referral (cache key) come with it in the same query.
+    login(client, therapist)
+    url = reverse(name, args=[referred.public_id])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "contraindications_screening"' in q for q in sql) == 1
+    assert not any(q.startswith('SELECT "accounts_clinic"') for q in sql)
+    if name == "review:summary_pdf":  # a letter loads its referral decision: it is about it
+        assert not any(q.startswith('SELECT "contraindications_treatmentplan"') for q in sql)
+        assert not any(q.startswith('SELECT "contraindications_referraldecision"') for q in sql)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 2
+
+
 def test_any_change_to_the_content_makes_a_new_cache_key(referred, therapist):
     before = pdf.summary_pdf(screening=referred)
     again = pdf.summary_pdf(screening=referred)
@@ -200,6 +223,53 @@ def test_any_change_to_the_content_makes_a_new_cache_key(referred, therapist):
     assert not after.from_cache
     assert after.cache_key != before.cache_key
     assert pdf.summary_pdf(screening=referred, paper="letter").cache_key != after.cache_key
+
+
+def test_the_key_changes_with_a_new_referral_a_renamed_therapist_or_letterhead(referred, therapist):
+    # The plan and referral enter the key as ids (append-only rows) and their authors' names.
+    save_plan(
+        screening=referred, plan=parse_plan({"pressure": 2}), created_by=therapist,
+        override_reason="x",
+    )  # fmt: skip
+    keys = [pdf.summary_pdf(screening=referred).cache_key]
+    record_referral_decision(
+        screening=referred, rule_ids=["KIDNEY-HEMATURIA"], action="referred",
+        referred_to="Dr. Other", method="phone", urgency="today", request_text="Again.",
+        decided_by=therapist,
+    )  # fmt: skip
+    keys.append(pdf.summary_pdf(screening=referred).cache_key)
+    therapist.last_name = "Renamed"
+    therapist.save(update_fields=["last_name"])
+    keys.append(pdf.summary_pdf(screening=referred).cache_key)
+    clinic = referred.client.clinic
+    clinic.address = "2 New Street"
+    clinic.save(update_fields=["address"])
+    keys.append(pdf.summary_pdf(screening=referred).cache_key)
+    assert len(set(keys)) == len(keys)
+
+
+def test_the_views_screening_gives_the_same_key_as_a_plain_one(client, therapist, referred):
+    # get_screening_for(for_pdf=True) answers latest_records_of from its own query; the key
+    # must be the one the separate query gives (benchmarks, other callers).
+    save_plan(
+        screening=referred, plan=parse_plan({"pressure": 2}), created_by=therapist,
+        override_reason="x",
+    )  # fmt: skip
+    loaded = get_screening_for(therapist, referred.public_id, for_pdf=True)
+    plain = Screening.objects.get(pk=referred.pk)
+    assert latest_records_of(loaded) == latest_records_of(plain)
+    plan, referral = latest_plan(referred), latest_referral(referred)
+    assert plan is not None
+    assert referral is not None
+    assert latest_records_of(plain)["plan"]["id"] == plan.pk
+    assert latest_records_of(plain)["referral"]["id"] == referral.pk
+    assert pdf.summary_pdf(screening=loaded).cache_key == (
+        pdf.summary_pdf(screening=plain).cache_key
+    )
+
+
+def test_a_screening_without_plan_or_referral_has_none(kidney_screening):
+    assert latest_records_of(kidney_screening) == {"plan": None, "referral": None}
 
 
 def test_pdf_export_is_audited_with_the_client(client, owner, referred):
