@@ -173,6 +173,9 @@ def test_a_dropped_connection_loses_nothing_and_a_return_opens_where_the_client_
     prove_identity(phone, smtp, a_client, link=link, code_number=2)
     phone.wait_for_url("**/kiosk/")
     phone.locator("a.btn-primary[href$='/section/about_you/']").click()
+    # The page loaded, so intake.js (deferred) listens: a tick made before it would not be
+    # autosaved, and on a busy machine the click can beat the script.
+    phone.wait_for_url("**/section/about_you/")
     phone.check("#f-main_goal-pain_relief")
     phone.get_by_text("Your answers are saved.").wait_for()
     phone.context.set_offline(True)
