@@ -14,12 +14,9 @@ CHAIN_LOCK_NAMESPACE = 7_110_001
 # reads from a snapshot taken when it starts, so the read, started once the lock is granted,
 # sees the event the previous holder committed. (One statement holding both would read from a
 # snapshot taken before it waited for the lock, and chain onto a stale head.)
-_LOCK_THEN_HEAD = (
-    "SELECT pg_advisory_xact_lock(%s, %s); "
-    'SELECT "hash" FROM "audit_auditevent" WHERE "clinic_id" = %s ORDER BY "id" DESC LIMIT 1'
-)
-_IP_FIELD = AuditEvent._meta.get_field("ip_address")
 _HEAD = 'SELECT "hash" FROM "audit_auditevent" WHERE "clinic_id" = %s ORDER BY "id" DESC LIMIT 1'
+_LOCK_THEN_HEAD = "SELECT pg_advisory_xact_lock(%s, %s); " + _HEAD
+_IP_FIELD = AuditEvent._meta.get_field("ip_address")
 _INSERT = (
     'INSERT INTO "audit_auditevent" ("clinic_id", "actor_id", "action", "object_type", '
     '"object_id", "detail", "ip_address", "at", "prev_hash", "hash") '

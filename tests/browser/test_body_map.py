@@ -18,6 +18,28 @@ def _box(locator):
     return locator.bounding_box()
 
 
+def small_map_areas(holder):
+    """Areas of a body map (the kiosk's or an editable staff one) smaller than 44x44, showing
+    each view in turn; and the regions drawn."""
+    small, drawn = [], set()
+    for view in ("front", "back"):
+        toggle = holder.locator(f"[data-show-view={view}]")
+        if toggle.is_visible():
+            toggle.click()
+        figure = holder.locator(f".map-figure[data-view={view}]")
+        assert figure.is_visible()
+        shapes = figure.locator("[data-region]")
+        assert shapes.count() >= 14
+        for index in range(shapes.count()):
+            shape = shapes.nth(index)
+            code = shape.get_attribute("data-region")
+            drawn.add(code)
+            box = _box(shape)
+            if box["width"] < MIN_AREA_PX or box["height"] < MIN_AREA_PX:
+                small.append((view, code, box))
+    return small, drawn
+
+
 def _open_pain_map(page, client):
     hand_over(page, client)
     page.goto("/kiosk/section/visit_and_pain/")
@@ -35,22 +57,8 @@ def test_every_body_map_area_is_at_least_44px_square(page, a_client, ruleset, si
         box = _box(question.locator(f"label[for=f-pain_regions-{code}]"))
         if box["width"] < MIN_AREA_PX or box["height"] < MIN_AREA_PX:
             small.append(("list", code, box))
-    drawn = set()
-    for view in ("front", "back"):
-        toggle = question.locator(f"[data-show-view={view}]")
-        if toggle.is_visible():
-            toggle.click()
-        figure = question.locator(f".map-figure[data-view={view}]")
-        assert figure.is_visible()
-        shapes = figure.locator("[data-region]")
-        assert shapes.count() >= 14
-        for index in range(shapes.count()):
-            shape = shapes.nth(index)
-            code = shape.get_attribute("data-region")
-            drawn.add(code)
-            box = _box(shape)
-            if box["width"] < MIN_AREA_PX or box["height"] < MIN_AREA_PX:
-                small.append((view, code, box))
+    in_views, drawn = small_map_areas(question)
+    small += in_views
     screenshot(page, f"body_map_{size}")
     assert drawn == set(REGIONS)
     assert small == []

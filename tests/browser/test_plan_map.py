@@ -7,7 +7,7 @@ import pytest
 from contraindications.engine import REGIONS
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.test_accessibility import INLINE_EXEMPT_JS
-from tests.browser.test_body_map import MIN_AREA_PX, SIZES
+from tests.browser.test_body_map import SIZES, small_map_areas
 from tests.factories import ClientFactory
 from tests.review.helpers import KIDNEY_RED_FLAG, PREGNANT_24_WEEKS, screened
 
@@ -46,32 +46,11 @@ def _open_plan(page, clinic, answers=PREGNANT_24_WEEKS):
     return page.locator(".plan-map .body-map")
 
 
-def _small_areas(holder):
-    """Areas of an editable map smaller than 44x44, showing each view in turn; and the regions
-    drawn."""
-    small, drawn = [], set()
-    for view in VIEWS:
-        toggle = holder.locator(f"[data-show-view={view}]")
-        if toggle.is_visible():
-            toggle.click()
-        figure = holder.locator(f".map-figure[data-view={view}]")
-        assert figure.is_visible()
-        shapes = figure.locator("[data-region]")
-        assert shapes.count() >= 14
-        for index in range(shapes.count()):
-            shape = shapes.nth(index)
-            drawn.add(shape.get_attribute("data-region"))
-            box = _box(shape)
-            if box["width"] < MIN_AREA_PX or box["height"] < MIN_AREA_PX:
-                small.append((view, shape.get_attribute("data-region"), box))
-    return small, drawn
-
-
 @pytest.mark.parametrize("size", [*SIZES, "desktop"])
 def test_every_plan_map_area_is_at_least_44px_square(page, therapist, clinic, ruleset, size):
     page.set_viewport_size(DESKTOP if size == "desktop" else SIZES[size])
     holder = _open_plan(page, clinic)
-    small, drawn = _small_areas(holder)
+    small, drawn = small_map_areas(holder)
     assert drawn == set(REGIONS)
     assert small == []
     # The plan's column is too narrow for both views at full size on a tablet or a phone:
@@ -95,7 +74,7 @@ def test_every_session_note_map_area_is_at_least_44px_square(
     screening = screened(ClientFactory(clinic=clinic), PREGNANT_24_WEEKS)
     log_in(page, "theo")
     page.goto(f"/review/screenings/{screening.public_id}/notes/new/")
-    small, drawn = _small_areas(page.locator("#note-form .body-map"))
+    small, drawn = small_map_areas(page.locator("#note-form .body-map"))
     assert drawn == set(REGIONS)
     assert small == []
 
