@@ -49,39 +49,44 @@ def deciding_staff(user):
     return clinic_staff(user).filter(pk__in=deciders).order_by("first_name", "last_name")
 
 
-def _decided(rows, user, filters: DecisionFilters):
+def _in_period(rows, user, filters: DecisionFilters):
     """Decisions, or their per-rule rows (which copy the same columns), of the user's clinic in
-    the filters' period, by their therapist and action."""
+    the filters' period."""
     return rows.filter(
         clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
-    ).filter(_narrowing(replace(filters, rule_id="")))
+    )
+
+
+def _by_therapist_and_action(filters: DecisionFilters) -> Q:
+    q = Q()
+    if filters.therapist_id:
+        q &= Q(decided_by_id=filters.therapist_id)
+    if filters.action:
+        q &= Q(action=filters.action)
+    return q
+
+
+def _narrowing(filters: DecisionFilters) -> Q:
+    """The therapist, action and rule filters on decision-rule links (the period aside)."""
+    q = _by_therapist_and_action(filters)
+    if filters.rule_id:
+        q &= Q(rule_id=filters.rule_id)
+    return q
 
 
 def decisions_for(user, filters: DecisionFilters):
     """The clinic's referral decisions matching the filters (newest first)."""
-    decisions = _decided(ReferralDecision.objects, user, filters)
+    decisions = _in_period(ReferralDecision.objects, user, filters).filter(
+        _by_therapist_and_action(filters)
+    )
     if filters.rule_id:
         # One link row per (decision, rule): the join never repeats a decision.
         decisions = decisions.filter(rule_links__rule_id=filters.rule_id)
     return decisions.order_by("-decided_at", "-id")
 
 
-def _narrowing(filters: DecisionFilters) -> Q:
-    """The therapist, action and rule filters on decision-rule links (the period aside)."""
-    q = Q()
-    if filters.therapist_id:
-        q &= Q(decided_by_id=filters.therapist_id)
-    if filters.action:
-        q &= Q(action=filters.action)
-    if filters.rule_id:
-        q &= Q(rule_id=filters.rule_id)
-    return q
-
-
 def rule_links_in_period(user, filters: DecisionFilters):
-    return ReferralDecisionRule.objects.filter(
-        clinic_id=user.clinic_id, decided_at__gte=filters.start, decided_at__lt=filters.end
-    )
+    return _in_period(ReferralDecisionRule.objects, user, filters)
 
 
 def rule_links_for(user, filters: DecisionFilters):
