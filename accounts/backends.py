@@ -5,6 +5,8 @@ view's role_required) reads the groups and the page header reads the clinic: thr
 every staff request. Here the user, its clinic and its group names come in one.
 """
 
+from contextvars import ContextVar
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -12,7 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
 
-from accounts.roles import Role
+from accounts.roles import with_roles
+
+# The user the session row brought along (accounts/sessions.py), set only while the
+# authentication middleware asks this backend for the signed-in user.
+session_user: ContextVar = ContextVar("session_user", default=None)
 
 
 class ClinicModelBackend(ModelBackend):
@@ -25,6 +31,9 @@ class ClinicModelBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
+        known = session_user.get()
+        if known is not None and str(known.pk) == str(user_id):
+            return known if self.user_can_authenticate(known) else None
         users = get_user_model()._default_manager.select_related("clinic")
         if connection.vendor != "postgresql":
             return super().get_user(user_id)
@@ -37,6 +46,4 @@ class ClinicModelBackend(ModelBackend):
         )
         if user is None or not self.user_can_authenticate(user):
             return None
-        names = set(user.role_names or ())
-        user._role_cache = {role for role in Role if role.value in names}  # type: ignore[attr-defined]
-        return user
+        return with_roles(user, user.role_names)

@@ -51,6 +51,12 @@ def roles_of(user) -> set[Role]:
     return cached
 
 
+def with_roles(user, names):
+    """`user` with its roles already known from `names` (the group names read along with it)."""
+    user._role_cache = {role for role in Role if role.value in set(names or ())}
+    return user
+
+
 def has_role(user, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
 

@@ -63,8 +63,7 @@ SECTION = "conditions_history"  # the largest section: about 400 tick boxes (Jin
 
 def _seed(secret_key: str) -> dict[str, tuple[str, str]]:
     """The pages to time, each as (path, session cookie), signed with the server's key."""
-    from django.contrib.sessions.backends.db import SessionStore
-
+    from accounts.sessions import SessionStore
     from benchmarks.pages import _fixture
     from intake import kiosk
     from intake.models import Intake

@@ -13,13 +13,13 @@ import statistics
 import time
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import RequestFactory, override_settings
 from django.utils import translation
 
 from accounts.models import Clinic
+from accounts.sessions import SessionStore
 from clients.models import Client
 from intake import kiosk
 from intake.models import Intake

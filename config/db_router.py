@@ -25,6 +25,8 @@ PRIMARY_ONLY_APPS = frozenset(
     {"audit", "sessions", "axes", "otp_totp", "django_otp", "django_tasks_database", "django_cache"}
 )
 
+PRIMARY_ONLY_MODELS = frozenset({"accounts.Session"})
+
 
 def replica_configured() -> bool:
     return settings.DATABASE_REPLICA_READS and REPLICA in connections.settings
@@ -60,7 +62,7 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if not _ON_REPLICA.get() or not replica_configured():
             return None
-        if model._meta.app_label in PRIMARY_ONLY_APPS:
+        if model._meta.app_label in PRIMARY_ONLY_APPS or model._meta.label in PRIMARY_ONLY_MODELS:
             return "default"
         if connections["default"].in_atomic_block:
             return "default"  # a transaction reads what it is about to write

@@ -123,7 +123,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, taking the user from the session's own query (accounts/sessions.py).
+    "accounts.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SlidingSessionMiddleware",
     # Lets row-change history (audit/history.py) record who changed a row and from where.
@@ -280,6 +281,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Idle logout: the session lasts this long after the last request (sliding); pages warn a
 # minute before (static/js/idle.js) and keep what was typed.
 STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 15 * 60)
+# In the database with the signed-in user's id beside it: session and user in one query.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = STAFF_IDLE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

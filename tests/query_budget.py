@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Counted:
-    session_and_user: int  # django_session, then the user with its clinic and roles
+    session_and_user: int  # the session row with its user, clinic and roles (accounts/sessions.py)
     audit: int  # the audit event: lock then previous hash (one round trip), insert
     page: list[str]  # everything else: what the page itself needs
 
@@ -20,7 +20,7 @@ class Counted:
 
 def count(captured) -> Counted:
     sqls = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
-    session = [s for s in sqls if s.startswith('SELECT "django_session"')]
+    session = [s for s in sqls if s.startswith('SELECT "accounts_session"')]
     user = [s for s in sqls if s.startswith('SELECT "accounts_user"."id"') and "WHERE" in s]
     user = [s for s in user if '"accounts_user"."id" = ' in s.split("WHERE", 1)[1]][:1]
     audit = [

@@ -137,7 +137,8 @@ def test_a_wrong_code_is_refused_with_a_clear_message(client, therapist, two_fac
 
 def test_activity_pushes_the_idle_expiry_forward(client, front_desk):
     import time_machine
-    from django.contrib.sessions.models import Session
+
+    from accounts.models import Session
 
     with time_machine.travel("2026-11-21 10:00:00 +0000", tick=False) as traveller:
         client.force_login(front_desk)

@@ -17,7 +17,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.contrib.sessions.models import Session
 from django.core import validators
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import trans_real
 from gunicorn.workers.sync import SyncWorker
 
+from accounts.models import Session
 from audit.models import AuditEvent
 from config import warmup
 from rules import selectors
