@@ -1,8 +1,9 @@
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Clinic
 from audit.chain import GENESIS, digest_of
 from audit.models import AuditEvent
 
@@ -83,3 +84,37 @@ def record_event(
     event._state.adding = False
     event._state.db = connection.alias
     return event
+
+
+def clinic_of(target: Any) -> int:
+    """The clinic whose chain records what happens to `target`: its own, or itself."""
+    return target.pk if isinstance(target, Clinic) else target.clinic_id
+
+
+class Recorder(Protocol):
+    def __call__(
+        self, target: Any, *, by: Any, detail: str = "", ip: str | None = None
+    ) -> AuditEvent: ...
+
+
+def _recorder(action: str) -> Recorder:
+    def record(target: Any, *, by: Any, detail: str = "", ip: str | None = None) -> AuditEvent:
+        return record_event(
+            actor=by,
+            clinic_id=clinic_of(target),
+            action=action,
+            target=target,
+            detail=detail,
+            ip=ip,
+        )
+
+    return record
+
+
+# `by` did this to `target`: one event in the chain of the target's clinic. `record_event` stays
+# for the rest (a target with no clinic, such as a rule-set version, or an event in every chain).
+record_creation = _recorder(AuditEvent.Action.CREATE)
+record_change = _recorder(AuditEvent.Action.UPDATE)
+record_archiving = _recorder(AuditEvent.Action.ARCHIVE)
+record_export = _recorder(AuditEvent.Action.EXPORT)
+record_view = _recorder(AuditEvent.Action.VIEW)

@@ -13,8 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import DomainError
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_creation
 from contraindications.engine import Decision, Finding, Plan, PlanCheck, PlanError, check_plan
 from review.models import (
     PhysicianClearance,
@@ -122,11 +121,9 @@ def save_plan(
         **plan_fields(screening=screening, plan=plan, check=check, override_reason=reason),
         created_by=created_by,
     )
-    record_event(
-        actor=created_by,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=saved,
+    record_creation(
+        saved,
+        by=created_by,
         detail="treatment plan" + (" (override)" if not check.ok else ""),
         ip=ip,
     )
@@ -218,14 +215,7 @@ def record_referral_decision(
         )
         for rule_id in rule_ids
     )
-    record_event(
-        actor=decided_by,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=decision,
-        detail=f"referral decision: {action}",
-        ip=ip,
-    )
+    record_creation(decision, by=decided_by, detail=f"referral decision: {action}", ip=ip)
     return decision
 
 
@@ -293,14 +283,7 @@ def record_clearance(
         notes=notes.strip(),
         recorded_by=recorded_by,
     )
-    record_event(
-        actor=recorded_by,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=clearance,
-        detail="physician clearance",
-        ip=ip,
-    )
+    record_creation(clearance, by=recorded_by, detail="physician clearance", ip=ip)
     rescreened = rescreen_with_clearances(screening=screening, performed_by=recorded_by)
     return ClearanceResult(clearance=clearance, screening=rescreened)
 

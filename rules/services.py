@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.errors import DomainError
 from accounts.models import Clinic
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_change, record_event
 from contraindications.engine import RuleSetError, load_catalogue, load_ruleset, ruleset_checksum
 from rules.models import ClinicRulePolicy, RuleReview, RuleSetActivation, RuleSetVersion
 from rules.selectors import active_or_none, requires_review, unreviewed_rule_ids
@@ -142,11 +142,9 @@ def set_review_requirement(
     if policy.require_review != required:
         policy.require_review = required
         policy.save(update_fields=["require_review", "changed_at"])
-        record_event(
-            actor=user,
-            clinic_id=clinic.pk,
-            action=AuditEvent.Action.UPDATE,
-            target=policy,
+        record_change(
+            policy,
+            by=user,
             detail=(
                 "rule sets now need every rule reviewed by a clinician before activation"
                 if required
