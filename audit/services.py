@@ -1,4 +1,4 @@
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -91,30 +91,35 @@ def clinic_of(target: Any) -> int:
     return target.pk if isinstance(target, Clinic) else target.clinic_id
 
 
-class Recorder(Protocol):
+class _Recorder:
+    """`by` did this to `target`: one event in the chain of the target's clinic, or of `clinic_id`
+    for a target every clinic shares (a rule-set version). The action is the recorder's."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
     def __call__(
-        self, target: Any, *, by: Any, detail: str = "", ip: str | None = None
-    ) -> AuditEvent: ...
-
-
-def _recorder(action: str) -> Recorder:
-    def record(target: Any, *, by: Any, detail: str = "", ip: str | None = None) -> AuditEvent:
+        self,
+        target: Any,
+        *,
+        by: Any,
+        detail: str = "",
+        ip: str | None = None,
+        clinic_id: int | None = None,
+    ) -> AuditEvent:
         return record_event(
             actor=by,
-            clinic_id=clinic_of(target),
-            action=action,
+            clinic_id=clinic_of(target) if clinic_id is None else clinic_id,
+            action=self.action,
             target=target,
             detail=detail,
             ip=ip,
         )
 
-    return record
 
-
-# `by` did this to `target`: one event in the chain of the target's clinic. `record_event` stays
-# for the rest (a target with no clinic, such as a rule-set version, or an event in every chain).
-record_creation = _recorder(AuditEvent.Action.CREATE)
-record_change = _recorder(AuditEvent.Action.UPDATE)
-record_archiving = _recorder(AuditEvent.Action.ARCHIVE)
-record_export = _recorder(AuditEvent.Action.EXPORT)
-record_view = _recorder(AuditEvent.Action.VIEW)
+# One per action a service states; `record_event` stays for an action chosen at run time.
+record_creation = _Recorder(AuditEvent.Action.CREATE)
+record_change = _Recorder(AuditEvent.Action.UPDATE)
+record_archiving = _Recorder(AuditEvent.Action.ARCHIVE)
+record_export = _Recorder(AuditEvent.Action.EXPORT)
+record_view = _Recorder(AuditEvent.Action.VIEW)
