@@ -72,6 +72,17 @@ def describe_check(*, screening: Screening, check: PlanCheck) -> dict[str, Any]:
     return data
 
 
+def screening_fields(screening: Screening) -> dict[str, Any]:
+    """What a plan, a referral decision and a clearance keep of the screening they answer: the
+    screening, and its clinic, client and rule set copied onto the row (no query)."""
+    return {
+        "clinic_id": screening.clinic_id,
+        "client_id": screening.client_id,
+        "screening": screening,
+        "ruleset_id": screening.ruleset_id,
+    }
+
+
 def plan_fields(
     *, screening: Screening, plan: Plan, check: PlanCheck, override_reason: str
 ) -> dict[str, Any]:
@@ -79,10 +90,7 @@ def plan_fields(
     passed or overrode (the reason is kept only for a plan that breaks a constraint). No query:
     `save_plan` creates one row from them, the demo history inserts thousands at once."""
     return {
-        "clinic_id": screening.clinic_id,
-        "client_id": screening.client_id,
-        "screening": screening,
-        "ruleset_id": screening.ruleset_id,
+        **screening_fields(screening),
         "modalities": list(plan.modalities),
         "regions": list(plan.regions),
         "pressure": plan.pressure,
@@ -188,10 +196,7 @@ def record_referral_decision(
                 "urgent_override_confirmed",
             )
     decision = ReferralDecision.objects.create(
-        clinic_id=screening.clinic_id,
-        client_id=screening.client_id,
-        screening=screening,
-        ruleset_id=screening.ruleset_id,
+        **screening_fields(screening),
         rule_ids=rule_ids,
         urgent=urgent,
         action=action,
@@ -272,10 +277,7 @@ def record_clearance(
     if expires_on < today:
         raise ReviewError("This clearance has already expired.", "clearance_expired", "expires_on")
     clearance = PhysicianClearance.objects.create(
-        clinic_id=screening.clinic_id,
-        client_id=screening.client_id,
-        screening=screening,
-        ruleset_id=screening.ruleset_id,
+        **screening_fields(screening),
         physician_name=physician_name,
         cleared_on=cleared_on,
         expires_on=expires_on,
