@@ -40,6 +40,15 @@ def _issue_code(tablet: Tablet) -> str:
     return code
 
 
+def _replace_credential(tablet: Tablet, credential_hash: str | None) -> list[str]:
+    """Give the tablet a new credential (None: none) and void its enrolment code, so neither the
+    old device secret nor the code still works; returns the fields to save."""
+    tablet.credential_hash = credential_hash
+    tablet.enrol_code_hash = None
+    tablet.enrol_code_expires_at = None
+    return ["credential_hash", "enrol_code_hash", "enrol_code_expires_at"]
+
+
 @transaction.atomic
 def add_tablet(*, clinic_id: int, name: str, added_by: Any, ip: str | None = None) -> IssuedCode:
     name = " ".join(name.split())
@@ -92,20 +101,10 @@ def enrol(*, code: str, ip: str | None = None) -> tuple[Tablet, str]:
             "code",
         )
     secret = tokens.new_secret()
-    tablet.credential_hash = tokens.digest(secret)
-    tablet.enrol_code_hash = None
-    tablet.enrol_code_expires_at = None
+    credential_fields = _replace_credential(tablet, tokens.digest(secret))
     tablet.enrolled_at = now
     tablet.last_seen_at = now
-    tablet.save(
-        update_fields=[
-            "credential_hash",
-            "enrol_code_hash",
-            "enrol_code_expires_at",
-            "enrolled_at",
-            "last_seen_at",
-        ]
-    )
+    tablet.save(update_fields=[*credential_fields, "enrolled_at", "last_seen_at"])
     record_change(
         tablet,
         by=None,
@@ -121,20 +120,10 @@ def revoke(*, tablet: Tablet, revoked_by: Any, ip: str | None = None) -> Tablet:
     if tablet.is_revoked:
         return tablet  # a double tap: already done
     _close_open(tablet, reason=Assignment.Closed.REVOKED, closed_by=revoked_by)
+    credential_fields = _replace_credential(tablet, None)
     tablet.revoked_at = timezone.now()
     tablet.revoked_by = revoked_by
-    tablet.credential_hash = None
-    tablet.enrol_code_hash = None
-    tablet.enrol_code_expires_at = None
-    tablet.save(
-        update_fields=[
-            "revoked_at",
-            "revoked_by",
-            "credential_hash",
-            "enrol_code_hash",
-            "enrol_code_expires_at",
-        ]
-    )
+    tablet.save(update_fields=["revoked_at", "revoked_by", *credential_fields])
     record_change(tablet, by=revoked_by, detail="tablet revoked", ip=ip)
     return tablet
 
