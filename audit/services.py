@@ -3,6 +3,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Clinic
 from audit.chain import GENESIS, digest_of
 from audit.models import AuditEvent
 
@@ -83,3 +84,42 @@ def record_event(
     event._state.adding = False
     event._state.db = connection.alias
     return event
+
+
+def clinic_of(target: Any) -> int:
+    """The clinic whose chain records what happens to `target`: its own, or itself."""
+    return target.pk if isinstance(target, Clinic) else target.clinic_id
+
+
+class _Recorder:
+    """`by` did this to `target`: one event in the chain of the target's clinic, or of `clinic_id`
+    for a target every clinic shares (a rule-set version). The action is the recorder's."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    def __call__(
+        self,
+        target: Any,
+        *,
+        by: Any,
+        detail: str = "",
+        ip: str | None = None,
+        clinic_id: int | None = None,
+    ) -> AuditEvent:
+        return record_event(
+            actor=by,
+            clinic_id=clinic_of(target) if clinic_id is None else clinic_id,
+            action=self.action,
+            target=target,
+            detail=detail,
+            ip=ip,
+        )
+
+
+# One per action a service states; `record_event` stays for an action chosen at run time.
+record_creation = _Recorder(AuditEvent.Action.CREATE)
+record_change = _Recorder(AuditEvent.Action.UPDATE)
+record_archiving = _Recorder(AuditEvent.Action.ARCHIVE)
+record_export = _Recorder(AuditEvent.Action.EXPORT)
+record_view = _Recorder(AuditEvent.Action.VIEW)

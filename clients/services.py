@@ -5,8 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_archiving, record_change, record_creation
 from clients.models import Client
 
 
@@ -17,13 +16,7 @@ def create_client(
     client = Client.objects.create(
         clinic_id=clinic_id, created_by=created_by, updated_by=created_by, **fields
     )
-    record_event(
-        actor=created_by,
-        clinic_id=clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=client,
-        ip=ip,
-    )
+    record_creation(client, by=created_by, ip=ip)
     return client
 
 
@@ -65,14 +58,7 @@ def update_client(
     current.version = expected_version + 1
     # save(), not a queryset update: the row-change history records it.
     current.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
-    record_event(
-        actor=updated_by,
-        clinic_id=current.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=current,
-        detail=", ".join(sorted(changed)),
-        ip=ip,
-    )
+    record_change(current, by=updated_by, detail=", ".join(sorted(changed)), ip=ip)
     client.refresh_from_db()
     return client
 
@@ -84,13 +70,7 @@ def archive_client(*, client: Client, archived_by: Any, ip: str | None = None) -
     client.archived_at = timezone.now()
     client.archived_by = archived_by
     client.save(update_fields=["archived_at", "archived_by", "updated_at"])
-    record_event(
-        actor=archived_by,
-        clinic_id=client.clinic_id,
-        action=AuditEvent.Action.ARCHIVE,
-        target=client,
-        ip=ip,
-    )
+    record_archiving(client, by=archived_by, ip=ip)
     return client
 
 
@@ -102,12 +82,5 @@ def restore_client(*, client: Client, restored_by: Any, ip: str | None = None) -
     client.archived_by = None
     client.updated_by = restored_by
     client.save(update_fields=["archived_at", "archived_by", "updated_by", "updated_at"])
-    record_event(
-        actor=restored_by,
-        clinic_id=client.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=client,
-        detail="restored from archive",
-        ip=ip,
-    )
+    record_change(client, by=restored_by, detail="restored from archive", ip=ip)
     return client

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.errors import DomainError
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_creation, record_export
 from clients.models import Client
 from intake.answers import Evaluation, evaluate
 from intake.derived import age_on, derived_answers
@@ -127,14 +127,7 @@ def start_intake(*, client: Client, started_by: Any, ip: str | None = None) -> I
         started_by=started_by,
         kiosk_token=new_kiosk_token(),
     )
-    record_event(
-        actor=started_by,
-        clinic_id=client.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=intake,
-        detail=f"intake started ({intake.kind})",
-        ip=ip,
-    )
+    record_creation(intake, by=started_by, detail=f"intake started ({intake.kind})", ip=ip)
     return intake
 
 
@@ -404,14 +397,7 @@ def request_signed_copy(*, intake: Intake, requested_by: Any, ip: str | None) ->
         raise IntakeError(
             "A copy was sent a moment ago; it may take a few minutes to arrive.", "copy_just_sent"
         )
-    record_event(
-        actor=requested_by,
-        clinic_id=intake.clinic_id,
-        action=AuditEvent.Action.EXPORT,
-        target=intake,
-        detail=COPY_REQUESTED,
-        ip=ip,
-    )
+    record_export(intake, by=requested_by, detail=COPY_REQUESTED, ip=ip)
     intake_id, actor_id = intake.pk, getattr(requested_by, "pk", None)
 
     def enqueue() -> None:

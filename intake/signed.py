@@ -20,8 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.errors import DomainError
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_creation, record_export, record_view
 from config.pdf import html_to_pdf
 from contraindications.engine import REGIONS
 from intake.flow import SECTION_TITLES
@@ -135,12 +134,8 @@ def produce(*, intake_id: int) -> SignedIntake:
     except IntegrityError:
         # Someone else made it between our look and our insert: theirs is the one on file.
         return SignedIntake.objects.get(intake_id=intake_id)
-    record_event(
-        actor=None,
-        clinic_id=intake.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=document,
-        detail=f"signed intake PDF made (sha256 {document.sha256[:12]}…)",
+    record_creation(
+        document, by=None, detail=f"signed intake PDF made (sha256 {document.sha256[:12]}…)"
     )
     return document
 
@@ -152,11 +147,9 @@ def verified_pdf(*, document: SignedIntake, actor, ip: str | None) -> bytes:
     copy on file is not what was signed, and nobody should be handed it as if it were."""
     content = bytes(document.pdf)
     if sha256_of(content) != document.sha256:
-        record_event(
-            actor=actor,
-            clinic_id=document.clinic_id,
-            action=AuditEvent.Action.VIEW,
-            target=document,
+        record_view(
+            document,
+            by=actor,
             detail="signed intake PDF refused: it does not match its stored SHA-256",
             ip=ip,
         )
@@ -204,11 +197,7 @@ def email_copy(*, intake_id: int, actor_id: int | None) -> str:
     )
     message.attach(filename(intake), content, "application/pdf")
     message.send()
-    record_event(
-        actor=actor,
-        clinic_id=intake.clinic_id,
-        action=AuditEvent.Action.EXPORT,
-        target=document,
-        detail="signed intake emailed to the client's address on file",
+    record_export(
+        document, by=actor, detail="signed intake emailed to the client's address on file"
     )
     return "sent"

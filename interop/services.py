@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.errors import DomainError
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_change, record_creation, record_event
 from interop.models import ApiToken
 
 TOKEN_PREFIX = "mct_"  # noqa: S105  # nosec B105 - a public marker, not a secret
@@ -60,14 +60,7 @@ def issue_token(
         created_by=created_by,
         expires_at=timezone.now() + lifetime,
     )
-    record_event(
-        actor=created_by,
-        clinic_id=clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=token,
-        detail=f"API token issued (scope {scope})",
-        ip=ip,
-    )
+    record_creation(token, by=created_by, detail=f"API token issued (scope {scope})", ip=ip)
     return IssuedToken(token, secret)
 
 
@@ -79,14 +72,7 @@ def revoke_token(*, token: ApiToken, revoked_by, ip=None) -> ApiToken:
     token.revoked_at = timezone.now()
     token.revoked_by = revoked_by
     token.save(update_fields=["revoked_at", "revoked_by"])
-    record_event(
-        actor=revoked_by,
-        clinic_id=token.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=token,
-        detail="API token revoked",
-        ip=ip,
-    )
+    record_change(token, by=revoked_by, detail="API token revoked", ip=ip)
     return token
 
 

@@ -13,8 +13,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_change
 
 
 @dataclass(frozen=True)
@@ -63,12 +62,7 @@ def lift_lockout(*, owner, username: str, ip: str | None = None) -> User:
     if user is None or owner.clinic_id is None:
         raise LockoutNotFound(username)
     cleared, _ = AccessAttempt.objects.filter(username=user.username).delete()
-    record_event(
-        actor=owner,
-        clinic_id=owner.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=user,
-        detail=f"login lockout lifted ({cleared} failure records cleared)",
-        ip=ip,
+    record_change(
+        user, by=owner, detail=f"login lockout lifted ({cleared} failure records cleared)", ip=ip
     )
     return user

@@ -25,8 +25,7 @@ from django_tasks import task
 
 from accounts.errors import DomainError
 from accounts.models import Clinic, User
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_change, record_export
 from review.models import Screening
 
 
@@ -143,14 +142,7 @@ def update_letterhead(
     clinic.phone = phone.strip()
     clinic.email = email
     clinic.save(update_fields=["address", "phone", "email"])
-    record_event(
-        actor=changed_by,
-        clinic_id=clinic.pk,
-        action=AuditEvent.Action.UPDATE,
-        target=clinic,
-        detail="letterhead (address, phone, email)",
-        ip=ip,
-    )
+    record_change(clinic, by=changed_by, detail="letterhead (address, phone, email)", ip=ip)
     return clinic
 
 
@@ -162,14 +154,7 @@ def update_credentials(
     user.last_name = last_name.strip()
     user.credentials = credentials.strip()
     user.save(update_fields=["first_name", "last_name", "credentials"])
-    record_event(
-        actor=user,
-        clinic_id=user.clinic_id,  # type: ignore[arg-type]  # only clinic staff reach the page
-        action=AuditEvent.Action.UPDATE,
-        target=user,
-        detail="name and credentials for letters",
-        ip=ip,
-    )
+    record_change(user, by=user, detail="name and credentials for letters", ip=ip)
     return user
 
 
@@ -202,11 +187,9 @@ def email_letter(
             "Enter the physician's email address.", "invalid_email", "to"
         ) from error
     check_letter(screening=screening, signer=sender)
-    record_event(
-        actor=sender,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.EXPORT,
-        target=screening.client,
+    record_export(
+        screening.client,
+        by=sender,
         detail=f"referral letter emailed to {to} (screening {screening.public_id})",
         ip=ip,
     )

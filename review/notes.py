@@ -13,8 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from accounts.roles import Role, has_role
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_creation
 from contraindications.engine import PRESSURE_LEVELS, REGIONS
 from review.models import NoteAddendum, Screening, SessionNote
 from review.selectors import latest_plan
@@ -91,14 +90,7 @@ def sign_note(
             form_token=form_token,
             signed_by=signed_by,
         )
-    record_event(
-        actor=signed_by,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=note,
-        detail="session note signed",
-        ip=ip,
-    )
+    record_creation(note, by=signed_by, detail="session note signed", ip=ip)
     return note
 
 
@@ -123,12 +115,5 @@ def add_addendum(
             form_token=form_token,
             author=author,
         )
-    record_event(
-        actor=author,
-        clinic_id=note.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=addendum,
-        detail=f"addendum to session note {note.public_id}",
-        ip=ip,
-    )
+    record_creation(addendum, by=author, detail=f"addendum to session note {note.public_id}", ip=ip)
     return addendum

@@ -13,8 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import DomainError
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_creation
 from contraindications.engine import Decision, Finding, Plan, PlanCheck, PlanError, check_plan
 from review.models import (
     PhysicianClearance,
@@ -73,6 +72,17 @@ def describe_check(*, screening: Screening, check: PlanCheck) -> dict[str, Any]:
     return data
 
 
+def screening_fields(screening: Screening) -> dict[str, Any]:
+    """What a plan, a referral decision and a clearance keep of the screening they answer: the
+    screening, and its clinic, client and rule set copied onto the row (no query)."""
+    return {
+        "clinic_id": screening.clinic_id,
+        "client_id": screening.client_id,
+        "screening": screening,
+        "ruleset_id": screening.ruleset_id,
+    }
+
+
 def plan_fields(
     *, screening: Screening, plan: Plan, check: PlanCheck, override_reason: str
 ) -> dict[str, Any]:
@@ -80,10 +90,7 @@ def plan_fields(
     passed or overrode (the reason is kept only for a plan that breaks a constraint). No query:
     `save_plan` creates one row from them, the demo history inserts thousands at once."""
     return {
-        "clinic_id": screening.clinic_id,
-        "client_id": screening.client_id,
-        "screening": screening,
-        "ruleset_id": screening.ruleset_id,
+        **screening_fields(screening),
         "modalities": list(plan.modalities),
         "regions": list(plan.regions),
         "pressure": plan.pressure,
@@ -122,11 +129,9 @@ def save_plan(
         **plan_fields(screening=screening, plan=plan, check=check, override_reason=reason),
         created_by=created_by,
     )
-    record_event(
-        actor=created_by,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=saved,
+    record_creation(
+        saved,
+        by=created_by,
         detail="treatment plan" + (" (override)" if not check.ok else ""),
         ip=ip,
     )
@@ -191,10 +196,7 @@ def record_referral_decision(
                 "urgent_override_confirmed",
             )
     decision = ReferralDecision.objects.create(
-        clinic_id=screening.clinic_id,
-        client_id=screening.client_id,
-        screening=screening,
-        ruleset_id=screening.ruleset_id,
+        **screening_fields(screening),
         rule_ids=rule_ids,
         urgent=urgent,
         action=action,
@@ -218,14 +220,7 @@ def record_referral_decision(
         )
         for rule_id in rule_ids
     )
-    record_event(
-        actor=decided_by,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=decision,
-        detail=f"referral decision: {action}",
-        ip=ip,
-    )
+    record_creation(decision, by=decided_by, detail=f"referral decision: {action}", ip=ip)
     return decision
 
 
@@ -282,10 +277,7 @@ def record_clearance(
     if expires_on < today:
         raise ReviewError("This clearance has already expired.", "clearance_expired", "expires_on")
     clearance = PhysicianClearance.objects.create(
-        clinic_id=screening.clinic_id,
-        client_id=screening.client_id,
-        screening=screening,
-        ruleset_id=screening.ruleset_id,
+        **screening_fields(screening),
         physician_name=physician_name,
         cleared_on=cleared_on,
         expires_on=expires_on,
@@ -293,14 +285,7 @@ def record_clearance(
         notes=notes.strip(),
         recorded_by=recorded_by,
     )
-    record_event(
-        actor=recorded_by,
-        clinic_id=screening.clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=clearance,
-        detail="physician clearance",
-        ip=ip,
-    )
+    record_creation(clearance, by=recorded_by, detail="physician clearance", ip=ip)
     rescreened = rescreen_with_clearances(screening=screening, performed_by=recorded_by)
     return ClearanceResult(clearance=clearance, screening=rescreened)
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from accounts.errors import DomainError
 from accounts.models import Clinic
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_change, record_creation
 from contraindications.engine import RuleSetError, load_catalogue, load_ruleset, ruleset_checksum
 from rules.models import ClinicRulePolicy, RuleReview, RuleSetActivation, RuleSetVersion
 from rules.selectors import active_or_none, requires_review, unreviewed_rule_ids
@@ -108,14 +107,13 @@ def _record_activation(
     clinic: Clinic, version: RuleSetVersion, user: Any, ip: str | None, detail: str
 ) -> None:
     """An activation, or its refusal, in the clinic's chain."""
-    record_event(
-        actor=user,
-        clinic_id=clinic.pk,
-        action=AuditEvent.Action.UPDATE,
-        target=version,
-        detail=detail,
-        ip=ip,
-    )
+    record_change(version, by=user, clinic_id=clinic.pk, detail=detail, ip=ip)
+
+
+def _record_added_to_library(target: Any, *, by: Any, detail: str) -> None:
+    """Every clinic reads the library, so every clinic's chain records what is added to it."""
+    for clinic_id in Clinic.objects.order_by("pk").values_list("pk", flat=True):
+        record_creation(target, by=by, clinic_id=clinic_id, detail=detail)
 
 
 def _put_in_use_everywhere(version: RuleSetVersion, loaded_by: Any) -> None:
@@ -142,11 +140,9 @@ def set_review_requirement(
     if policy.require_review != required:
         policy.require_review = required
         policy.save(update_fields=["require_review", "changed_at"])
-        record_event(
-            actor=user,
-            clinic_id=clinic.pk,
-            action=AuditEvent.Action.UPDATE,
-            target=policy,
+        record_change(
+            policy,
+            by=user,
             detail=(
                 "rule sets now need every rule reviewed by a clinician before activation"
                 if required
@@ -186,17 +182,14 @@ def record_rule_review(
         reviewed_on=reviewed_on,
         note=note.strip(),
     )
-    for clinic_id in Clinic.objects.order_by("pk").values_list("pk", flat=True):
-        record_event(
-            actor=recorded_by,
-            clinic_id=clinic_id,
-            action=AuditEvent.Action.CREATE,
-            target=review,
-            detail=(
-                f"rule {rule_id} of rule set {version.version} reviewed by {review.reviewer} "
-                f"({review.credential}) on {reviewed_on:%Y-%m-%d}"
-            ),
-        )
+    _record_added_to_library(
+        review,
+        by=recorded_by,
+        detail=(
+            f"rule {rule_id} of rule set {version.version} reviewed by {review.reviewer} "
+            f"({review.credential}) on {reviewed_on:%Y-%m-%d}"
+        ),
+    )
     return review
 
 
@@ -271,15 +264,11 @@ def store_ruleset(
         loaded_by=loaded_by,
     )
     if created:
-        # Every clinic reads the library, so every clinic's chain records the load.
-        for clinic_id in Clinic.objects.order_by("pk").values_list("pk", flat=True):
-            record_event(
-                actor=loaded_by,
-                clinic_id=clinic_id,
-                action=AuditEvent.Action.CREATE,
-                target=version,
-                detail=f"rule set {version.version} loaded into the installation's library",
-            )
+        _record_added_to_library(
+            version,
+            by=loaded_by,
+            detail=f"rule set {version.version} loaded into the installation's library",
+        )
     if reviews_data is not None:
         # Before activation: a clinic that requires reviews counts the ones the file carries.
         import_reviews(version=version, data=reviews_data)

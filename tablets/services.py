@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import DomainError
-from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_change, record_creation
 from clients.models import Client
 from intake.models import Intake
 from intake.services import IntakeError, start_intake
@@ -41,6 +40,15 @@ def _issue_code(tablet: Tablet) -> str:
     return code
 
 
+def _replace_credential(tablet: Tablet, credential_hash: str | None) -> list[str]:
+    """Give the tablet a new credential (None: none) and void its enrolment code, so neither the
+    old device secret nor the code still works; returns the fields to save."""
+    tablet.credential_hash = credential_hash
+    tablet.enrol_code_hash = None
+    tablet.enrol_code_expires_at = None
+    return ["credential_hash", "enrol_code_hash", "enrol_code_expires_at"]
+
+
 @transaction.atomic
 def add_tablet(*, clinic_id: int, name: str, added_by: Any, ip: str | None = None) -> IssuedCode:
     name = " ".join(name.split())
@@ -57,14 +65,7 @@ def add_tablet(*, clinic_id: int, name: str, added_by: Any, ip: str | None = Non
         raise TabletError(
             "This clinic already has a tablet of that name.", "name_taken", "name"
         ) from error
-    record_event(
-        actor=added_by,
-        clinic_id=clinic_id,
-        action=AuditEvent.Action.CREATE,
-        target=tablet,
-        detail="tablet added, enrolment code issued",
-        ip=ip,
-    )
+    record_creation(tablet, by=added_by, detail="tablet added, enrolment code issued", ip=ip)
     return IssuedCode(tablet=tablet, code=code)
 
 
@@ -77,14 +78,7 @@ def new_enrolment_code(*, tablet: Tablet, issued_by: Any, ip: str | None = None)
     code = _issue_code(tablet)
     tablet.enrolled_by = issued_by
     tablet.save(update_fields=["enrol_code_hash", "enrol_code_expires_at", "enrolled_by"])
-    record_event(
-        actor=issued_by,
-        clinic_id=tablet.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=tablet,
-        detail="tablet enrolment code issued",
-        ip=ip,
-    )
+    record_change(tablet, by=issued_by, detail="tablet enrolment code issued", ip=ip)
     return IssuedCode(tablet=tablet, code=code)
 
 
@@ -107,25 +101,13 @@ def enrol(*, code: str, ip: str | None = None) -> tuple[Tablet, str]:
             "code",
         )
     secret = tokens.new_secret()
-    tablet.credential_hash = tokens.digest(secret)
-    tablet.enrol_code_hash = None
-    tablet.enrol_code_expires_at = None
+    credential_fields = _replace_credential(tablet, tokens.digest(secret))
     tablet.enrolled_at = now
     tablet.last_seen_at = now
-    tablet.save(
-        update_fields=[
-            "credential_hash",
-            "enrol_code_hash",
-            "enrol_code_expires_at",
-            "enrolled_at",
-            "last_seen_at",
-        ]
-    )
-    record_event(
-        actor=None,
-        clinic_id=tablet.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=tablet,
+    tablet.save(update_fields=[*credential_fields, "enrolled_at", "last_seen_at"])
+    record_change(
+        tablet,
+        by=None,
         detail=f"tablet enrolled with the code issued by {tablet.enrolled_by.username}",
         ip=ip,
     )
@@ -138,28 +120,11 @@ def revoke(*, tablet: Tablet, revoked_by: Any, ip: str | None = None) -> Tablet:
     if tablet.is_revoked:
         return tablet  # a double tap: already done
     _close_open(tablet, reason=Assignment.Closed.REVOKED, closed_by=revoked_by)
+    credential_fields = _replace_credential(tablet, None)
     tablet.revoked_at = timezone.now()
     tablet.revoked_by = revoked_by
-    tablet.credential_hash = None
-    tablet.enrol_code_hash = None
-    tablet.enrol_code_expires_at = None
-    tablet.save(
-        update_fields=[
-            "revoked_at",
-            "revoked_by",
-            "credential_hash",
-            "enrol_code_hash",
-            "enrol_code_expires_at",
-        ]
-    )
-    record_event(
-        actor=revoked_by,
-        clinic_id=tablet.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=tablet,
-        detail="tablet revoked",
-        ip=ip,
-    )
+    tablet.save(update_fields=["revoked_at", "revoked_by", *credential_fields])
+    record_change(tablet, by=revoked_by, detail="tablet revoked", ip=ip)
     return tablet
 
 
@@ -222,14 +187,7 @@ def send_to_tablet(
     assignment = Assignment.objects.create(
         clinic_id=tablet.clinic_id, tablet=tablet, intake=intake, assigned_by=sent_by
     )
-    record_event(
-        actor=sent_by,
-        clinic_id=tablet.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=intake,
-        detail=f"intake sent to tablet {tablet.public_id}",
-        ip=ip,
-    )
+    record_change(intake, by=sent_by, detail=f"intake sent to tablet {tablet.public_id}", ip=ip)
     return assignment
 
 
@@ -250,14 +208,7 @@ def pick_up(*, tablet: Tablet, ip: str | None = None) -> Intake | None:
         return None
     assignment.picked_up_at = timezone.now()
     assignment.save(update_fields=["picked_up_at"])
-    record_event(
-        actor=None,
-        clinic_id=tablet.clinic_id,
-        action=AuditEvent.Action.UPDATE,
-        target=intake,
-        detail=f"intake opened on tablet {tablet.public_id}",
-        ip=ip,
-    )
+    record_change(intake, by=None, detail=f"intake opened on tablet {tablet.public_id}", ip=ip)
     return intake
 
 
@@ -267,11 +218,9 @@ def take_back(*, tablet: Tablet, taken_by: Any, ip: str | None = None) -> Assign
     tablet = Tablet.objects.select_for_update().get(pk=tablet.pk)
     assignment = _close_open(tablet, reason=Assignment.Closed.CANCELLED, closed_by=taken_by)
     if assignment is not None:
-        record_event(
-            actor=taken_by,
-            clinic_id=tablet.clinic_id,
-            action=AuditEvent.Action.UPDATE,
-            target=assignment.intake,
+        record_change(
+            assignment.intake,
+            by=taken_by,
             detail=f"intake taken back from tablet {tablet.public_id}",
             ip=ip,
         )
