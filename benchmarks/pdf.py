@@ -22,7 +22,6 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from contraindications.engine import Decision
 from demo.answers import demo_answers
 
 # A client whose intake gives a typical two-page summary: several findings, a plan, a referral.
@@ -82,7 +81,8 @@ def _fixture():
     from accounts.models import Clinic, User
     from clients.models import Client
     from demo.builders import submitted_intake
-    from review.services import parse_plan, record_referral_decision, save_plan
+    from demo.review import refer_today
+    from review.services import parse_plan, save_plan
     from rules.selectors import active_version  # noqa: F401 - loaded below
 
     call_command("load_rules", verbosity=0)
@@ -105,18 +105,12 @@ def _fixture():
     )
     intake = submitted_intake(client=client, answers=ANSWERS, screened_by=therapist)
     screening = intake.screenings.get()
-    actionable = [
-        f.rule_id for f in screening.outcome.findings if f.decision is Decision.REFER_URGENT
-    ]
-    record_referral_decision(
-        screening=screening,
-        rule_ids=actionable,
-        action="referred",
-        referred_to="Dr. Rebecca Lang",
+    refer_today(
+        screening,
+        therapist,
         method="phone",
-        urgency="today",
+        referred_to="Dr. Rebecca Lang",
         request_text="Please assess today.",
-        decided_by=therapist,
     )
     plan = parse_plan(
         {"modalities": ["swedish", "prenatal"], "regions": ["upper_back", "neck"], "pressure": 2,

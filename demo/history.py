@@ -525,6 +525,17 @@ def _plan(screening, outcome, visit, rng, at) -> TreatmentPlan | None:
     )
 
 
+def _about(screening: Screening) -> dict:
+    """What a referral decision or a clearance copies from the screening it is about (the
+    review services copy the same); the objects, so that the unsaved rows can be followed."""
+    return {
+        "clinic_id": screening.clinic_id,
+        "client": screening.client,
+        "screening": screening,
+        "ruleset": screening.ruleset,
+    }
+
+
 def _decision(screening, outcome, visit, rng, at) -> ReferralDecision | None:
     actionable = [f for f in outcome.findings if f.decision.actionable]
     if not actionable:
@@ -559,10 +570,7 @@ def _decision(screening, outcome, visit, rng, at) -> ReferralDecision | None:
         }
     rule_ids = sorted({f.rule_id for f in actionable})
     decision = ReferralDecision(
-        clinic_id=screening.clinic_id,
-        client=client,
-        screening=screening,
-        ruleset=screening.ruleset,
+        **_about(screening),
         rule_ids=rule_ids,
         urgent=urgent,
         action=action,
@@ -770,10 +778,7 @@ def seed_demo_history(clinic: Clinic, *, today: date | None = None) -> History:
                 cleared_on = recorded.date() - timedelta(days=rng.randint(0, 2))
                 physician = visit.client.physician_name
                 clearance = PhysicianClearance(
-                    clinic_id=screening.clinic_id,
-                    client=visit.client,
-                    screening=screening,
-                    ruleset=screening.ruleset,
+                    **_about(screening),
                     physician_name=physician,
                     cleared_on=cleared_on,
                     expires_on=cleared_on + timedelta(days=rng.choice([28, 56, 90])),

@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from accounts.models import Clinic, User
 from clients.models import Client
-from contraindications.engine import Decision
 from demo.answers import demo_answers
 from demo.builders import submitted_intake
+from demo.review import refer_today
 from intake.services import Release
 from review.models import Screening, SessionNote
 from review.notes import add_addendum, sign_note
-from review.services import record_referral_decision
 
 LETTERHEAD = {
     "address": "48 Riverside Drive\nSpringfield, ON K1A 0B1",
@@ -98,16 +97,5 @@ def seed_demo_notes(clinic: Clinic, therapist: User) -> SessionNote | None:
         pain_regions=["flank_left"], pain_feel="deep_dull_constant",
     )  # fmt: skip
     referred = _screen_with_release(client, answers, therapist, physician="")
-    record_referral_decision(
-        screening=referred,
-        rule_ids=[
-            f.rule_id for f in referred.outcome.findings if f.decision is Decision.REFER_URGENT
-        ],
-        action="referred",
-        referred_to="Dr. Rebecca Lang, Harbor Family Practice",
-        method="letter",
-        urgency="today",
-        request_text="Please assess the visible haematuria today.",
-        decided_by=therapist,
-    )
+    refer_today(referred, therapist, method="letter")
     return note

@@ -36,6 +36,33 @@ DEMO_CLIENTS = [
 ]  # fmt: skip
 
 
+DEMO_PHYSICIAN = "Dr. Rebecca Lang, Harbor Family Practice"
+
+
+def refer_today(
+    screening,
+    therapist,
+    *,
+    method,
+    referred_to=DEMO_PHYSICIAN,
+    request_text="Please assess the visible haematuria today.",
+):
+    """The therapist refers the client today for the screening's urgent findings (through
+    the service, as the referral form would)."""
+    return record_referral_decision(
+        screening=screening,
+        rule_ids=[
+            f.rule_id for f in screening.outcome.findings if f.decision is Decision.REFER_URGENT
+        ],
+        action="referred",
+        referred_to=referred_to,
+        method=method,
+        urgency="today",
+        request_text=request_text,
+        decided_by=therapist,
+    )
+
+
 def screened_client(clinic, name, answers, therapist):
     client, _ = Client.objects.get_or_create(
         clinic=clinic,
@@ -62,19 +89,7 @@ def seed_demo_reviews(clinic, therapist) -> dict:
     screenings = {
         name: screened_client(clinic, name, answers, therapist) for name, answers in DEMO_CLIENTS
     }
-    kidney = screenings["Robert Chen"]
-    record_referral_decision(
-        screening=kidney,
-        rule_ids=[
-            f.rule_id for f in kidney.outcome.findings if f.decision is Decision.REFER_URGENT
-        ],
-        action="referred",
-        referred_to="Dr. Rebecca Lang, Harbor Family Practice",
-        method="phone",
-        urgency="today",
-        request_text="Please assess the visible haematuria today.",
-        decided_by=therapist,
-    )
+    refer_today(screenings["Robert Chen"], therapist, method="phone")
     pregnant = screenings["Lucia Moreno"]
     wanted = parse_plan(
         {"modalities": ["deep_tissue"], "position": "prone", "acupoints": ["sanyinjiao"],

@@ -3,66 +3,57 @@
 from django import forms
 from django.utils import timezone
 
-from contraindications.engine import (
-    ACUPOINTS,
-    ESSENTIAL_OILS,
-    MODALITIES,
-    POSITIONS,
-    PRESSURE_LEVELS,
-    REGIONS,
-)
+from contraindications.engine import vocabulary
 from review.models import ReferralDecision
 
 
-def _choices(vocabulary):
-    return [(code, labels["en"]) for code, labels in vocabulary.items()]
+def _choices(table):
+    return [(code, labels["en"]) for code, labels in table.items()]
+
+
+def _ticks(label, choices):
+    """Any number of boxes to tick, none required."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+def _text_field(label, *, rows=3, required=True, help_text="", max_length=8000):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
 
 
 REGION_PRESSURE_PREFIX = "pressure_over_"
 
 
 class PlanForm(forms.Form):
-    modalities = forms.MultipleChoiceField(
-        label="Techniques",
-        choices=_choices(MODALITIES),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    regions = forms.MultipleChoiceField(
-        label="Areas to work",
-        choices=_choices(REGIONS),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    modalities = _ticks("Techniques", _choices(vocabulary.MODALITIES))
+    regions = _ticks("Areas to work", _choices(vocabulary.REGIONS))
     pressure = forms.TypedChoiceField(
-        label="Pressure", choices=_choices(PRESSURE_LEVELS), coerce=int, initial=3,
+        label="Pressure", choices=_choices(vocabulary.PRESSURE_LEVELS), coerce=int, initial=3,
         widget=forms.RadioSelect,
     )  # fmt: skip
-    acupoints = forms.MultipleChoiceField(
-        label="Acupoints",
-        choices=[(a.code, a.name) for a in ACUPOINTS.values()],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    oils = forms.MultipleChoiceField(
-        label="Essential oils",
-        choices=_choices(ESSENTIAL_OILS),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    acupoints = _ticks("Acupoints", [(a.code, a.name) for a in vocabulary.ACUPOINTS.values()])
+    oils = _ticks("Essential oils", _choices(vocabulary.ESSENTIAL_OILS))
     position = forms.ChoiceField(
-        label="Position", choices=_choices(POSITIONS), widget=forms.RadioSelect, required=False
+        label="Position",
+        choices=_choices(vocabulary.POSITIONS),
+        widget=forms.RadioSelect,
+        required=False,
     )
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)", min_value=1, max_value=480, initial=60
     )
-    notes = forms.CharField(
-        label="Notes", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    override_reason = forms.CharField(
-        label="Reason to override the constraints",
+    notes = _text_field("Notes", max_length=4000, required=False)
+    override_reason = _text_field(
+        "Reason to override the constraints",
+        rows=2,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text="Only needed to save a plan that breaks a constraint.",
     )
@@ -70,10 +61,10 @@ class PlanForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # One optional level per area; empty = the default pressure above.
-        for code, labels in REGIONS.items():
+        for code, labels in vocabulary.REGIONS.items():
             self.fields[REGION_PRESSURE_PREFIX + code] = forms.TypedChoiceField(
                 label=labels["en"],
-                choices=[("", "Default"), *_choices(PRESSURE_LEVELS)],
+                choices=[("", "Default"), *_choices(vocabulary.PRESSURE_LEVELS)],
                 coerce=int,
                 empty_value=None,
                 required=False,
@@ -83,7 +74,7 @@ class PlanForm(forms.Form):
             )
 
     def region_pressure_fields(self) -> list:
-        return [(code, self[REGION_PRESSURE_PREFIX + code]) for code in REGIONS]
+        return [(code, self[REGION_PRESSURE_PREFIX + code]) for code in vocabulary.REGIONS]
 
     def has_region_pressure(self) -> bool:
         return any(field.value() not in (None, "") for _, field in self.region_pressure_fields())
@@ -131,18 +122,10 @@ class ReferralForm(forms.Form):
         choices=[("", "—"), *ReferralDecision.Urgency.choices],
         required=False,
     )
-    request_text = forms.CharField(
-        label="What you ask the physician for (goes into the letter)",
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+    request_text = _text_field(
+        "What you ask the physician for (goes into the letter)", max_length=4000, required=False
     )
-    reason = forms.CharField(
-        label="Reason (required to override)",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    reason = _text_field("Reason (required to override)", rows=2, max_length=2000, required=False)
     urgent_override_confirmed = forms.BooleanField(
         label="I confirm that I am overriding an urgent referral and have told the client to "
         "seek medical care.",
@@ -168,9 +151,7 @@ class ClearanceForm(forms.Form):
     rule_ids = forms.MultipleChoiceField(
         label="Findings cleared", widget=forms.CheckboxSelectMultiple, choices=()
     )
-    notes = forms.CharField(
-        label="Notes", max_length=4000, widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    notes = _text_field("Notes", rows=2, max_length=4000, required=False)
 
     def __init__(self, *args, findings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,16 +159,6 @@ class ClearanceForm(forms.Form):
             (f.rule_id, f.title) for f in findings
         ]
         self.fields["cleared_on"].initial = timezone.localdate()
-
-
-def _text_field(label, *, rows=3, required=True, help_text="", max_length=8000):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
 
 
 class SessionNoteForm(forms.Form):
@@ -199,14 +170,9 @@ class SessionNoteForm(forms.Form):
     )
     assessment = _text_field("Assessment", help_text="What you make of it.")
     plan = _text_field("Plan", help_text="Next sessions, home care, referrals.")
-    regions = forms.MultipleChoiceField(
-        label="Areas worked on",
-        choices=_choices(REGIONS),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    regions = _ticks("Areas worked on", _choices(vocabulary.REGIONS))
     pressure = forms.TypedChoiceField(
-        label="Pressure used", choices=_choices(PRESSURE_LEVELS), coerce=int,
+        label="Pressure used", choices=_choices(vocabulary.PRESSURE_LEVELS), coerce=int,
         widget=forms.RadioSelect,
     )  # fmt: skip
     client_response = _text_field(

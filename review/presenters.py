@@ -8,8 +8,6 @@ from django.utils import timezone
 
 from contraindications.engine import (
     ACUPOINTS,
-    ESSENTIAL_OILS,
-    MODALITIES,
     POSITIONS,
     PRESSURE_LEVELS,
     REGIONS,
@@ -18,6 +16,7 @@ from contraindications.engine import (
     Finding,
     Source,
     group_by_cause,
+    item_name,
 )
 from review.bodymap import MapView, body_map
 from review.models import Screening, SessionNote, TreatmentPlan
@@ -157,15 +156,16 @@ def _answer_text(question, value) -> str:
     if question is None:
         return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
     if question.type == "body_regions":
-        return ", ".join(REGIONS[v]["en"] if v in REGIONS else str(v) for v in value)
+        return _labels(map(str, value), "region")
     labels = {c.id: c.label.en for c in question.choices}
     if isinstance(value, list | tuple):
         return ", ".join(labels.get(v, str(v)) for v in value)
     return labels.get(value, str(value))
 
 
-def _labels(codes, vocabulary) -> str:
-    return ", ".join(vocabulary[c]["en"] if c in vocabulary else c for c in codes)
+def _labels(codes, kind: str) -> str:
+    """The names of plan items of `kind`, as the engine words them (see item_name)."""
+    return ", ".join(item_name(kind, c) for c in codes)
 
 
 def constraint_lines(c: Constraints) -> list[ConstraintLine]:
@@ -175,22 +175,18 @@ def constraint_lines(c: Constraints) -> list[ConstraintLine]:
     for region, cap in c.region_pressure_caps:
         lines.append(ConstraintLine(f"Pressure over {REGIONS[region]['en']}", f"at most {cap}"))
     if c.avoid_regions:
-        lines.append(ConstraintLine("Avoid areas", _labels(sorted(c.avoid_regions), REGIONS)))
+        lines.append(ConstraintLine("Avoid areas", _labels(sorted(c.avoid_regions), "region")))
     if c.exclude_modalities:
-        lines.append(ConstraintLine("No", _labels(sorted(c.exclude_modalities), MODALITIES)))
+        lines.append(ConstraintLine("No", _labels(sorted(c.exclude_modalities), "modality")))
     if c.exclude_acupoints:
-        names = ", ".join(
-            ACUPOINTS[p].name if p in ACUPOINTS else p for p in sorted(c.exclude_acupoints)
-        )
+        names = _labels(sorted(c.exclude_acupoints), "acupoint")
         lines.append(ConstraintLine("Acupoints to avoid", names))
     if c.exclude_oils:
-        lines.append(
-            ConstraintLine("Oils to avoid", _labels(sorted(c.exclude_oils), ESSENTIAL_OILS))
-        )
+        lines.append(ConstraintLine("Oils to avoid", _labels(sorted(c.exclude_oils), "oil")))
     if c.allowed_positions is not None:
         # In the vocabulary's order of preference, as the stored result lists them.
         allowed = [p for p in POSITIONS if p in c.allowed_positions]
-        lines.append(ConstraintLine("Positions", _labels(allowed, POSITIONS)))
+        lines.append(ConstraintLine("Positions", _labels(allowed, "position")))
     return lines
 
 
@@ -294,8 +290,8 @@ def intake_answers(screening: Screening) -> list[AnswerSection]:
 
 def plan_lines(plan: TreatmentPlan) -> list[ConstraintLine]:
     lines = [
-        ConstraintLine("Techniques", _labels(plan.modalities, MODALITIES) or "—"),
-        ConstraintLine("Areas", _labels(plan.regions, REGIONS) or "—"),
+        ConstraintLine("Techniques", _labels(plan.modalities, "modality") or "—"),
+        ConstraintLine("Areas", _labels(plan.regions, "region") or "—"),
         ConstraintLine("Pressure", PRESSURE_LEVELS[str(plan.pressure)]["en"]),
         *(
             ConstraintLine(
@@ -311,7 +307,7 @@ def plan_lines(plan: TreatmentPlan) -> list[ConstraintLine]:
         names = ", ".join(ACUPOINTS[p].name for p in plan.acupoints if p in ACUPOINTS)
         lines.append(ConstraintLine("Acupoints", names))
     if plan.oils:
-        lines.append(ConstraintLine("Oils", _labels(plan.oils, ESSENTIAL_OILS)))
+        lines.append(ConstraintLine("Oils", _labels(plan.oils, "oil")))
     return lines
 
 
@@ -335,7 +331,7 @@ def note_view(note: SessionNote) -> NoteView:
             ConstraintLine("Plan", note.plan),
         ],
         facts=[
-            ConstraintLine("Areas worked on", _labels(note.regions, REGIONS) or "—"),
+            ConstraintLine("Areas worked on", _labels(note.regions, "region") or "—"),
             ConstraintLine("Pressure used", PRESSURE_LEVELS[str(note.pressure)]["en"]),
             ConstraintLine("Client's response", note.client_response or "—"),
         ],

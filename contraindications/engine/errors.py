@@ -23,20 +23,20 @@ class LogicError(EngineError):
     """A condition in the logic language is malformed."""
 
 
-class CatalogueError(EngineError):
+class QuestionError(EngineError):
+    """An error about one question of the catalogue; ``question_id`` names it when known."""
+
+    def __init__(self, message: str, code: str, question_id: str | None = None) -> None:
+        super().__init__(message, code)
+        self.question_id = question_id
+
+
+class CatalogueError(QuestionError):
     """The question catalogue is malformed."""
 
-    def __init__(self, message: str, code: str, question_id: str | None = None) -> None:
-        super().__init__(message, code)
-        self.question_id = question_id
 
-
-class AnswerError(EngineError):
+class AnswerError(QuestionError):
     """A client's answers do not fit the catalogue."""
-
-    def __init__(self, message: str, code: str, question_id: str | None = None) -> None:
-        super().__init__(message, code)
-        self.question_id = question_id
 
 
 class RuleSetError(EngineError):

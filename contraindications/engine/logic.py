@@ -121,9 +121,10 @@ def _compile(spec: Any, questions: Mapping[str, QuestionLike], path: str) -> Con
         return Condition(spec, reads, only.test, only.explain, only.gates)
     tests = tuple(c.test for c in children)
     pairs = tuple((c.test, c.explain) for c in children)
+    test = _join(tests, every=key == "all")
     if key == "all":
-        return Condition(spec, reads, _all(tests), _explain_all(pairs), _gate_all(children))
-    return Condition(spec, reads, _any(tests), _explain_any(pairs), _gate_any(children))
+        return Condition(spec, reads, test, _explain_all(pairs), _gate_all(children))
+    return Condition(spec, reads, test, _explain_any(pairs), _gate_any(children))
 
 
 def _gate_all(children: list[Condition]) -> Gates:
@@ -154,37 +155,26 @@ def _gate_any(children: list[Condition]) -> Gates:
     return tuple(Gate(qid, values, multi) for (qid, multi), values in merged.items())
 
 
-def _all(tests: tuple[Test, ...]) -> Test:
+def _join(tests: tuple[Test, ...], *, every: bool) -> Test:
+    """``all`` (every=True) or ``any`` (every=False) of ``tests``, stopping at the first
+    test that settles it."""
     # Unrolled for the common sizes: a generator-based all() costs ~3x more per call.
     if len(tests) == 2:
         a, b = tests
-        return lambda d: a(d) and b(d)
+        return (lambda d: a(d) and b(d)) if every else (lambda d: a(d) or b(d))
     if len(tests) == 3:
         a, b, c = tests
-        return lambda d: a(d) and b(d) and c(d)
-
-    def test(d: dict[str, Any]) -> bool:
-        for t in tests:  # noqa: SIM110 - a plain loop beats all() over a generator here
-            if not t(d):
-                return False
-        return True
-
-    return test
-
-
-def _any(tests: tuple[Test, ...]) -> Test:
-    if len(tests) == 2:
-        a, b = tests
-        return lambda d: a(d) or b(d)
-    if len(tests) == 3:
-        a, b, c = tests
+        if every:
+            return lambda d: a(d) and b(d) and c(d)
         return lambda d: a(d) or b(d) or c(d)
 
     def test(d: dict[str, Any]) -> bool:
-        for t in tests:  # noqa: SIM110 - a plain loop beats any() over a generator here
-            if t(d):
-                return True
-        return False
+        # A plain loop beats all()/any() over a generator here. A false test settles "all",
+        # a true one "any".
+        for t in tests:
+            if (not t(d)) is every:
+                return not every
+        return every
 
     return test
 
