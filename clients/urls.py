@@ -1,16 +1,12 @@
-from django.urls import include, path
+from django.urls import path
 
 from clients import views
 
 app_name = "clients"
 
-client = [
-    path("edit/", views.client_edit, name="edit"),
-    path("archive/", views.client_archive, name="archive"),
-]
-
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
-    path("<uuid:public_id>/", include(client)),
+    path("<uuid:public_id>/edit/", views.client_edit, name="edit"),
+    path("<uuid:public_id>/archive/", views.client_archive, name="archive"),
 ]
