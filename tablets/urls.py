@@ -14,7 +14,8 @@ device = (
     ],
     "tablet",
 )
-tablet = [
+# The staff's actions on one enrolled tablet.
+tablet_actions = [
     path("code/", views.new_code, name="new_code"),
     path("revoke/", views.revoke, name="revoke"),
     path("take-back/", views.take_back, name="take_back"),
@@ -23,7 +24,7 @@ staff = (
     [
         path("", views.tablet_list, name="list"),
         path("add/", views.add, name="add"),
-        path("<uuid:public_id>/", include(tablet)),
+        path("<uuid:public_id>/", include(tablet_actions)),
         path("send/<uuid:public_id>/", views.send, name="send"),
     ],
     "tablets",
