@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -39,6 +41,17 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClinicRecord(models.Model):
+    """A record of one clinic that is named outside (in URLs, exports, the FHIR API) by a random
+    public id instead of its row id, which would say how many there are and invite guessing."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
 
 
 class User(AbstractUser):

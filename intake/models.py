@@ -1,9 +1,8 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ClinicRecord
 from audit.history import tracked_history
 
 
@@ -27,7 +26,7 @@ class ConsentText(models.Model):
         return f"Consent {self.version} ({self.language})"
 
 
-class Intake(models.Model):
+class Intake(ClinicRecord):
     """One health-history intake a client filled in before a session.
 
     A draft collects answers as the client goes; once submitted and signed it never changes:
@@ -52,8 +51,6 @@ class Intake(models.Model):
         LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
         OTHER = "other", _("Other adult with legal responsibility")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="intakes")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FULL)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)

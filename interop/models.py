@@ -3,8 +3,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from accounts.models import ClinicRecord
 
-class ApiToken(models.Model):
+
+class ApiToken(ClinicRecord):
     """A clinic's key to the FHIR API and the CDS Hooks service. Only its SHA-256 is kept (the
     secret is shown once, when issued); it expires, and a revocation is final."""
 
@@ -12,8 +14,6 @@ class ApiToken(models.Model):
         READ = "read", "Read records and screen (FHIR API, CDS Hooks cards)"
         FEEDBACK = "read+feedback", "Read, and record CDS Hooks feedback as referral decisions"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=100)
     prefix = models.CharField(
         max_length=12

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, CharField, F, IntegerField, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Model, Value, When
 from django.db.models.functions import Cast
 
 from accounts.models import User
@@ -36,8 +36,8 @@ ACTION_CHOICES = [
 TRACKED = [(Client, "id")]
 # Records that belong to one client: the trail looks their client up (one query per kind on
 # the page) to say whose record it was.
-CLIENT_OWNED = [Screening, TreatmentPlan, ReferralDecision, PhysicianClearance, Intake,
-                PrevisitLink]  # fmt: skip
+CLIENT_OWNED: list[type[Model]] = [Screening, TreatmentPlan, ReferralDecision,
+                                   PhysicianClearance, Intake, PrevisitLink]  # fmt: skip
 # What each kind of record is called in a sentence ("Theo Hart viewed Hannah Whitfield's
 # screening"); a read names the part it showed, in the words of audit/reads.py.
 NOUNS = {

@@ -5,16 +5,16 @@ token; the token itself is an HMAC of the nonce under SECRET_KEY (previsit/token
 worker re-derives it when it sends the message and a copy of the database alone opens nothing.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import ClinicRecord
+
 MAX_FAILED_CHECKS = 5
 
 
-class PrevisitLink(models.Model):
+class PrevisitLink(ClinicRecord):
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         SMS = "sms", "SMS"
@@ -28,8 +28,6 @@ class PrevisitLink(models.Model):
         LOCKED = "locked", "Locked after too many wrong answers"
         USED = "used", "Already completed"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="previsit_links"
     )

@@ -1,20 +1,18 @@
-import uuid
 from functools import cached_property
 
 from django.conf import settings
 from django.db import models
 
+from accounts.models import ClinicRecord
 from contraindications.engine import Decision
 from contraindications.engine import Screening as EngineScreening
 
 DECISION_CHOICES = [(d.value, d.label_en) for d in Decision]
 
 
-class Screening(models.Model):
+class Screening(ClinicRecord):
     """The engine's decision on one intake, frozen with its inputs and the rule set used."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="screenings"
     )
@@ -74,11 +72,9 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{self._meta.label} records are append-only")
 
 
-class TreatmentPlan(AppendOnlyModel):
+class TreatmentPlan(ClinicRecord, AppendOnlyModel):
     """The session a therapist plans for a screening, with the check it passed or overrode."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="plans")
     ruleset = models.ForeignKey("rules.RuleSetVersion", on_delete=models.PROTECT, related_name="+")
@@ -131,7 +127,7 @@ class TreatmentPlan(AppendOnlyModel):
         }
 
 
-class ReferralDecision(AppendOnlyModel):
+class ReferralDecision(ClinicRecord, AppendOnlyModel):
     """What the therapist did about findings that stop or condition a session."""
 
     class Action(models.TextChoices):
@@ -153,8 +149,6 @@ class ReferralDecision(AppendOnlyModel):
         WITHIN_WEEK = "within_week", "Within a week"
         ROUTINE = "routine", "Routine"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="referrals")
     ruleset = models.ForeignKey("rules.RuleSetVersion", on_delete=models.PROTECT, related_name="+")
@@ -243,11 +237,9 @@ class ReferralDecisionRule(AppendOnlyModel):
         return f"{self.rule_id} ({self.action})"
 
 
-class PhysicianClearance(AppendOnlyModel):
+class PhysicianClearance(ClinicRecord, AppendOnlyModel):
     """A physician's written clearance for named findings, valid from a date until expiry."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="clearances")
     ruleset = models.ForeignKey("rules.RuleSetVersion", on_delete=models.PROTECT, related_name="+")
@@ -326,11 +318,9 @@ class ScreeningFinding(AppendOnlyModel):
 # edited. A correction or a later observation is an addendum, itself append-only.
 
 
-class SessionNote(AppendOnlyModel):
+class SessionNote(ClinicRecord, AppendOnlyModel):
     """The therapist's SOAP note of a session given on a screening, signed when saved."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="notes")
     # The plan the session followed, when one was saved (the latest at the time of writing).
@@ -371,12 +361,10 @@ class SessionNote(AppendOnlyModel):
         return f"Session note for {self.client} ({self.signed_at:%Y-%m-%d})"
 
 
-class NoteAddendum(AppendOnlyModel):
+class NoteAddendum(ClinicRecord, AppendOnlyModel):
     """A later correction or addition to a signed note; the note itself never changes."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -6,18 +6,16 @@ tablet. The enrolment code, typed once on the tablet, is likewise kept only as a
 works for ENROL_CODE_MINUTES, once.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import ClinicRecord
+
 ENROL_CODE_MINUTES = 15
 
 
-class Tablet(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+class Tablet(ClinicRecord):
     name = models.CharField(max_length=60)
     # SHA-256 of the device secret in the tablet's cookie; NULL until enrolled and once revoked.
     credential_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
@@ -67,7 +65,7 @@ class Tablet(models.Model):
         return self.credential_hash is not None
 
 
-class Assignment(models.Model):
+class Assignment(ClinicRecord):
     """One intake sent to one tablet, from sending until it is closed (one open per tablet)."""
 
     class Closed(models.TextChoices):
@@ -76,8 +74,6 @@ class Assignment(models.Model):
         ENDED = "ended", "Session ended on the tablet"
         REVOKED = "revoked", "Tablet revoked"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     tablet = models.ForeignKey(Tablet, on_delete=models.PROTECT, related_name="assignments")
     intake = models.ForeignKey("intake.Intake", on_delete=models.PROTECT, related_name="+")
     assigned_by = models.ForeignKey(

@@ -14,13 +14,17 @@ device = (
     ],
     "tablet",
 )
+# The staff's actions on one enrolled tablet.
+tablet_actions = [
+    path("code/", views.new_code, name="new_code"),
+    path("revoke/", views.revoke, name="revoke"),
+    path("take-back/", views.take_back, name="take_back"),
+]
 staff = (
     [
         path("", views.tablet_list, name="list"),
         path("add/", views.add, name="add"),
-        path("<uuid:public_id>/code/", views.new_code, name="new_code"),
-        path("<uuid:public_id>/revoke/", views.revoke, name="revoke"),
-        path("<uuid:public_id>/take-back/", views.take_back, name="take_back"),
+        path("<uuid:public_id>/", include(tablet_actions)),
         path("send/<uuid:public_id>/", views.send, name="send"),
     ],
     "tablets",

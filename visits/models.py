@@ -2,24 +2,23 @@
 and import from it (visits/imports.py); this is what the front desk's day and the therapist's
 list are built from, and what a screening is attached to."""
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import ClinicRecord
+
 MAX_DURATION_MINUTES = 8 * 60
 
 
-class Appointment(models.Model):
+class Appointment(ClinicRecord):
     class Source(models.TextChoices):
         MANUAL = "manual", "Entered here"
         ICAL = "ical", "iCalendar import"
         CSV = "csv", "CSV import"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="appointments"
     )
