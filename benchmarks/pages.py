@@ -145,11 +145,11 @@ def run(*, runs: int, write=print) -> list[tuple[str, float, float, int]]:
     for name, ms, cpu_ms, queries in rows:
         write(f"{name:<42} {ms:>10.2f} {cpu_ms:>8.2f} {queries:>8} {1000 / ms:>8.0f}")
     by = {name: ms for name, ms, _, _ in rows}
-    pk, bare = by["bare PK select of a client"], by["bare PK select + template"]
+    pk, bare_page_ms = by["bare PK select of a client"], by["bare PK select + template"]
     client_page, screening_page = by[rows[2][0]], by[rows[3][0]]
     write(f"client's page: {pk / client_page:.3f}x the PK-select throughput, "
-          f"{bare / client_page:.3f}x PK select + template; "
-          f"screening page: {pk / screening_page:.3f}x, {bare / screening_page:.3f}x; "
+          f"{bare_page_ms / client_page:.3f}x PK select + template; "
+          f"screening page: {pk / screening_page:.3f}x, {bare_page_ms / screening_page:.3f}x; "
           f"submit: {by['submit and screen'] / by['bare validate + save of an intake']:.2f}x "
           "bare validate + save")  # fmt: skip
     cpu = {name: cpu_ms for name, _, cpu_ms, _ in rows}
