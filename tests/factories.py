@@ -6,11 +6,13 @@ import uuid
 from datetime import date
 
 import factory
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import Clinic, User
+from accounts.models import Clinic, Session, User
 from accounts.roles import Role
+from accounts.sessions import SessionStore
 from audit.models import AuditEvent
 from clients.models import Client
 from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, ruleset_checksum
@@ -63,6 +65,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get(name=Role(extracted).value))  # type: ignore[attr-defined]  # a User
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A staff member's signed-in session, as logging in leaves it."""
+
+    class Meta:
+        model = Session
+
+    session_key = factory.Sequence(lambda n: f"session{n:032d}")
+    user = factory.SubFactory(UserFactory)
+    expire_date = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(minutes=15))
+    session_data = factory.LazyAttribute(
+        lambda o: SessionStore().encode(
+            {
+                SESSION_KEY: str(o.user.pk),
+                BACKEND_SESSION_KEY: "accounts.backends.ClinicModelBackend",
+                HASH_SESSION_KEY: o.user.get_session_auth_hash(),
+            }
+        )
+    )
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
