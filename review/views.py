@@ -14,6 +14,7 @@ from config.jsonbody import BadJSONBody, parse_json_body
 from review import letter_views, pdf
 from review.forms import ClearanceForm, PlanForm, ReferralForm
 from review.letters import LetterRefused
+from review.pages import screening_read, screening_read_of, submit
 from review.presenters import intake_answers, note_view, plan_lines, review_view, today_rows
 from review.selectors import (
     clearance_covers,
@@ -35,16 +36,8 @@ from review.services import (
 DEFAULT_PLAN = {"modalities": ["swedish"], "pressure": 3, "duration_minutes": 60}
 
 
-def _screening_read(request, public_id):
-    return _screening_read_of(get_screening_for(request.user, public_id))
-
-
-def _screening_read_of(screening):
-    return screening.client, f"screening {screening.public_id}"
-
-
 def _screening_audited(what, **kwargs):
-    return audited_read(what, target=_screening_read, **kwargs)
+    return audited_read(what, target=screening_read, **kwargs)
 
 
 @role_required(*CLINICAL_STAFF)
@@ -58,7 +51,7 @@ def today(request):
 @_screening_audited("clinical detail")
 def screening_detail(request, public_id):
     screening = get_screening_for(request.user, public_id)
-    request.audited_target = _screening_read_of(screening)
+    request.audited_target = screening_read_of(screening)
     records = screening_records(screening)
     plan, referral, clearances = records.plan, records.referral, records.clearances
     review = review_view(screening, planned_regions=plan.regions if plan else ())
@@ -179,19 +172,11 @@ def referral(request, public_id):
         "method": "letter",
     }
     form = ReferralForm(request.POST or None, findings=review.actionable_findings, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_referral_decision(
-                screening=screening,
-                decided_by=request.user,
-                ip=client_ip(request),
-                **form.cleaned_data,
-            )
-        except ReviewError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, "The decision was recorded.")
-            return redirect("review:screening", public_id=screening.public_id)
+    if submit(
+        request, form, record_referral_decision, screening=screening, decided_by=request.user
+    ).done:
+        messages.success(request, "The decision was recorded.")
+        return redirect("review:screening", public_id=screening.public_id)
     return render(
         request,
         "review/referral_form.html",
@@ -210,21 +195,12 @@ def clearance(request, public_id):
         findings=review.clearable_findings,
         initial={"physician_name": screening.client.physician_name},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = record_clearance(
-                screening=screening,
-                recorded_by=request.user,
-                ip=client_ip(request),
-                **form.cleaned_data,
-            )
-        except ReviewError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(
-                request, "The clearance was recorded and the intake was screened again with it."
-            )
-            return redirect("review:screening", public_id=result.screening.public_id)
+    cleared = submit(request, form, record_clearance, screening=screening, recorded_by=request.user)
+    if cleared.done:
+        messages.success(
+            request, "The clearance was recorded and the intake was screened again with it."
+        )
+        return redirect("review:screening", public_id=cleared.result.screening.public_id)
     return render(
         request,
         "review/clearance_form.html",
@@ -249,7 +225,7 @@ def _paper(request, default):
 @_screening_audited("session summary PDF", action=AuditEvent.Action.EXPORT)
 def summary_pdf(request, public_id):
     screening = get_screening_for(request.user, public_id, for_pdf=True)
-    request.audited_target = _screening_read_of(screening)
+    request.audited_target = screening_read_of(screening)
     document = pdf.summary_pdf(screening=screening, paper=_paper(request, "a4"))
     return _pdf_response(document)
 
@@ -259,7 +235,7 @@ def summary_pdf(request, public_id):
 @_screening_audited("referral letter PDF", action=AuditEvent.Action.EXPORT)
 def letter_pdf(request, public_id):
     screening = get_screening_for(request.user, public_id, for_pdf=True)
-    request.audited_target = _screening_read_of(screening)
+    request.audited_target = screening_read_of(screening)
     try:
         document = pdf.referral_letter_pdf(
             screening=screening, signer=request.user, paper=_paper(request, "letter")
