@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import CLINICAL_STAFF, role_required
 from accounts.roles import Role
-from audit.reads import audited_read
 from config.client_ip import client_ip
 from review.forms import CredentialsForm, LetterEmailForm, LetterheadForm
 from review.letters import (
@@ -19,8 +18,7 @@ from review.letters import (
     update_credentials,
     update_letterhead,
 )
-from review.pages import screening_read, submit
-from review.selectors import get_screening_for
+from review.pages import screening_page, submit
 
 
 def refused(request, screening, error):
@@ -40,9 +38,8 @@ def refused(request, screening, error):
 
 @role_required(*CLINICAL_STAFF)
 @require_http_methods(["GET", "POST"])
-@audited_read("referral letter email form", target=screening_read)
-def letter_email(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+@screening_page("referral letter email form")
+def letter_email(request, screening):
     try:
         check_letter(screening=screening, signer=request.user)
     except LetterRefused as error:

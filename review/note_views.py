@@ -13,9 +13,9 @@ from accounts.roles import Role, has_role
 from audit.reads import audited_read
 from review.forms import AddendumForm, SessionNoteForm
 from review.notes import add_addendum, sign_note
-from review.pages import screening_read, submit
+from review.pages import screening_page, submit
 from review.presenters import note_view, review_view
-from review.selectors import get_note_for, get_screening_for, latest_plan
+from review.selectors import get_note_for, latest_plan
 
 
 def _token(request) -> uuid.UUID | None:
@@ -61,9 +61,8 @@ def _note_read(request, public_id):
 
 @role_required(Role.THERAPIST)
 @require_http_methods(["GET", "POST"])
-@audited_read("session note form", target=screening_read)
-def note_new(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+@screening_page("session note form")
+def note_new(request, screening):
     plan = latest_plan(screening)
     if request.method == "POST":
         form = SessionNoteForm(request.POST)

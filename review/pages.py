@@ -1,22 +1,41 @@
-"""What the review pages (views, letter_views, note_views) share: the audited target of a page
-about one screening, and a posted form handed to the service that does its work."""
+"""What the review pages (views, letter_views, note_views) share: a page about one screening as
+an audited read, and a posted form handed to the service that does its work."""
 
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from accounts.errors import DomainError
+from audit.reads import audited_read
 from config.client_ip import client_ip
 from review.selectors import get_screening_for
 from review.services import ReviewError
 
 
-def screening_read(request, public_id):
-    """`target` of audited_read for a page about one screening: whose record, and which."""
-    return screening_read_of(get_screening_for(request.user, public_id))
+def _screening_read(request, public_id):
+    return _screening_read_of(get_screening_for(request.user, public_id))
 
 
-def screening_read_of(screening):
+def _screening_read_of(screening):
     return screening.client, f"screening {screening.public_id}"
+
+
+def screening_page(what, *, for_pdf=False, **audit):
+    """A page (or a PDF) about one screening, recorded as a read of it (`what`, and `audit` for
+    audited_read): the view is called with the screening of the user's clinic (a 404 for any
+    other), loaded once for the page and its audit event."""
+
+    def decorator(view):
+        @audited_read(what, target=_screening_read, **audit)
+        @wraps(view)
+        def wrapper(request, public_id):
+            screening = get_screening_for(request.user, public_id, for_pdf=for_pdf)
+            request.audited_target = _screening_read_of(screening)
+            return view(request, screening)
+
+        return wrapper
+
+    return decorator
 
 
 @dataclass(frozen=True)
