@@ -13,6 +13,7 @@ from review.services import ReviewError
 
 
 def _screening_read(request, public_id):
+    # What audited_read would load; screening_page leaves it on the request instead.
     return _screening_read_of(get_screening_for(request.user, public_id))
 
 
