@@ -76,6 +76,19 @@ class Browser(FastHttpUser):
         self.client.cookiejar.set_policy(
             DefaultCookiePolicy(secure_protocols=("https", "wss", "http"))
         )
+        self.logged_in = False
+
+    @task
+    def round(self):
+        """One round of this user's work (`work`, in each class). A failure is in the report
+        already: the round ends, the session is forgotten and the next round logs in again."""
+        try:
+            self.work()
+        except UnexpectedResponse:
+            self.forget_session()
+
+    def work(self):
+        raise NotImplementedError
 
     def forget_session(self):
         self.logged_in = False
@@ -164,16 +177,8 @@ class Tablet(Browser):
         self.client_id = DATA["clients"][n % len(DATA["clients"])]["id"]
         self.answers = DATA["variants"][n % len(DATA["variants"])]
         self.staff = DATA["front_desk"][n % len(DATA["front_desk"])]
-        self.logged_in = False
 
-    @task
-    def intake(self):
-        try:
-            self._intake()
-        except UnexpectedResponse:
-            self.forget_session()
-
-    def _intake(self):
+    def work(self):
         if not self.logged_in:
             self.log_in(self.staff)
         detail = f"/clients/{self.client_id}/"
@@ -273,16 +278,8 @@ class Staff(Browser):
         super().on_start()
         n = next(self.numbers)
         self.staff = DATA["therapists"][n % len(DATA["therapists"])]
-        self.logged_in = False
 
-    @task
-    def browse(self):
-        try:
-            self._browse()
-        except UnexpectedResponse:
-            self.forget_session()
-
-    def _browse(self):
+    def work(self):
         if not self.logged_in:
             self.log_in(self.staff)
             self.logged_in = True

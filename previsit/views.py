@@ -127,8 +127,8 @@ def _open_link_in_session(view):
 @require_http_methods(["GET", "POST"])
 @_open_link_in_session
 def verify(request, link, state):
+    page = "previsit/verify.html"
     form = DateOfBirthForm(request.POST or None)
-    error = None
     if request.method == "POST":
         given = form.cleaned_data["date_of_birth"] if form.is_valid() else None
         if services.check_date_of_birth(link=link, given=given, ip=client_ip(request)):
@@ -138,15 +138,9 @@ def verify(request, link, state):
             request.session[SESSION_KEY] = state
             services.send_code(link=link, ip=client_ip(request))
             return redirect("previsit:code")
-        if link.locked_at is not None:
-            return _closed(request, PrevisitLink.Closed.LOCKED)
-        form = DateOfBirthForm()
-        error = _("That date of birth does not match. Please try again.")
-    return render(
-        request,
-        "previsit/verify.html",
-        {"form": form, "clinic": link.clinic.name, "error": error},
-    )
+        wrong = _("That date of birth does not match. Please try again.")
+        return _wrong_answer(request, link, page, DateOfBirthForm, wrong)
+    return _check_page(request, link, page, form)
 
 
 @login_not_required
@@ -155,6 +149,7 @@ def verify(request, link, state):
 def code(request, link, state):
     if not state.get("dob"):
         return redirect("previsit:verify")
+    page = "previsit/code.html"
     form = CodeForm(request.POST or None)
     error = None
     if request.method == "POST" and request.POST.get("again"):
@@ -166,15 +161,23 @@ def code(request, link, state):
         given = form.cleaned_data["code"] if form.is_valid() else ""
         if services.check_code(link=link, given=given, ip=client_ip(request)):
             return _enter(request, link)
-        if link.locked_at is not None:
-            return _closed(request, PrevisitLink.Closed.LOCKED)
-        form = CodeForm()
-        error = _("That code is not right, or it is too old. Please try again.")
+        wrong = _("That code is not right, or it is too old. Please try again.")
+        return _wrong_answer(request, link, page, CodeForm, wrong, channels=link.channels)
+    return _check_page(request, link, page, form, error, channels=link.channels)
+
+
+def _check_page(request, link, template, form, error=None, **context):
+    """An identity check's page (date of birth, code): the form, the clinic's name, why not."""
     return render(
-        request,
-        "previsit/code.html",
-        {"form": form, "clinic": link.clinic.name, "channels": link.channels, "error": error},
+        request, template, {"form": form, "clinic": link.clinic.name, "error": error, **context}
     )
+
+
+def _wrong_answer(request, link, template, form_class, error, **context):
+    """The check again, emptied, saying why; the closed page once the wrong answers locked it."""
+    if link.locked_at is not None:
+        return _closed(request, PrevisitLink.Closed.LOCKED)
+    return _check_page(request, link, template, form_class(), error, **context)
 
 
 def _enter(request, link):

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import CLINICAL_STAFF, role_required
 from accounts.roles import Role
-from audit.reads import audited_read
 from config.client_ip import client_ip
 from review.forms import CredentialsForm, LetterEmailForm, LetterheadForm
 from review.letters import (
@@ -19,7 +18,7 @@ from review.letters import (
     update_credentials,
     update_letterhead,
 )
-from review.selectors import get_screening_for
+from review.pages import screening_page, submit
 
 
 def refused(request, screening, error):
@@ -37,39 +36,26 @@ def refused(request, screening, error):
     )
 
 
-def _screening_read(request, public_id):
-    screening = get_screening_for(request.user, public_id)
-    return screening.client, f"screening {screening.public_id}"
-
-
 @role_required(*CLINICAL_STAFF)
 @require_http_methods(["GET", "POST"])
-@audited_read("referral letter email form", target=_screening_read)
-def letter_email(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+@screening_page("referral letter email form")
+def letter_email(request, screening):
     try:
         check_letter(screening=screening, signer=request.user)
     except LetterRefused as error:
         return refused(request, screening, error)
     to = addressee(screening)
     form = LetterEmailForm(request.POST or None, initial={"to": to.email, "paper": "letter"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            email_letter(
-                screening=screening,
-                sender=request.user,
-                ip=client_ip(request),
-                **form.cleaned_data,
-            )
-        except LetterRefused as error:
-            if error.field is None:
-                return refused(request, screening, error)
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(
-                request, f"The referral letter is on its way to {form.cleaned_data['to']}."
-            )
-            return redirect("review:screening", public_id=screening.public_id)
+    sent = submit(
+        request, form, email_letter, refusal=LetterRefused, screening=screening, sender=request.user
+    )
+    if sent.refusal is not None and sent.refusal.field is None:
+        return refused(request, screening, sent.refusal)
+    if sent.done:
+        messages.success(
+            request, f"The referral letter is on its way to {form.cleaned_data['to']}."
+        )
+        return redirect("review:screening", public_id=screening.public_id)
     return render(
         request,
         "review/letter_email.html",
@@ -85,16 +71,16 @@ def letterhead(request):
         request.POST or None,
         initial={"address": clinic.address, "phone": clinic.phone, "email": clinic.email},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_letterhead(
-                clinic=clinic, changed_by=request.user, ip=client_ip(request), **form.cleaned_data
-            )
-        except LetterRefused as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, "The clinic details were saved.")
-            return redirect("review:letterhead")
+    if submit(
+        request,
+        form,
+        update_letterhead,
+        refusal=LetterRefused,
+        clinic=clinic,
+        changed_by=request.user,
+    ).done:
+        messages.success(request, "The clinic details were saved.")
+        return redirect("review:letterhead")
     return render(request, "review/letterhead_form.html", {"clinic": clinic, "form": form})
 
 

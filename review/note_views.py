@@ -11,12 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import CLINICAL_STAFF, role_required
 from accounts.roles import Role, has_role
 from audit.reads import audited_read
-from config.client_ip import client_ip
 from review.forms import AddendumForm, SessionNoteForm
 from review.notes import add_addendum, sign_note
+from review.pages import screening_page, submit
 from review.presenters import note_view, review_view
-from review.selectors import get_note_for, get_screening_for, latest_plan
-from review.services import ReviewError
+from review.selectors import get_note_for, latest_plan
 
 
 def _token(request) -> uuid.UUID | None:
@@ -24,6 +23,11 @@ def _token(request) -> uuid.UUID | None:
         return uuid.UUID(request.POST.get("form_token", ""))
     except ValueError:
         return None
+
+
+def _double_tap(submitted) -> bool:
+    """The same form sent twice (its token already signed): answered with its own page."""
+    return submitted.refusal is not None and submitted.refusal.code == "already_signed"
 
 
 def _already(request, message, **context):
@@ -50,11 +54,6 @@ def _note_page(request, note, form, *, status=200):
     )
 
 
-def _screening_read(request, public_id):
-    screening = get_screening_for(request.user, public_id)
-    return screening.client, f"screening {screening.public_id}"
-
-
 def _note_read(request, public_id):
     note = get_note_for(request.user, public_id)
     return note.client, f"session note {note.public_id}"
@@ -62,28 +61,24 @@ def _note_read(request, public_id):
 
 @role_required(Role.THERAPIST)
 @require_http_methods(["GET", "POST"])
-@audited_read("session note form", target=_screening_read)
-def note_new(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+@screening_page("session note form")
+def note_new(request, screening):
     plan = latest_plan(screening)
     if request.method == "POST":
         form = SessionNoteForm(request.POST)
-        if form.is_valid():
-            try:
-                note = sign_note(
-                    screening=screening,
-                    signed_by=request.user,
-                    form_token=_token(request),
-                    ip=client_ip(request),
-                    **form.cleaned_data,
-                )
-            except ReviewError as error:
-                if error.code == "already_signed":
-                    return _already(request, str(error), screening=screening)
-                form.add_error(error.field, str(error))
-            else:
-                messages.success(request, "The session note was signed.")
-                return redirect("review:note", public_id=note.public_id)
+        signed = submit(
+            request,
+            form,
+            sign_note,
+            screening=screening,
+            signed_by=request.user,
+            form_token=_token(request),
+        )
+        if _double_tap(signed):
+            return _already(request, str(signed.refusal), screening=screening)
+        if signed.done:
+            messages.success(request, "The session note was signed.")
+            return redirect("review:note", public_id=signed.result.public_id)
     else:
         initial = {"pressure": 3, "regions": []}
         if plan:
@@ -118,20 +113,12 @@ def note_detail(request, public_id):
 def note_addendum(request, public_id):
     note = get_note_for(request.user, public_id)
     form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            add_addendum(
-                note=note,
-                author=request.user,
-                text=form.cleaned_data["text"],
-                form_token=_token(request),
-                ip=client_ip(request),
-            )
-        except ReviewError as error:
-            if error.code == "already_signed":
-                return _already(request, str(error), note=note)
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, "The addendum was added.")
-            return redirect("review:note", public_id=note.public_id)
+    added = submit(
+        request, form, add_addendum, note=note, author=request.user, form_token=_token(request)
+    )
+    if _double_tap(added):
+        return _already(request, str(added.refusal), note=note)
+    if added.done:
+        messages.success(request, "The addendum was added.")
+        return redirect("review:note", public_id=note.public_id)
     return _note_page(request, note, form, status=400)

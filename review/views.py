@@ -8,16 +8,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import CLINICAL_STAFF, role_required
 from audit.models import AuditEvent
-from audit.reads import audited_read
 from config.client_ip import client_ip
 from config.jsonbody import BadJSONBody, parse_json_body
 from review import letter_views, pdf
 from review.forms import ClearanceForm, PlanForm, ReferralForm
 from review.letters import LetterRefused
+from review.pages import screening_page, submit
 from review.presenters import intake_answers, note_view, plan_lines, review_view, today_rows
 from review.selectors import (
     clearance_covers,
-    get_screening_for,
     latest_plan,
     screening_notes,
     screening_records,
@@ -35,18 +34,6 @@ from review.services import (
 DEFAULT_PLAN = {"modalities": ["swedish"], "pressure": 3, "duration_minutes": 60}
 
 
-def _screening_read(request, public_id):
-    return _screening_read_of(get_screening_for(request.user, public_id))
-
-
-def _screening_read_of(screening):
-    return screening.client, f"screening {screening.public_id}"
-
-
-def _screening_audited(what, **kwargs):
-    return audited_read(what, target=_screening_read, **kwargs)
-
-
 @role_required(*CLINICAL_STAFF)
 @require_GET
 def today(request):
@@ -55,10 +42,8 @@ def today(request):
 
 @role_required(*CLINICAL_STAFF)
 @require_GET
-@_screening_audited("clinical detail")
-def screening_detail(request, public_id):
-    screening = get_screening_for(request.user, public_id)
-    request.audited_target = _screening_read_of(screening)
+@screening_page("clinical detail")
+def screening_detail(request, screening):
     records = screening_records(screening)
     plan, referral, clearances = records.plan, records.referral, records.clearances
     review = review_view(screening, planned_regions=plan.regions if plan else ())
@@ -102,9 +87,8 @@ def _plan_context(screening, form, check=None):
 
 @role_required(*CLINICAL_STAFF)
 @require_http_methods(["GET", "POST"])
-@_screening_audited("plan editor", methods=("GET", "POST"))
-def plan_edit(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+@screening_page("plan editor", methods=("GET", "POST"))
+def plan_edit(request, screening):
     check = None
     if request.method == "POST":
         form = PlanForm(request.POST)
@@ -149,10 +133,9 @@ def plan_edit(request, public_id):
 
 @role_required(*CLINICAL_STAFF)
 @require_POST
-@_screening_audited("plan check", methods=("POST",))
-def plan_check(request, public_id):
+@screening_page("plan check", methods=("POST",))
+def plan_check(request, screening):
     """JSON in (a plan), JSON out (violations with their rules, and the nearest compliant plan)."""
-    screening = get_screening_for(request.user, public_id)
     try:
         data = parse_json_body(request.body or b"{}")
         if not isinstance(data, dict):
@@ -168,9 +151,8 @@ def plan_check(request, public_id):
 
 @role_required(*CLINICAL_STAFF)
 @require_http_methods(["GET", "POST"])
-@_screening_audited("referral decision form")
-def referral(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+@screening_page("referral decision form")
+def referral(request, screening):
     review = review_view(screening)
     client = screening.client
     initial = {
@@ -179,19 +161,11 @@ def referral(request, public_id):
         "method": "letter",
     }
     form = ReferralForm(request.POST or None, findings=review.actionable_findings, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_referral_decision(
-                screening=screening,
-                decided_by=request.user,
-                ip=client_ip(request),
-                **form.cleaned_data,
-            )
-        except ReviewError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, "The decision was recorded.")
-            return redirect("review:screening", public_id=screening.public_id)
+    if submit(
+        request, form, record_referral_decision, screening=screening, decided_by=request.user
+    ).done:
+        messages.success(request, "The decision was recorded.")
+        return redirect("review:screening", public_id=screening.public_id)
     return render(
         request,
         "review/referral_form.html",
@@ -201,30 +175,20 @@ def referral(request, public_id):
 
 @role_required(*CLINICAL_STAFF)
 @require_http_methods(["GET", "POST"])
-@_screening_audited("clearance form")
-def clearance(request, public_id):
-    screening = get_screening_for(request.user, public_id)
+@screening_page("clearance form")
+def clearance(request, screening):
     review = review_view(screening)
     form = ClearanceForm(
         request.POST or None,
         findings=review.clearable_findings,
         initial={"physician_name": screening.client.physician_name},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = record_clearance(
-                screening=screening,
-                recorded_by=request.user,
-                ip=client_ip(request),
-                **form.cleaned_data,
-            )
-        except ReviewError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(
-                request, "The clearance was recorded and the intake was screened again with it."
-            )
-            return redirect("review:screening", public_id=result.screening.public_id)
+    cleared = submit(request, form, record_clearance, screening=screening, recorded_by=request.user)
+    if cleared.done:
+        messages.success(
+            request, "The clearance was recorded and the intake was screened again with it."
+        )
+        return redirect("review:screening", public_id=cleared.result.screening.public_id)
     return render(
         request,
         "review/clearance_form.html",
@@ -246,20 +210,16 @@ def _paper(request, default):
 
 @role_required(*CLINICAL_STAFF)
 @require_GET
-@_screening_audited("session summary PDF", action=AuditEvent.Action.EXPORT)
-def summary_pdf(request, public_id):
-    screening = get_screening_for(request.user, public_id, for_pdf=True)
-    request.audited_target = _screening_read_of(screening)
+@screening_page("session summary PDF", action=AuditEvent.Action.EXPORT, for_pdf=True)
+def summary_pdf(request, screening):
     document = pdf.summary_pdf(screening=screening, paper=_paper(request, "a4"))
     return _pdf_response(document)
 
 
 @role_required(*CLINICAL_STAFF)
 @require_GET
-@_screening_audited("referral letter PDF", action=AuditEvent.Action.EXPORT)
-def letter_pdf(request, public_id):
-    screening = get_screening_for(request.user, public_id, for_pdf=True)
-    request.audited_target = _screening_read_of(screening)
+@screening_page("referral letter PDF", action=AuditEvent.Action.EXPORT, for_pdf=True)
+def letter_pdf(request, screening):
     try:
         document = pdf.referral_letter_pdf(
             screening=screening, signer=request.user, paper=_paper(request, "letter")

@@ -4,23 +4,16 @@
 // the tick is offered. The drawing itself is signature-pad.js.
 (function () {
   "use strict";
-  var canvas = document.getElementById("guardian-signature-pad");
-  if (!canvas) { return; }
-  var field = document.getElementById("guardian-signature");
-  var panel = document.getElementById("guardian-drawn");
   var typed = document.getElementById("guardian-signature-typed-confirm");
   var error = document.getElementById("guardian-signature-error");
-  panel.hidden = false;
-
-  var pad = window.SignaturePad.attach(canvas, field, function () {
+  var pad = window.SignaturePad.setUp("guardian-signature", function () {
     typed.checked = false;
     if (error) { error.textContent = ""; }
   });
-  document.getElementById("guardian-signature-clear").addEventListener("click", pad.clear);
-  function clearOnEdit(input, errorId, eventName) {
-    if (!input) { return; }
-    input.addEventListener(eventName, function () { window.SignaturePad.clearError(input, errorId); });
-  }
+  if (!pad) { return; }
+  document.getElementById("guardian-drawn").hidden = false;
+
+  var clearOnEdit = window.SignaturePad.clearOnEdit;
   clearOnEdit(document.getElementById("guardian-name"), "guardian-name-error", "input");
   clearOnEdit(document.getElementById("guardian-relationship"), "guardian-relationship-error", "change");
   typed.addEventListener("change", function () {

@@ -1,6 +1,6 @@
 // The finger-drawing pad shared by the client's signature (signature.js) and a minor's parent or
 // guardian's (guardian-signature.js): strokes on a canvas, kept as a PNG data URL in a hidden
-// field once something has been drawn. Loaded before both.
+// field once something has been drawn, and its clear button. Loaded before both.
 (function () {
   "use strict";
 
@@ -68,5 +68,23 @@
     input.classList.remove("is-invalid");
   }
 
-  window.SignaturePad = { attach: attach, clearError: clearError };
+  // A signer's pad on this page, found by the ids that start with `prefix`: `<prefix>-pad` the
+  // canvas, `<prefix>` the hidden field, `<prefix>-clear` its button. Returns the pad with its
+  // field, or null when the page has no such signer (then nothing is set up).
+  function setUp(prefix, onInk) {
+    var canvas = document.getElementById(prefix + "-pad");
+    if (!canvas) { return null; }
+    var field = document.getElementById(prefix);
+    var pad = attach(canvas, field, onInk);
+    document.getElementById(prefix + "-clear").addEventListener("click", pad.clear);
+    return { clear: pad.clear, field: field };
+  }
+
+  // Takes the message of `errorId` away once `input` sends `eventName` (a missing input: nothing).
+  function clearOnEdit(input, errorId, eventName) {
+    if (!input) { return; }
+    input.addEventListener(eventName, function () { clearError(input, errorId); });
+  }
+
+  window.SignaturePad = { setUp: setUp, clearError: clearError, clearOnEdit: clearOnEdit };
 })();

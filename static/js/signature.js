@@ -4,9 +4,9 @@
 // drawing itself is signature-pad.js.
 (function () {
   "use strict";
-  var canvas = document.getElementById("signature-pad");
-  if (!canvas) { return; }
-  var field = document.getElementById("signature");
+  var pad = window.SignaturePad.setUp("signature");
+  if (!pad) { return; }
+  var field = pad.field;
   var box = document.getElementById("signature-box");
   var drawnPanel = document.getElementById("signature-drawn");
   var typedPanel = document.getElementById("signature-typed");
@@ -14,7 +14,6 @@
   var switchButton = document.getElementById("signature-switch");
   var typedInputs = typedPanel.querySelectorAll("input");
   var mode = box.getAttribute("data-mode") === "typed" ? "typed" : "drawn";
-  var clearError = window.SignaturePad.clearError;
 
   function setMode(next, moveFocus) {
     mode = next;
@@ -28,9 +27,9 @@
   }
   var typedName = document.getElementById("signature-typed-name");
   var typedConfirm = document.getElementById("signature-typed-confirm");
-  typedName.addEventListener("input", function () { clearError(typedName, "signature-typed-name-error"); });
+  window.SignaturePad.clearOnEdit(typedName, "signature-typed-name-error", "input");
   typedConfirm.addEventListener("change", function () {
-    if (typedConfirm.checked) { clearError(typedConfirm, "signature-typed-confirm-error"); }
+    if (typedConfirm.checked) { window.SignaturePad.clearError(typedConfirm, "signature-typed-confirm-error"); }
   });
 
   setMode(mode, false);
@@ -38,7 +37,4 @@
   switchButton.addEventListener("click", function () {
     setMode(mode === "drawn" ? "typed" : "drawn", true);
   });
-
-  var pad = window.SignaturePad.attach(canvas, field);
-  document.getElementById("signature-clear").addEventListener("click", pad.clear);
 })();
