@@ -13,6 +13,11 @@ DECISION_CHOICES = [(d.value, d.label_en) for d in Decision]
 class Screening(ClinicRecord):
     """The engine's decision on one intake, frozen with its inputs and the rule set used."""
 
+    # Set on each screening of a client's history (review.selectors.client_history).
+    referral_list: list["ReferralDecision"]
+    plan_list: list["TreatmentPlan"]
+    clearance_list: list["PhysicianClearance"]
+
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="screenings"
     )
