@@ -66,6 +66,9 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name", "username"]
 
+    # What a page needs of a user to show their name (__str__, get_full_name).
+    NAME_FIELDS = ("id", "username", "first_name", "last_name")
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 

@@ -18,9 +18,13 @@ def clients_visible_to(user):
 
 def get_client_for(user, public_id) -> Client:
     """The client with this public id in the user's clinic, or 404 (never 403: no hint)."""
-    # The clinic and the record's authors are read by most pages that show a client.
-    clients = clients_visible_to(user).select_related("clinic", "created_by", "updated_by")
-    return get_object_or_404(clients, public_id=public_id)
+    return get_object_or_404(client_for(user), public_id=public_id)
+
+
+def client_for(user):
+    """The clients `user` may see, each with what most pages that show one read: the clinic and
+    the record's authors."""
+    return clients_visible_to(user).select_related("clinic", "created_by", "updated_by")
 
 
 def _parse_date(text: str) -> date | None:

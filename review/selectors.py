@@ -6,17 +6,15 @@ user may see.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from operator import attrgetter
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
-from django.db import connection
-from django.db.models import Exists, F, JSONField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from config import json_rows
+from config.json_rows import JSONRows
 from contraindications.engine import Decision
 from contraindications.engine import Screening as EngineScreening
 from review.models import (
@@ -148,82 +146,46 @@ def covered_by_clearance(screenings, *, on: date | None = None) -> set[int]:
     }
 
 
-# What a history shows on each screening: (attribute, model, its relation on Screening, who
-# recorded it, when). Each list is newest first, as the models order themselves.
+# What a history shows on each screening: (attribute, its relation on Screening, the records
+# newest first as their models order themselves, with their author's name).
+_AUTHOR = User.NAME_FIELDS
 _HISTORY_RECORDS = (
-    ("referral_list", ReferralDecision, "referrals", "decided_by", "decided_at"),
-    ("plan_list", TreatmentPlan, "plans", "created_by", "created_at"),
-    ("clearance_list", PhysicianClearance, "clearances", "recorded_by", "recorded_at"),
-)
-# What a page shows of the author: the name (User.__str__).
-_AUTHOR_FIELDS = ("id", "username", "first_name", "last_name")
+    ("referral_list", "referrals", ReferralDecision.objects.select_related("decided_by"),
+     {"decided_by": _AUTHOR}),
+    ("plan_list", "plans", TreatmentPlan.objects.select_related("created_by"),
+     {"created_by": _AUTHOR}),
+    ("clearance_list", "clearances", PhysicianClearance.objects.select_related("recorded_by"),
+     {"recorded_by": _AUTHOR}),
+)  # fmt: skip
 
 
 def client_history(client) -> list[Screening]:
     """The client's screenings, newest first, each with its referral decisions, plans and
-    clearances (``referral_list``, ``plan_list``, ``clearance_list``) and their authors.
-
-    On PostgreSQL one query: each screening's records come along as JSON arrays, made back into
-    model instances here (on a client's page and a screening page this was four queries, a third
-    of each page's). Elsewhere (SQLite) one query per kind of record."""
+    clearances (``referral_list``, ``plan_list``, ``clearance_list``) and their authors: one
+    query on PostgreSQL (config/json_rows.py), else one per kind of record."""
     screenings = (
         Screening.objects.filter(client=client)
         .only("public_id", "decision", "created_at", "cleared_rule_ids", "client_id")
         .order_by("-created_at", "-id")
     )
-    if connection.vendor != "postgresql":
+    if not json_rows.available():
         return list(
             screenings.prefetch_related(
                 *(
-                    Prefetch(relation, model.objects.select_related(author), to_attr=attr)
-                    for attr, model, relation, author, _ in _HISTORY_RECORDS
+                    Prefetch(relation, records, to_attr=attr)
+                    for attr, relation, records, _ in _HISTORY_RECORDS
                 )
             )
         )
-    history = list(
-        screenings.annotate(
-            **{
-                attr: _records_as_json(model, author)
-                for attr, model, _, author, _ in _HISTORY_RECORDS
-            }
-        )
-    )
+    along = {
+        attr: JSONRows(records.filter(screening=OuterRef("pk")), related=related)
+        for attr, _, records, related in _HISTORY_RECORDS
+    }
+    history = list(screenings.annotate(**{attr: rows.expression() for attr, rows in along.items()}))
     for screening in history:
-        for attr, model, _, author, at in _HISTORY_RECORDS:
-            records = [_record_from_json(model, author, row) for row in getattr(screening, attr)]
-            records.sort(key=attrgetter(at, "pk"), reverse=True)
-            setattr(screening, attr, records)
+        for attr, rows in along.items():
+            setattr(screening, attr, rows.instances(getattr(screening, attr)))
     return history
-
-
-def _records_as_json(model, author: str) -> ArraySubquery:
-    """The outer screening's records of `model`, each a JSON object of its columns and its
-    author's name fields."""
-    columns = {f.attname: F(f.attname) for f in model._meta.concrete_fields}
-    columns |= {f"{author}.{name}": F(f"{author}__{name}") for name in _AUTHOR_FIELDS}
-    rows = model.objects.filter(screening=OuterRef("pk")).order_by().values(j=JSONObject(**columns))
-    return ArraySubquery(rows, output_field=ArrayField(JSONField()))
-
-
-def _record_from_json(model, author: str, row: dict):
-    """A model instance (and its author) as the ORM would have loaded it from these columns."""
-    fields = model._meta.concrete_fields
-    record = model.from_db(
-        connection.alias, [f.attname for f in fields], [f.to_python(row[f.attname]) for f in fields]
-    )
-    if row[f"{author}.id"] is None:
-        setattr(record, author, None)
-    else:
-        setattr(
-            record,
-            author,
-            User.from_db(
-                connection.alias,
-                list(_AUTHOR_FIELDS),
-                [row[f"{author}.{name}"] for name in _AUTHOR_FIELDS],
-            ),
-        )
-    return record
 
 
 @dataclass(frozen=True)

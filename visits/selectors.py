@@ -9,8 +9,14 @@ from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
+from clients.models import Client
+from clients.selectors import client_for, get_client_for
+from config import json_rows
+from config.json_rows import JSONRows
 from intake.models import Intake
-from previsit.models import PrevisitLink
+from previsit.models import Delivery, PrevisitLink
+from previsit.selectors import LinkSummary, client_links, latest_link_summary, link_summary
 from review.booking import BookingStatus, booking_status
 from review.models import Screening
 from visits.models import Appointment
@@ -31,13 +37,17 @@ def _attach_status(intakes) -> list[Intake]:
 def intake_history(client, limit: int = 10) -> list[Intake]:
     """The client's intakes, newest first, each with its booking status (one query), with only
     the fields the client's page shows (an intake row has some forty)."""
-    intakes = (
+    return _attach_status(_intakes_of(client)[:limit])
+
+
+def _intakes_of(client):
+    return (
         Intake.objects.filter(client=client)
         .exclude(status=Intake.Status.CANCELLED)
         .annotate(decision=_latest_decision())
         .only(*_HISTORY_FIELDS)
+        .order_by("-started_at")
     )
-    return _attach_status(intakes.order_by("-started_at")[:limit])
 
 
 _HISTORY_FIELDS = (
@@ -195,9 +205,55 @@ def get_appointment_for(user, public_id) -> Appointment:
 
 def upcoming_appointments(client, limit: int = 5) -> list[Appointment]:
     """The client's appointments from today on, soonest first (one query)."""
+    return list(_upcoming_of(client)[:limit])
+
+
+def _upcoming_of(client):
     start, _ = day_bounds(timezone.localdate())
-    return list(
+    return (
         Appointment.objects.filter(client=client, starts_at__gte=start)
         .select_related("therapist")
-        .order_by("starts_at")[:limit]
+        .order_by("starts_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ClientRecords:
+    """What a client's page lists besides the screenings."""
+
+    client: Client
+    intakes: list[Intake]  # the last ten, newest first, with their booking status
+    appointments: list[Appointment]  # the next five
+    link: LinkSummary | None  # the newest pre-visit link and its sends
+
+
+def client_records(user, public_id) -> ClientRecords:
+    """The client with this public id in the user's clinic (else 404) and what its page lists:
+    one query on PostgreSQL (config/json_rows.py), four elsewhere."""
+    if not json_rows.available():
+        client = get_client_for(user, public_id)
+        return ClientRecords(
+            client=client,
+            intakes=intake_history(client),
+            appointments=upcoming_appointments(client),
+            link=latest_link_summary(client),
+        )
+    newest_link = client_links(OuterRef(OuterRef("pk"))).values("pk")[:1]
+    along = {
+        "intake_rows": JSONRows(_intakes_of(OuterRef("pk"))[:10], fields=_HISTORY_FIELDS),
+        "appointment_rows": JSONRows(
+            _upcoming_of(OuterRef("pk"))[:5], related={"therapist": User.NAME_FIELDS}
+        ),
+        "link_rows": JSONRows(client_links(OuterRef("pk"))[:1]),
+        "delivery_rows": JSONRows(Delivery.objects.filter(link_id=Subquery(newest_link))),
+    }
+    clients = client_for(user).annotate(**{name: rows.expression() for name, rows in along.items()})
+    client = get_object_or_404(clients, public_id=public_id)
+    found = {name: rows.instances(getattr(client, name)) for name, rows in along.items()}
+    links = found["link_rows"]
+    return ClientRecords(
+        client=client,
+        intakes=_attach_status(found["intake_rows"]),
+        appointments=found["appointment_rows"],
+        link=link_summary(links[0] if links else None, found["delivery_rows"]),
     )

@@ -11,10 +11,9 @@ from audit.reads import audited_read
 from clients.selectors import get_client_for
 from intake.services import needs_full_renewal
 from previsit.forms import SendLinkForm
-from previsit.selectors import latest_link_summary
 from review.selectors import client_history
 from tablets.selectors import ready_tablets, send_panel
-from visits.selectors import appointments_day, intake_history, upcoming_appointments
+from visits.selectors import appointments_day, client_records
 
 
 @role_required(*ALL_STAFF)
@@ -23,8 +22,9 @@ from visits.selectors import appointments_day, intake_history, upcoming_appointm
     "client record", target=lambda request, public_id: get_client_for(request.user, public_id)
 )
 def client_page(request, public_id):
-    client = request.audited_target = get_client_for(request.user, public_id)
-    intakes = intake_history(client)
+    records = client_records(request.user, public_id)
+    client = request.audited_target = records.client
+    intakes = records.intakes
     submitted = [i for i in intakes if i.status == "submitted"]
     clinical = has_role(request.user, *CLINICAL_STAFF)
     # Decisions are for clinical staff; the front desk sees only that a screening happened.
@@ -45,12 +45,12 @@ def client_page(request, public_id):
                 renewal_months=client.clinic.intake_renewal_months,
             ),
             "renewal_months": client.clinic.intake_renewal_months,
-            "appointments": upcoming_appointments(client),
+            "appointments": records.appointments,
             "can_book": has_role(request.user, Role.FRONT_DESK, Role.OWNER),
             "screenings": {"clinical": clinical, "history": history},
             # The front desk's "intake before the visit" panel (previsit/_panel.html).
             "previsit": {
-                "summary": latest_link_summary(client),
+                "summary": records.link,
                 "form": SendLinkForm(),
                 "now": timezone.now(),
             },

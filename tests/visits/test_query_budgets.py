@@ -54,11 +54,11 @@ def test_client_page_for_clinical_staff_stays_within_its_queries(client, therapi
     assert response.content.count(b"Plan by") == 3  # the whole history is on the page
     assert counted.session_and_user == 1  # session, user, clinic and roles in one query
     assert counted.audit == 2  # the read is audited: lock and chain head in one round trip, insert
-    # client, intakes, appointments, link + sends, tablets, and the screenings with their
-    # referrals, plans and clearances (review.selectors.client_history): one query each
-    # whatever the history's length
-    assert len(counted.page) <= 7, "\n".join(q[:150] for q in counted.page)
-    assert counted.total <= 10
+    # the client with its intakes, appointments, link and sends (visits.selectors.
+    # client_records), the screenings with their referrals, plans and clearances
+    # (review.selectors.client_history), the clinic's tablets: whatever the history's length
+    assert len(counted.page) <= 3, "\n".join(q[:150] for q in counted.page)
+    assert counted.total <= 6
 
 
 def test_client_page_for_the_front_desk_stays_within_its_queries(client, front_desk, history):
@@ -66,9 +66,10 @@ def test_client_page_for_the_front_desk_stays_within_its_queries(client, front_d
         login(client, front_desk), reverse("visits:client", args=[history[0].client.public_id])
     )
     assert counted.audit == 2
-    # client, intakes, appointments, link + sends, the clinic's tablets
-    assert len(counted.page) <= 7, "\n".join(q[:150] for q in counted.page)
-    assert counted.total <= 10
+    # the client with its intakes, appointments, link and sends; the screenings (no
+    # decisions); the clinic's tablets
+    assert len(counted.page) <= 3, "\n".join(q[:150] for q in counted.page)
+    assert counted.total <= 6
 
 
 def test_screening_page_stays_within_six_queries(client, therapist, history):

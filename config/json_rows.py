@@ -1,0 +1,86 @@
+"""A parent's related rows read in the parent's own query, and made back into model instances.
+
+A page that shows a client with its intakes, appointments and link, or a screening history with
+each screening's decisions, plans and clearances, would make one query per kind of row. On
+PostgreSQL those rows can come along with the parent instead: each kind as an array of JSON
+objects (``ARRAY(SELECT json_build_object(...) ...)``), turned back here into the instances the
+ORM would have loaded from the same columns (loaded, not new; their fields typed; the columns
+not read deferred). Elsewhere (SQLite) the callers keep their separate queries.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import BinaryField, DecimalField, F, JSONField, Model, QuerySet
+from django.db.models.functions import JSONObject
+
+
+def available() -> bool:
+    """Whether this database can bring related rows along (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class JSONRows:
+    """The rows of ``queryset`` (filtered on ``OuterRef``s to the parent, ordered, sliced as
+    wanted), with ``fields`` of each (attnames; all columns when empty), the fields named in
+    ``related`` of a foreign key's row, and the queryset's annotations."""
+
+    queryset: QuerySet
+    fields: tuple[str, ...] = ()
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def _attnames(self) -> list[str]:
+        model = self.queryset.model
+        wanted = {model._meta.get_field(name).attname for name in self.fields}
+        wanted.add(model._meta.pk.attname)
+        fields = [f for f in model._meta.concrete_fields if not self.fields or f.attname in wanted]
+        for f in fields:
+            # JSON would turn bytes into text and decimals into floats: read those apart.
+            if isinstance(f, BinaryField | DecimalField):
+                raise TypeError(f"{model.__name__}.{f.name} cannot come along as JSON")
+        return [f.attname for f in fields]
+
+    def expression(self) -> ArraySubquery:
+        """What to annotate the parent with."""
+        columns: dict[str, Any] = {name: F(name) for name in self._attnames()}
+        columns |= {name: F(name) for name in self.queryset.query.annotations}
+        for relation, names in self.related.items():
+            columns |= {f"{relation}.{name}": F(f"{relation}__{name}") for name in names}
+        return ArraySubquery(
+            self.queryset.values(row=JSONObject(**columns)),
+            output_field=ArrayField(JSONField()),
+        )
+
+    def instances(self, rows: list[dict[str, Any]]) -> list[Any]:
+        """The annotated value made back into instances, in the order the subquery gave."""
+        return [self._instance(row) for row in rows]
+
+    def _instance(self, row: dict[str, Any]) -> Any:
+        model = self.queryset.model
+        names = self._attnames()
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        record = model.from_db(
+            connection.alias, names, [by_name[n].to_python(row[n]) for n in names]
+        )
+        for name in self.queryset.query.annotations:
+            setattr(record, name, row[name])
+        for relation, fields in self.related.items():
+            related = model._meta.get_field(relation).related_model
+            setattr(record, relation, _related(related, relation, fields, row))
+        return record
+
+
+def _related(model: type[Model], relation: str, fields: tuple[str, ...], row: dict) -> Any:
+    if row[f"{relation}.{model._meta.pk.attname}"] is None:
+        return None  # a nullable foreign key with nothing behind it
+    concrete = [f for f in model._meta.concrete_fields if f.attname in fields]  # from_db's order
+    return model.from_db(
+        connection.alias,
+        [f.attname for f in concrete],
+        [f.to_python(row[f"{relation}.{f.attname}"]) for f in concrete],
+    )
