@@ -3,7 +3,7 @@
 A page that shows a client with its intakes, appointments and link, or a screening history with
 each screening's decisions, plans and clearances, would make one query per kind of row. On
 PostgreSQL those rows can come along with the parent instead: each kind as an array of JSON
-objects (``ARRAY(SELECT json_build_object(...) ...)``), turned back here into the instances the
+objects (``ARRAY(SELECT to_jsonb(row) ...)``), turned back here into the instances the
 ORM would have loaded from the same columns (loaded, not new; their fields typed; the columns
 not read deferred). Elsewhere (SQLite) the callers keep their separate queries.
 """
@@ -12,11 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import BinaryField, DecimalField, F, JSONField, Model, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import BinaryField, DecimalField, F, JSONField, Model, QuerySet, Subquery
 
 
 def available() -> bool:
@@ -45,16 +43,15 @@ class JSONRows:
                 raise TypeError(f"{model.__name__}.{f.name} cannot come along as JSON")
         return [f.attname for f in fields]
 
-    def expression(self) -> ArraySubquery:
+    def expression(self) -> "_RowsAsJSON":
         """What to annotate the parent with."""
-        columns: dict[str, Any] = {name: F(name) for name in self._attnames()}
-        columns |= {name: F(name) for name in self.queryset.query.annotations}
-        for relation, names in self.related.items():
-            columns |= {f"{relation}.{name}": F(f"{relation}__{name}") for name in names}
-        return ArraySubquery(
-            self.queryset.values(row=JSONObject(**columns)),
-            output_field=ArrayField(JSONField()),
-        )
+        related = {
+            f"{relation}.{name}": F(f"{relation}__{name}")
+            for relation, names in self.related.items()
+            for name in names
+        }
+        rows = self.queryset.values(*self._attnames(), *self.queryset.query.annotations, **related)
+        return _RowsAsJSON(rows)
 
     def instances(self, rows: list[dict[str, Any]]) -> list[Any]:
         """The annotated value made back into instances, in the order the subquery gave."""
@@ -65,7 +62,7 @@ class JSONRows:
         names = self._attnames()
         by_name = {f.attname: f for f in model._meta.concrete_fields}
         record = model.from_db(
-            connection.alias, names, [by_name[n].to_python(row[n]) for n in names]
+            connection.alias, names, [by_name[n].to_python(row[by_name[n].column]) for n in names]
         )
         for name in self.queryset.query.annotations:
             setattr(record, name, row[name])
@@ -84,3 +81,11 @@ def _related(model: type[Model], relation: str, fields: tuple[str, ...], row: di
         [f.attname for f in concrete],
         [f.to_python(row[f"{relation}.{f.attname}"]) for f in concrete],
     )
+
+
+class _RowsAsJSON(Subquery):
+    """The subquery's rows as an array of JSON objects, one key a column (its name, or the
+    alias an annotation or related field was given), in the subquery's order."""
+
+    template = "ARRAY(SELECT to_jsonb(_rows) FROM (%(subquery)s) _rows)"
+    output_field = ArrayField(JSONField())
