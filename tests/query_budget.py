@@ -20,7 +20,7 @@ class Counted:
 
 def count(captured) -> Counted:
     sqls = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
-    session = [s for s in sqls if s.startswith('SELECT "accounts_session"')]
+    session = [s for s in sqls if s.startswith("SELECT s.session_data, s.user_id")]
     user = [s for s in sqls if s.startswith('SELECT "accounts_user"."id"') and "WHERE" in s]
     user = [s for s in user if '"accounts_user"."id" = ' in s.split("WHERE", 1)[1]][:1]
     audit = [

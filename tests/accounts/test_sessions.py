@@ -31,7 +31,7 @@ def test_the_session_row_names_its_user_and_brings_it_along(client, front_desk):
     assert row.user_id == front_desk.pk
     response, sqls = _queries_before_the_view(client)
     assert response.status_code == 200
-    assert sum(s.startswith('SELECT "accounts_session"') for s in sqls) == 1
+    assert sum(s.startswith("SELECT s.session_data, s.user_id") for s in sqls) == 1
     # no second query for the user (nor its clinic or groups): the session's join brought it
     assert not [s for s in sqls if s.startswith('SELECT "accounts_user"')]
     assert response.wsgi_request.user == front_desk
@@ -66,3 +66,39 @@ def test_a_client_on_the_tablet_has_a_session_without_a_user(client, a_client, f
     row = Session.objects.get(session_key=client.cookies["sessionid"].value)
     assert row.user_id is None  # the kiosk session belongs to no staff member
     assert not client.get(reverse("kiosk:staff")).wsgi_request.user.is_authenticated
+
+
+def test_a_user_without_a_clinic_is_read_with_none(front_desk):
+    from accounts.sessions import SessionStore
+    from tests.factories import SessionFactory
+
+    front_desk.clinic = None
+    front_desk.save()
+    store = SessionStore(SessionFactory(user=front_desk).session_key)
+    assert store.load()["_auth_user_id"] == str(front_desk.pk)
+    assert store.signed_in_user == front_desk
+    assert store.signed_in_user.clinic is None
+
+
+def test_a_session_for_no_one_reads_no_user(front_desk):
+    from accounts.sessions import SessionStore
+
+    store = SessionStore()
+    store["kiosk"] = {"token": "x"}
+    store.save()
+    again = SessionStore(store.session_key)
+    assert again.load() == {"kiosk": {"token": "x"}}
+    assert again.signed_in_user is None
+
+
+def test_an_unknown_or_expired_session_key_is_a_new_session(front_desk):
+    from django.utils import timezone
+
+    from accounts.sessions import SessionStore
+    from tests.factories import SessionFactory
+
+    expired = SessionFactory(user=front_desk, expire_date=timezone.now())
+    for key in (expired.session_key, "no-such-session-key-at-all-000000"):
+        store = SessionStore(key)
+        assert store.load() == {}
+        assert store.session_key is None  # a fresh key will be made, never the one offered
