@@ -15,6 +15,8 @@ HISTORY_TABLES below (then add a migration that installs the triggers on it).
 import zlib
 
 from django.db import connections, models, router, transaction
+from django.utils.functional import cached_property
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from audit.chain import GENESIS, history_digest_of
@@ -122,8 +124,33 @@ class HistoryContext(models.Model):
         self.history_hash = history_digest_of(self, self.history_prev_hash)
 
 
+class _HistoryDescriptor(HistoryDescriptor):
+    """simple_history's `Model.history`, with its manager class made once.
+
+    The library builds a new manager class (`from_queryset`, which walks every queryset method
+    with `inspect`) on each access, and every save of a tracked row reads it: a third of an
+    intake autosave's CPU (docs/PERFORMANCE.md). The class made each time is the same."""
+
+    @cached_property
+    def _manager(self):
+        return self.manager_class.from_queryset(self.queryset_class)
+
+    def __get__(self, instance, owner):
+        return self._manager(self.model, instance)
+
+
+class _TrackedHistory(HistoricalRecords):
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        made = sender.__dict__.get(self.manager_name)
+        if isinstance(made, HistoryDescriptor):  # this model's (abstract ones get none)
+            setattr(sender, self.manager_name, _HistoryDescriptor(
+                made.model, manager=made.manager_class, queryset=made.queryset_class
+            ))  # fmt: skip
+
+
 def tracked_history(**kwargs) -> HistoricalRecords:
-    return HistoricalRecords(get_user=_history_user, bases=[HistoryContext], **kwargs)
+    return _TrackedHistory(get_user=_history_user, bases=[HistoryContext], **kwargs)
 
 
 def backfill_history_chain(apps, schema_editor, *, app_label: str, model_names: list[str]):

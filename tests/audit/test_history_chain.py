@@ -15,6 +15,8 @@ from audit.chain import GENESIS, history_digest, history_digest_of, verify_histo
 from audit.history import backfill_history_chain
 from clients.models import Client
 from clients.services import update_client
+from intake.models import Intake
+from rules.models import RuleSetVersion
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -138,3 +140,11 @@ def test_concurrent_saves_keep_one_valid_chain(clinic, owner):
     assert len(history) == 2 + 2 * 10
     assert verify_history_chain(TABLE, history) == []
     assert len({row.history_prev_hash for row in history}) == len(history)
+
+
+@pytest.mark.parametrize("model", [Client, Intake, RuleSetVersion], ids=lambda m: m.__name__)
+def test_the_history_manager_class_is_made_once_per_model(model):
+    # simple_history made a new class (walking every queryset method) on each `.history`,
+    # which each save of a tracked row reads (audit.history._HistoryDescriptor).
+    assert type(model.history) is type(model.history)
+    assert model.history.model is model.history.model
