@@ -77,8 +77,15 @@ class Session(AbstractBaseSession):
     """A browser's (or a tablet's) session, with the signed-in user in a column of its own so that
     a staff request reads the session and its user in one query (accounts/sessions.py)."""
 
+    # No database constraint: a session naming a user removed since must still save (Django
+    # retries a failed create with new keys for ever); the join then finds no one.
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
 
     @classmethod

@@ -9,14 +9,12 @@ still run as before. The rows live in PostgreSQL like every other session, so a 
 one app server continues on any other (docs/DEPLOY.md).
 """
 
-import logging
 from collections.abc import Sequence
 from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
-from django.core.exceptions import SuspiciousOperation
 from django.db import connection
 from django.db.models import Field, Model
 from django.utils import timezone
@@ -34,10 +32,10 @@ class SessionStore(DatabaseStore):
         return Session
 
     def create_model_instance(self, data: dict[str, Any]) -> Session:
-        row = cast(Session, super().create_model_instance(data))
-        user_id = str(data.get(SESSION_KEY, ""))
-        row.user_id = int(user_id) if user_id.isdigit() else None
-        return row
+        return _with_user(cast(Session, super().create_model_instance(data)), data)
+
+    async def acreate_model_instance(self, data: dict[str, Any]) -> Session:
+        return _with_user(cast(Session, await super().acreate_model_instance(data)), data)
 
     def load(self) -> dict[str, Any]:
         if connection.vendor != "postgresql":  # SQLite: the plain two queries
@@ -51,12 +49,14 @@ class SessionStore(DatabaseStore):
         session_data, user_id, *rest = row
         if user_id is not None:
             self.signed_in_user = _user_from(rest)
-        try:
-            return self.decode(session_data)
-        except SuspiciousOperation as error:  # as Django's own store logs it
-            logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))
-            self._session_key = None
-            return {}
+        return self.decode(session_data)  # a tampered row decodes to {} (Django logs it)
+
+
+def _with_user(row: Session, data: dict[str, Any]) -> Session:
+    """The row names the user the session data names (or none): set at every save."""
+    user_id = str(data.get(SESSION_KEY, ""))
+    row.user_id = int(user_id) if user_id.isdigit() else None
+    return row
 
 
 # One statement, written once from the models rather than built by the ORM on every request:

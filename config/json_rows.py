@@ -10,7 +10,7 @@ not read deferred). Elsewhere (SQLite) the callers keep their separate queries.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
@@ -38,8 +38,11 @@ class JSONRows:
         wanted.add(model._meta.pk.attname)
         fields = [f for f in model._meta.concrete_fields if not self.fields or f.attname in wanted]
         for f in fields:
-            # JSON would turn bytes into text and decimals into floats: read those apart.
-            if isinstance(f, BinaryField | DecimalField):
+            # JSON would turn bytes into text and decimals into floats, and would skip a
+            # field's own conversion from the database: read those apart.
+            if isinstance(f, BinaryField | DecimalField) or (
+                hasattr(f, "from_db_value") and not isinstance(f, JSONField)
+            ):
                 raise TypeError(f"{model.__name__}.{f.name} cannot come along as JSON")
         return [f.attname for f in fields]
 
@@ -55,20 +58,21 @@ class JSONRows:
 
     def instances(self, rows: list[dict[str, Any]]) -> list[Any]:
         """The annotated value made back into instances, in the order the subquery gave."""
-        return [self._instance(row) for row in rows]
-
-    def _instance(self, row: dict[str, Any]) -> Any:
         model = self.queryset.model
         names = self._attnames()
         by_name = {f.attname: f for f in model._meta.concrete_fields}
+        fields = [by_name[n] for n in names]
+        return [self._instance(model, names, fields, row) for row in rows]
+
+    def _instance(self, model: type[Model], names: list[str], fields: list, row: dict) -> Any:
         record = model.from_db(
-            connection.alias, names, [by_name[n].to_python(row[by_name[n].column]) for n in names]
+            connection.alias, names, [f.to_python(row[f.column]) for f in fields]
         )
         for name in self.queryset.query.annotations:
             setattr(record, name, row[name])
-        for relation, fields in self.related.items():
-            related = model._meta.get_field(relation).related_model
-            setattr(record, relation, _related(related, relation, fields, row))
+        for relation, related_fields in self.related.items():
+            related = cast(type[Model], model._meta.get_field(relation).related_model)
+            setattr(record, relation, _related(related, relation, related_fields, row))
         return record
 
 
@@ -85,7 +89,9 @@ def _related(model: type[Model], relation: str, fields: tuple[str, ...], row: di
 
 class _RowsAsJSON(Subquery):
     """The subquery's rows as an array of JSON objects, one key a column (its name, or the
-    alias an annotation or related field was given), in the subquery's order."""
+    alias an annotation or related field was given), in the subquery's order (PostgreSQL scans
+    an ordered derived table in its order; tests/visits/test_client_records.py and
+    tests/review/test_client_history.py compare with the separate, ordered queries)."""
 
     template = "ARRAY(SELECT to_jsonb(_rows) FROM (%(subquery)s) _rows)"
     output_field = ArrayField(JSONField())

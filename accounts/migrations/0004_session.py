@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('session_key', models.CharField(max_length=40, primary_key=True, serialize=False, verbose_name='session key')),
                 ('session_data', models.TextField(verbose_name='session data')),
                 ('expire_date', models.DateTimeField(db_index=True, verbose_name='expire date')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': 'session',
@@ -27,12 +27,14 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        # Sessions begun before keep working: copied over, their user column filled at their
-        # next save (until then they cost the old second query).
+        # Sessions begun before keep working: moved over (not copied: a session signed out
+        # after this must not come back if the old engine ever read that table again), their
+        # user column filled at their next save (until then they cost the old second query).
         migrations.RunSQL(
             "INSERT INTO accounts_session (session_key, session_data, expire_date) "
             "SELECT session_key, session_data, expire_date FROM django_session "
             "WHERE expire_date > CURRENT_TIMESTAMP",
             reverse_sql=migrations.RunSQL.noop,
         ),
+        migrations.RunSQL("DELETE FROM django_session", reverse_sql=migrations.RunSQL.noop),
     ]
