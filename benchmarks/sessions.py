@@ -8,6 +8,7 @@ Its own throw-away database; CPU time of this process per load, median of `runs`
 
 import statistics
 import time
+from typing import Any
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
@@ -39,8 +40,11 @@ def run(*, runs: int, write=print) -> None:
     user = User.objects.create_user(username="bench-sessions", clinic=clinic)
     user.groups.add(Group.objects.get(name=Role.THERAPIST.value))
     rows = []
-    for who, data in [("tablet (no user)", {"kiosk": {"token": "t"}}),
-                      ("staff member", {SESSION_KEY: str(user.pk)})]:  # fmt: skip
+    sessions: list[tuple[str, dict[str, Any]]] = [
+        ("tablet (no user)", {"kiosk": {"token": "t"}}),
+        ("staff member", {SESSION_KEY: str(user.pk)}),
+    ]
+    for who, data in sessions:
         stores: list[tuple[str, type[DjangoStore]]] = [
             ("Django's store", DjangoStore),
             ("accounts.sessions", SessionStore),
