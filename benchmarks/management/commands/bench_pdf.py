@@ -1,14 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from benchmarks.pdf import run
-from benchmarks.throwaway import in_throwaway_db
+from benchmarks.throwaway import ThrowawayBench
 
 
-class Command(BaseCommand):
+class Command(ThrowawayBench):
     help = "Time the session-summary PDF against WeasyPrint alone, and the cached re-download."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--runs", type=int, default=15)
-
-    def handle(self, *args, runs, **options):
-        in_throwaway_db(run, runs=runs, write=self.stdout.write)
+    default_runs = 15
+    run = staticmethod(run)
