@@ -102,3 +102,16 @@ def test_an_unknown_or_expired_session_key_is_a_new_session(front_desk):
         store = SessionStore(key)
         assert store.load() == {}
         assert store.session_key is None  # a fresh key will be made, never the one offered
+
+
+def test_clearsessions_removes_the_expired_sessions_only(front_desk):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tests.factories import SessionFactory
+
+    expired = SessionFactory(user=front_desk, expire_date=timezone.now())
+    live = SessionFactory(user=front_desk)
+    call_command("clearsessions")  # docs/DEPLOY.md: from cron, daily
+    assert list(Session.objects.values_list("pk", flat=True)) == [live.pk]
+    assert not Session.objects.filter(pk=expired.pk).exists()
