@@ -46,8 +46,8 @@ class SessionStore(DatabaseStore):
         if row is None:
             self._session_key = None  # as Django's store: a new session will be made
             return {}
-        session_data, user_id, *rest = row
-        if user_id is not None:
+        session_data, _, *rest = row
+        if rest[0] is not None:  # the joined user's id: someone, and still there
             self.signed_in_user = _user_from(rest)
         return self.decode(session_data)  # a tampered row decodes to {} (Django logs it)
 

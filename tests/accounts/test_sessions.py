@@ -115,3 +115,14 @@ def test_clearsessions_removes_the_expired_sessions_only(front_desk):
     call_command("clearsessions")  # docs/DEPLOY.md: from cron, daily
     assert list(Session.objects.values_list("pk", flat=True)) == [live.pk]
     assert not Session.objects.filter(pk=expired.pk).exists()
+
+
+def test_a_session_naming_a_removed_user_reads_no_user(front_desk):
+    from accounts.sessions import SessionStore
+    from tests.factories import SessionFactory
+
+    row = SessionFactory(user=front_desk)
+    Session.objects.filter(pk=row.pk).update(user_id=front_desk.pk + 10_000)  # no such user
+    store = SessionStore(row.session_key)
+    assert store.load()  # the session itself still reads
+    assert store.signed_in_user is None
