@@ -45,13 +45,14 @@ def _clinic_id(target):
     return target.pk if isinstance(target, Clinic) else target.clinic_id
 
 
-def audited_read(what, *, target, action=AuditEvent.Action.VIEW, methods=("GET",)):
+def audited_read(what, *, target=None, action=AuditEvent.Action.VIEW, methods=("GET",)):
     """Record a read after the view has rendered it (status 200).
 
     `target(request, **view_kwargs)` returns the record read, or `(record, note)`; it runs only
     after the view succeeded, so it may use the same clinic-scoped selector the view used. A
-    view that has already loaded the record through that selector may leave the same value on
-    `request.audited_target`; it is used instead, which saves the second query.
+    view that has already loaded the record through that selector leaves the same value on
+    `request.audited_target` instead (and passes no `target`), which saves the second query.
+    A rendered page with neither is an error, never a read left unrecorded.
     """
 
     def decorator(view):
@@ -61,6 +62,8 @@ def audited_read(what, *, target, action=AuditEvent.Action.VIEW, methods=("GET",
             if request.method in methods and response.status_code == 200:
                 found = getattr(request, "audited_target", None)
                 if found is None:
+                    if target is None:
+                        raise RuntimeError(f"{view.__name__} rendered without its audit target")
                     found = target(request, *args, **kwargs)
                 record, note = found if isinstance(found, tuple) else (found, "")
                 record_read(request, target=record, what=what, note=note, action=action)

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable
 from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlencode, urlsplit
 
@@ -87,8 +88,7 @@ class Browser(FastHttpUser):
         except UnexpectedResponse:
             self.forget_session()
 
-    def work(self):
-        raise NotImplementedError
+    work: Callable[[], None]  # each user class's round (Tablet, Staff)
 
     def forget_session(self):
         self.logged_in = False

@@ -12,11 +12,6 @@ from review.selectors import get_screening_for
 from review.services import ReviewError
 
 
-def _screening_read(request, public_id):
-    # What audited_read would load; screening_page leaves it on the request instead.
-    return _screening_read_of(get_screening_for(request.user, public_id))
-
-
 def _screening_read_of(screening):
     return screening.client, f"screening {screening.public_id}"
 
@@ -27,7 +22,7 @@ def screening_page(what, *, for_pdf=False, **audit):
     other), loaded once for the page and its audit event."""
 
     def decorator(view):
-        @audited_read(what, target=_screening_read, **audit)
+        @audited_read(what, **audit)
         @wraps(view)
         def wrapper(request, public_id):
             screening = get_screening_for(request.user, public_id, for_pdf=for_pdf)

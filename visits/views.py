@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET
 from accounts.access import ALL_STAFF, CLINICAL_STAFF, role_required
 from accounts.roles import Role, has_role
 from audit.reads import audited_read
-from clients.selectors import get_client_for
 from intake.services import needs_full_renewal
 from previsit.forms import SendLinkForm
 from review.selectors import client_history
@@ -18,9 +17,7 @@ from visits.selectors import appointments_day, client_records
 
 @role_required(*ALL_STAFF)
 @require_GET
-@audited_read(
-    "client record", target=lambda request, public_id: get_client_for(request.user, public_id)
-)
+@audited_read("client record")
 def client_page(request, public_id):
     records = client_records(request.user, public_id)
     client = request.audited_target = records.client

@@ -78,6 +78,32 @@ def test_a_redirect_after_a_save_is_not_a_read(rf, therapist, a_client):
     assert AuditEvent.objects.count() == before
 
 
+def test_a_page_that_names_no_audit_target_is_an_error_not_an_unrecorded_read(rf, therapist):
+    from django.http import HttpResponse
+
+    view = audited_read("x")(lambda request: HttpResponse("shown"))  # no target, none left
+    request = rf.get("/")
+    request.user = therapist
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError, match="audit target"):
+        view(request)
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_record_the_view_leaves_on_the_request_is_the_read(rf, therapist, a_client):
+    from django.http import HttpResponse
+
+    def page(request):
+        request.audited_target = a_client
+        return HttpResponse("shown")
+
+    request = rf.get("/")
+    request.user = therapist
+    audited_read("client record")(page)(request)
+    event = AuditEvent.objects.latest("id")
+    assert (event.object_id, event.detail) == (str(a_client.public_id), "client record")
+
+
 def test_admin_changelist_and_change_view_of_clients_are_reads(client, owner, a_client):
     login(client, owner)
     before = AuditEvent.objects.count()
