@@ -7,10 +7,10 @@ refuses it too, see migration 0004).
 import calendar
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 from django.db.models import Exists
@@ -20,8 +20,9 @@ from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_creation, record_export
 from clients.models import Client
-from intake.answers import Evaluation, evaluate
-from intake.derived import age_on, derived_answers
+from contraindications.engine import Catalogue
+from intake.answers import Evaluation, evaluate, parse_form
+from intake.derived import age_on, derived_answers, known_here
 from intake.flow import TODAY_SECTIONS
 from intake.models import ConsentText, Intake
 from intake.signature import (
@@ -131,8 +132,25 @@ def start_intake(*, client: Client, started_by: Any, ip: str | None = None) -> I
     return intake
 
 
-def _locked_draft(intake_id: int) -> Intake:
-    intake = Intake.objects.select_for_update().get(pk=intake_id)
+# A draft being changed, locked, with the checksum of the rule set in use read in the same
+# query (an autosave then finds its catalogue without a query of its own). Built once: the
+# subquery costs more to build than to clone.
+_CHANGING = Intake.objects.annotate(active_ruleset=active_checksum_subquery()).select_for_update(
+    of=("self",)
+)
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _InUse(TypedDict):
+        active_ruleset: str | None
+
+    ChangingIntake = WithAnnotations[Intake, _InUse]
+
+
+def _locked_draft(intake_id: int) -> "ChangingIntake":
+    intake = _CHANGING.get(pk=intake_id)
     if not intake.is_draft:
         raise IntakeError("this intake is submitted and can no longer change", "intake_locked")
     return intake
@@ -144,7 +162,45 @@ def save_answers(
 ) -> Evaluation:
     """Merge `raw` answers into the draft; keep what is valid, report the rest per question."""
     intake = _locked_draft(intake_id)
-    catalogue = catalogue_for(intake.catalogue_version, clinic=intake.clinic_id)
+    catalogue = catalogue_for(
+        intake.catalogue_version, clinic=intake.clinic_id, active_checksum=intake.active_ruleset
+    )
+    return _merge(intake, catalogue, raw, required_in)
+
+
+@dataclass(frozen=True)
+class Autosaved:
+    evaluation: Evaluation
+    catalogue: Catalogue
+    asked: frozenset[str]  # the questions this save carried answers for
+
+
+@transaction.atomic
+def autosave(*, kiosk_token: str, values: Mapping[str, list[str]]) -> Autosaved:
+    """The tablet's autosave: `values` per question id as the form holds them (lists of
+    strings). Unknown questions, and those the intake already knows (derived ones), are left
+    out. The draft is found by its kiosk token and locked in one query; IntakeError
+    `intake_closed` when there is no such draft."""
+    intake = _CHANGING.filter(kiosk_token=kiosk_token).first() if kiosk_token else None
+    if intake is None or not intake.is_draft:
+        raise IntakeError("this form is closed", "intake_closed")
+    catalogue = catalogue_for(
+        intake.catalogue_version, clinic=intake.clinic_id, active_checksum=intake.active_ruleset
+    )
+    known = known_here(intake.answers)
+    questions = [
+        catalogue.by_id[qid] for qid in values if qid in catalogue.by_id and qid not in known
+    ]
+    raw = parse_form(catalogue, questions, values)
+    return Autosaved(_merge(intake, catalogue, raw), catalogue, frozenset(raw))
+
+
+def _merge(
+    intake: Intake,
+    catalogue: Catalogue,
+    raw: dict[str, Any],
+    required_in: frozenset[str] = frozenset(),
+) -> Evaluation:
     merged = {**intake.answers, **{k: v for k, v in raw.items() if k in catalogue.by_id}}
     evaluation = evaluate(catalogue, merged, required_in=required_in)
     clean = evaluation.to_json()

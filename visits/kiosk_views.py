@@ -460,8 +460,7 @@ def _submit(request, intake, catalogue):
 def save(request):
     """Autosave: JSON answers for one section in, per-question errors out. Never a 500."""
     state = kiosk.kiosk_state(request)
-    intake = kiosk_intake(state.get("token")) if state and not state.get("done") else None
-    if intake is None or not intake.is_draft:
+    if not state or state.get("done") or not state.get("token"):
         return JsonResponse({"error": _("This form is closed.")}, status=409)
     if len(request.body) > MAX_SAVE_BODY:
         return JsonResponse({"error": _("Too much data."), "code": "too_large"}, status=400)
@@ -479,34 +478,25 @@ def save(request):
         return JsonResponse(
             {"error": _("The answers could not be read."), "code": "invalid_answers"}, status=400
         )
-    catalogue = _catalogue(intake)
-    known = known_here(intake.answers)
     # Values arrive as the form holds them: a string, or a list of strings for tick boxes.
-    data = {}
-    for qid, value in answers.items():
-        if qid in catalogue.by_id and qid not in known:
-            values = value if isinstance(value, list) else [value]
-            data[qid] = [item for item in values if isinstance(item, str)]
-    questions = [catalogue.by_id[qid] for qid in data]
-    raw = parse_form(catalogue, questions, _ListDict(data))
-    evaluation = services.save_answers(intake_id=intake.pk, raw=raw)
+    values = {
+        qid: [
+            item
+            for item in (value if isinstance(value, list) else [value])
+            if isinstance(item, str)
+        ]
+        for qid, value in answers.items()
+    }
+    try:
+        saved = services.autosave(kiosk_token=state["token"], values=values)
+    except services.IntakeError:
+        return JsonResponse({"error": _("This form is closed.")}, status=409)
     messages = {
-        qid: error_message(error, catalogue.by_id[qid])
-        for qid, error in evaluation.errors.items()
-        if qid in raw
+        qid: error_message(error, saved.catalogue.by_id[qid])
+        for qid, error in saved.evaluation.errors.items()
+        if qid in saved.asked
     }
     return JsonResponse({"saved": True, "errors": messages})
-
-
-class _ListDict(dict):
-    """A dict of lists read like a QueryDict: get() gives the last value."""
-
-    def getlist(self, key):
-        return super().get(key, [])
-
-    def get(self, key, default=None):
-        values = super().get(key)
-        return values[-1] if values else default
 
 
 @login_not_required

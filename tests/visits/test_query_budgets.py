@@ -2,6 +2,8 @@
 with a history (three screenings, each with a referral, a plan and a clearance) so that a query
 per row would show: the counts must not grow with the history."""
 
+import itertools
+import json
 import uuid
 
 import pytest
@@ -118,3 +120,28 @@ def test_submit_and_screen_stays_within_its_statements(a_client, therapist, hist
     # The rule set in use is read once, with the locked intake, and screened with.
     assert sum("rules_rulesetactivation" in s for s in sqls) == 1
     assert sum("visits_appointment" in s for s in sqls) == 1
+
+
+def test_an_autosave_reads_the_rule_set_in_use_with_the_draft(client, front_desk, a_client):
+    """The tablet's most frequent request (two per section): one read of the draft, found by
+    its kiosk token and locked, with the rule set in use in the same query."""
+    login(client, front_desk).post(reverse("intake:hand_over", args=[a_client.public_id]))
+    answers = itertools.cycle(["Warfarin.", "Warfarin, daily."])
+
+    def autosave():
+        body = json.dumps({"answers": {"other_medicines": next(answers)}})
+        response = client.post(reverse("kiosk:save"), body, content_type="application/json")
+        assert response.json() == {"saved": True, "errors": {}}
+
+    autosave()  # the first request of a session may write it; count a later one
+    with CaptureQueriesContext(connection) as captured:
+        autosave()
+    counted = count(captured.captured_queries)
+    assert counted.session_and_user == 1
+    assert counted.audit == 0
+    activations = [s for s in counted.page if "rules_rulesetactivation" in s]
+    assert len(activations) == 1, activations  # the draft, found by its kiosk token and locked
+    assert all(s.startswith('SELECT "intake_intake"') for s in activations)
+    # the draft, locked, updated; its history row (lock and previous hash in one round trip,
+    # then the insert)
+    assert len(counted.page) <= 4, "\n".join(q[:150] for q in counted.page)
