@@ -10,6 +10,8 @@ queries are counted on the last run (savepoints left out: in production the oute
 a BEGIN/COMMIT, which is not a query).
 """
 
+import itertools
+import json
 import statistics
 import time
 import uuid
@@ -108,6 +110,8 @@ def run(*, runs: int, write=print) -> list[tuple[str, float, float, int]]:
 
         rows.append((name, *_timed(get, runs)))
 
+    rows.extend(_tablet_rows(client, therapist, runs))
+
     consent = _consent("en").pk
     signature = signature_data_url()
 
@@ -158,6 +162,41 @@ def run(*, runs: int, write=print) -> list[tuple[str, float, float, int]]:
           f"{cpu['submit and screen'] / cpu['bare validate + save of an intake']:.2f}x "
           "bare validate + save")  # fmt: skip
     return rows
+
+
+def _tablet_rows(client, therapist, runs) -> list[tuple[str, float, float, int]]:
+    """The tablet's requests, the most frequent of the load test: a section page and the
+    autosave (two per section), on a kiosk session handed over as the front desk does."""
+    from rules.catalogues import current_catalogue
+
+    tablet = Browser(HTTP_HOST="127.0.0.1")
+    tablet.force_login(therapist)
+    handed = tablet.post(f"/intake/start/{client.public_id}/")
+    assert handed.status_code == 302, handed.status_code
+    catalogue = current_catalogue(client.clinic_id)
+    section = "medications"  # a section of the load test's rounds, with a free-text answer
+    text = next(
+        q.id
+        for q in catalogue.questions
+        if q.section == section and q.type == "free_text" and not q.show_if
+    )
+    values = itertools.cycle(["Desk work, long hours.", "Desk work and cycling."])
+
+    def page():
+        response = tablet.get(f"/kiosk/section/{section}/")
+        assert response.status_code == 200, response.status_code
+
+    def autosave():
+        # A changed answer each time, so each save writes the draft (and its history row).
+        body = json.dumps({"answers": {text: next(values)}})
+        response = tablet.post("/kiosk/save/", body, content_type="application/json")
+        assert response.status_code == 200, response.content
+        assert response.json()["saved"], response.content
+
+    return [
+        (f"kiosk section page ({section})", *_timed(page, runs)),
+        ("kiosk autosave (one answer changed)", *_timed(autosave, runs)),
+    ]
 
 
 def _time_submits(rows, submit_runs, draft, bare, submit) -> None:
