@@ -1,11 +1,12 @@
 """The load test's throw-away database: fill it before the run, check it after.
 
-    python -m loadtest.data seed OUT.json [--clients N]
-                                            one clinic, 10 staff, N clients (default 30: one per
-                                            tablet, so tablets never end each other's sessions);
-                                            OUT.json gets what
-                                            the load client needs (staff usernames, the password
-                                            they share, client ids, answers per section)
+    python -m loadtest.data seed OUT.json [--clients N] [--clinics K]
+                                            K clinics (default 1), 10 staff each, N clients
+                                            between them (default 30: one per tablet, so tablets
+                                            never end each other's sessions); OUT.json gets what
+                                            the load client needs (per clinic its staff usernames
+                                            and client ids; the password they share, answers per
+                                            section)
     python -m loadtest.data check           every submitted intake has its screening
 
 Run by scripts/loadtest. Both refuse any database whose name does not end in `_load`. The
@@ -58,7 +59,9 @@ def _throw_away_database() -> str:
     return name
 
 
-def seed(out: Path, clients_wanted: int = 30) -> None:
+def seed(out: Path, clients_wanted: int = 30, clinics_wanted: int = 1) -> None:
+    """Client i belongs to clinic i mod K, so tablet i (locustfile.Tablet) takes client i and
+    its clinic's front desk: with K clinics the tablets and the staff spread evenly."""
     from django.contrib.auth.models import Group
 
     from accounts.models import Clinic, User
@@ -70,26 +73,37 @@ def seed(out: Path, clients_wanted: int = 30) -> None:
     name = _throw_away_database()
 
     password = secrets.token_urlsafe(18)
-    clinic = Clinic.objects.create(name="Load Test Clinic", slug="load-test")
-    staff = {Role.FRONT_DESK: [], Role.THERAPIST: []}
-    for role, prefix in ((Role.FRONT_DESK, "frontdesk"), (Role.THERAPIST, "therapist")):
-        for n in range(1, 6):
-            user = User.objects.create_user(
-                username=f"{prefix}{n:02d}",
-                password=password,
-                first_name=prefix.title(),
-                last_name=f"No{n}",
-                clinic=clinic,
-            )
-            user.groups.set([Group.objects.get(name=role.value)])
-            staff[role].append(user.username)
+    clinics = []
+    for number in range(1, clinics_wanted + 1):
+        clinic = Clinic.objects.create(
+            name=f"Load Test Clinic {number}", slug=f"load-test-{number}"
+        )
+        staff: dict[Role, list[str]] = {Role.FRONT_DESK: [], Role.THERAPIST: []}
+        for role, prefix in ((Role.FRONT_DESK, "frontdesk"), (Role.THERAPIST, "therapist")):
+            for n in range(1, 6):
+                user = User.objects.create_user(
+                    username=f"c{number:02d}-{prefix}{n:02d}",
+                    password=password,
+                    first_name=prefix.title(),
+                    last_name=f"No{n}",
+                    clinic=clinic,
+                )
+                user.groups.set([Group.objects.get(name=role.value)])
+                staff[role].append(user.username)
+        clinics.append(
+            {
+                "pk": clinic.pk,
+                "front_desk": staff[Role.FRONT_DESK],
+                "therapists": staff[Role.THERAPIST],
+                "clients": [],
+            }
+        )
 
-    creator = User.objects.get(username="frontdesk01")
-    clients = []
     for index in range(clients_wanted):
+        home = clinics[index % clinics_wanted]
         client = create_client(
-            clinic_id=clinic.pk,
-            created_by=creator,
+            clinic_id=home["pk"],
+            created_by=User.objects.get(username=home["front_desk"][0]),
             legal_name=f"{FIRST[index % 10]} {LAST[index // 10 % len(LAST)]}",
             preferred_name="",
             # Adults only (born 1950-1999): a minor's intake needs a guardian's signature, which
@@ -102,21 +116,22 @@ def seed(out: Path, clients_wanted: int = 30) -> None:
             physician_practice="Harbor Family Medicine",
             physician_phone="+16175550142",
         )
-        clients.append({"id": str(client.public_id), "name": client.legal_name})
+        home["clients"].append({"id": str(client.public_id), "name": client.legal_name})
 
     catalogue = current_catalogue()
     data = {
         "password": password,
-        "front_desk": staff[Role.FRONT_DESK],
-        "therapists": staff[Role.THERAPIST],
-        "clients": clients,
+        "clinics": [{k: v for k, v in clinic.items() if k != "pk"} for clinic in clinics],
         "searches": ["Maria", "Khan", "5551", "Smith Grace"],
         "variants": [sections_of(catalogue, answers) for answers in variants()],
         "signature": signature_data_url(),
     }
     out.touch(mode=0o600)
     out.write_text(json.dumps(data))
-    print(f"Seeded {name}: 1 clinic, 10 staff, {len(clients)} clients")
+    print(
+        f"Seeded {name}: {clinics_wanted} clinic(s), {10 * clinics_wanted} staff, "
+        f"{clients_wanted} clients"
+    )
 
 
 def variants() -> list[dict]:
@@ -153,13 +168,14 @@ def main() -> None:
     seed_parser = commands.add_parser("seed")
     seed_parser.add_argument("out", type=Path, help="where to write the load client's data")
     seed_parser.add_argument("--clients", type=int, default=30, help="one per tablet")
+    seed_parser.add_argument("--clinics", type=int, default=1, help="the clients spread over them")
     commands.add_parser("check")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     if args.command == "seed":
-        seed(args.out, args.clients)
+        seed(args.out, args.clients, args.clinics)
     else:
         check()
 

@@ -174,9 +174,12 @@ class Tablet(Browser):
     def on_start(self):
         super().on_start()
         n = next(self.numbers)
-        self.client_id = DATA["clients"][n % len(DATA["clients"])]["id"]
+        # Tablet n takes client n (loadtest.data.seed: client n is of clinic n mod K).
+        clinics = DATA["clinics"]
+        clinic, index = clinics[n % len(clinics)], n // len(clinics)
+        self.client_id = clinic["clients"][index % len(clinic["clients"])]["id"]
         self.answers = DATA["variants"][n % len(DATA["variants"])]
-        self.staff = DATA["front_desk"][n % len(DATA["front_desk"])]
+        self.staff = clinic["front_desk"][index % len(clinic["front_desk"])]
 
     def work(self):
         if not self.logged_in:
@@ -277,7 +280,9 @@ class Staff(Browser):
     def on_start(self):
         super().on_start()
         n = next(self.numbers)
-        self.staff = DATA["therapists"][n % len(DATA["therapists"])]
+        clinics = DATA["clinics"]
+        self.clinic, index = clinics[n % len(clinics)], n // len(clinics)
+        self.staff = self.clinic["therapists"][index % len(self.clinic["therapists"])]
 
     def work(self):
         if not self.logged_in:
@@ -296,7 +301,7 @@ class Staff(Browser):
         )
         self.get("/clients/", "/clients/ (results)")
         self.wait()
-        client = secrets.choice(DATA["clients"])
+        client = secrets.choice(self.clinic["clients"])
         self.get(f"/clients/{client['id']}/", "/clients/[id]/", verify=contains(client["name"]))
         self.wait()
         self.get("/intake/today/", "/intake/today/")

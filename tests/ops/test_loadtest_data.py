@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from accounts.models import User
 from contraindications.engine import load_default_catalogue, screen
 from contraindications.engine import load_default_ruleset as default_ruleset
 from intake.answers import evaluate
@@ -33,5 +34,30 @@ def test_seed_makes_one_client_per_tablet(ruleset, tmp_path, monkeypatch):
     out = tmp_path / "data.json"
     data.seed(out, clients_wanted=75)
     seeded = json.loads(out.read_text())
-    assert len({c["id"] for c in seeded["clients"]}) == 75
+    (clinic,) = seeded["clinics"]
+    assert len({c["id"] for c in clinic["clients"]}) == 75
     assert len(seeded["variants"]) == 3
+
+
+@pytest.mark.django_db
+def test_seed_spreads_clients_and_staff_over_clinics(ruleset, tmp_path, monkeypatch):
+    """Client i is of clinic i mod K, with that clinic's own staff: tablet i's front desk can
+    open its client (locustfile.Tablet), and no two tablets share a client."""
+    from clients.models import Client
+
+    monkeypatch.setattr(data, "_throw_away_database", lambda: "test_load")
+    out = tmp_path / "data.json"
+    data.seed(out, clients_wanted=25, clinics_wanted=10)
+    clinics = json.loads(out.read_text())["clinics"]
+    assert [len(c["clients"]) for c in clinics] == [3] * 5 + [2] * 5
+    ids = [client["id"] for c in clinics for client in c["clients"]]
+    assert len(set(ids)) == 25
+    for clinic in clinics:
+        assert len(clinic["front_desk"]) == len(clinic["therapists"]) == 5
+        homes = Client.objects.filter(public_id__in=[c["id"] for c in clinic["clients"]])
+        staff_clinics = {
+            u.clinic_id
+            for u in User.objects.filter(username__in=clinic["front_desk"] + clinic["therapists"])
+        }
+        assert {c.clinic_id for c in homes} == staff_clinics
+        assert len(staff_clinics) == 1
