@@ -2,6 +2,7 @@
 
 from django.db.models import F
 
+from config.statements import OneValueQuery
 from intake.models import Intake
 from rules.catalogues import active_checksum_subquery
 
@@ -17,6 +18,13 @@ _KIOSK_INTAKES_WITH_CLIENT = _KIOSK_INTAKES.annotate(
 )
 
 
+# Compiled once too (config.statements): compiling the subqueries cost more than running them.
+_BY_TOKEN = OneValueQuery(lambda token: _KIOSK_INTAKES.filter(kiosk_token=token)[:1])
+_BY_TOKEN_WITH_CLIENT = OneValueQuery(
+    lambda token: _KIOSK_INTAKES_WITH_CLIENT.filter(kiosk_token=token)[:1]
+)
+
+
 def kiosk_intake(token: str | None, *, with_client: bool = False) -> Intake | None:
     """The intake a kiosk session holds and, as `active_ruleset`, the checksum of the rule set
     in use: one query per kiosk page. Kept lean (no joins, no sort: the token is unique)
@@ -24,6 +32,4 @@ def kiosk_intake(token: str | None, *, with_client: bool = False) -> Intake | No
     client's `client_date_of_birth` and `client_physician_name` for the consent step."""
     if not token:
         return None
-    intakes = _KIOSK_INTAKES_WITH_CLIENT if with_client else _KIOSK_INTAKES
-    found = intakes.filter(kiosk_token=token)[:1]
-    return found[0] if found else None
+    return (_BY_TOKEN_WITH_CLIENT if with_client else _BY_TOKEN).first(token)

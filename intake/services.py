@@ -20,6 +20,7 @@ from accounts.errors import DomainError
 from audit.models import AuditEvent
 from audit.services import record_creation, record_export
 from clients.models import Client
+from config.statements import ID_SLOT, OneValueQuery
 from contraindications.engine import Catalogue
 from intake.answers import Evaluation, evaluate, parse_form
 from intake.derived import age_on, derived_answers, known_here
@@ -140,6 +141,11 @@ _CHANGING = Intake.objects.annotate(active_ruleset=active_checksum_subquery()).s
 )
 
 
+# The autosave's, by kiosk token: compiled once (config.statements), as it runs on every one.
+_CHANGING_BY_TOKEN: "OneValueQuery[ChangingIntake]" = OneValueQuery(
+    lambda token: _CHANGING.filter(kiosk_token=token)[:1]
+)
+
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
@@ -149,8 +155,15 @@ if TYPE_CHECKING:
     ChangingIntake = WithAnnotations[Intake, _InUse]
 
 
+_CHANGING_BY_ID: "OneValueQuery[ChangingIntake]" = OneValueQuery(
+    lambda intake_id: _CHANGING.filter(pk=intake_id)[:1], slot=ID_SLOT
+)
+
+
 def _locked_draft(intake_id: int) -> "ChangingIntake":
-    intake = _CHANGING.get(pk=intake_id)
+    intake = _CHANGING_BY_ID.first(intake_id)
+    if intake is None:
+        raise Intake.DoesNotExist
     if not intake.is_draft:
         raise IntakeError("this intake is submitted and can no longer change", "intake_locked")
     return intake
@@ -181,7 +194,7 @@ def autosave(*, kiosk_token: str, values: Mapping[str, list[str]]) -> Autosaved:
     strings). Unknown questions, and those the intake already knows (derived ones), are left
     out. The draft is found by its kiosk token and locked in one query; IntakeError
     `intake_closed` when there is no such draft."""
-    intake = _CHANGING.filter(kiosk_token=kiosk_token).first() if kiosk_token else None
+    intake = _CHANGING_BY_TOKEN.first(kiosk_token) if kiosk_token else None
     if intake is None or not intake.is_draft:
         raise IntakeError("this form is closed", "intake_closed")
     catalogue = catalogue_for(

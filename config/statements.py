@@ -1,0 +1,69 @@
+"""A queryset compiled to SQL once and run many times with one value changed.
+
+Every tablet request finds its draft by its kiosk token, with two subqueries for the rule set in
+use. Django compiles a queryset each time it runs, and compiling that one cost more CPU than the
+database took to answer it (docs/PERFORMANCE.md, "The tablet's requests"). Here the SQL is the
+ORM's own, compiled on first use for each database; the value stays a query parameter, and the
+rows come back as the model's instances, each column not of the model (an annotation) set as an
+attribute, as `raw()` does: as the database driver gives it, without the conversion a model
+field would apply, so annotations here are plain columns (a checksum, a date, a name).
+"""
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.transaction import TransactionManagementError
+
+M = TypeVar("M", bound=Model)
+
+# Stand for the value while the queryset is compiled: no real token, text or id is either.
+SLOT = "\x00value\x00"
+ID_SLOT = -(2**62) - 7  # for an integer field (an id): the field's lookup would refuse SLOT
+
+
+class OneValueQuery(Generic[M]):
+    """`OneValueQuery(lambda value: Model.objects.filter(field=value)...)`: `rows(value)` runs
+    that queryset's SQL with `value` in its place. The value must reach the query unchanged:
+    an exact lookup of a text field, or of an integer field with `slot=ID_SLOT`. Any other
+    parameter is fixed when the queryset is built."""
+
+    def __init__(
+        self, queryset_for: Callable[[Any], QuerySet[M]], *, slot: str | int = SLOT
+    ) -> None:
+        self._slot = slot
+        self._queryset = queryset_for(slot)
+        self._compiled: dict[str, tuple[str, tuple, tuple[int, ...]]] = {}
+
+    def _sql(self, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            sql, params = self._queryset.query.get_compiler(using=alias).as_sql()
+            slots = tuple(i for i, param in enumerate(params) if param == self._slot)
+            if not slots:
+                raise ValueError("the value does not reach the query as a parameter")
+            compiled = self._compiled[alias] = (sql, tuple(params), slots)
+        return compiled
+
+    def rows(self, value: Any) -> list[M]:
+        alias = self._queryset.db  # the router's choice, for reading or (locking) writing
+        connection = connections[alias]
+        if (
+            self._queryset.query.select_for_update
+            and connection.features.has_select_for_update
+            and connection.get_autocommit()
+        ):
+            # What the ORM checks when it compiles: a lock outside a transaction locks nothing.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        sql, fixed, slots = self._sql(alias)
+        params = list(fixed)
+        for index in slots:
+            params[index] = value
+        return list(self._queryset.model._default_manager.db_manager(alias).raw(sql, params))
+
+    def first(self, value: Any) -> M | None:
+        found = self.rows(value)
+        return found[0] if found else None

@@ -1,0 +1,78 @@
+"""A queryset compiled once and run with a new value each time (config/statements.py): the
+same rows and annotations as the ORM, the value always a parameter, a lock only inside a
+transaction."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from config.statements import ID_SLOT, OneValueQuery
+from intake.models import Intake
+from rules.catalogues import active_checksum_subquery
+from tests.factories import ClientFactory, IntakeFactory
+
+pytestmark = pytest.mark.django_db
+
+WITH_RULES = Intake.objects.annotate(
+    active_ruleset=active_checksum_subquery(), client_name=F("client__legal_name")
+)
+
+
+def test_rows_are_the_orms_rows_with_their_annotations(ruleset, a_client):
+    intake = IntakeFactory(clinic=a_client.clinic, client=a_client, kiosk_token="tok-1")
+    other = ClientFactory(clinic=a_client.clinic)
+    IntakeFactory(clinic=a_client.clinic, client=other, kiosk_token="tok-2")
+    by_token = OneValueQuery(lambda token: WITH_RULES.filter(kiosk_token=token)[:1])
+
+    found = by_token.first("tok-1")
+    expected = WITH_RULES.get(kiosk_token="tok-1")
+    assert found is not None
+    assert found.pk == intake.pk
+    assert found.answers == expected.answers  # a JSON column comes back decoded
+    assert found.started_at == expected.started_at
+    assert found.active_ruleset == expected.active_ruleset == ruleset.checksum
+    assert found.client_name == a_client.legal_name
+    assert by_token.first("tok-2").pk != intake.pk
+    assert by_token.first("no such token") is None
+
+
+def test_the_sql_is_compiled_once_and_the_value_stays_a_parameter(a_client):
+    IntakeFactory(clinic=a_client.clinic, client=a_client, kiosk_token="tok-1")
+    by_token = OneValueQuery(lambda token: WITH_RULES.filter(kiosk_token=token)[:1])
+    hostile = "x' OR '1'='1"
+    with CaptureQueriesContext(connection) as captured:
+        assert by_token.first("tok-1") is not None
+        assert by_token.first(hostile) is None
+    first, second = (q["sql"] for q in captured.captured_queries)
+    assert hostile not in first
+    # the same statement each time; only the bound value differs
+    assert first.replace("tok-1", "?") == second.replace(hostile.replace("'", "''"), "?")
+    assert len(by_token._compiled) == 1
+
+
+def test_an_integer_field_takes_the_id_slot(a_client):
+    intake = IntakeFactory(clinic=a_client.clinic, client=a_client)
+    by_id = OneValueQuery(lambda pk: Intake.objects.filter(pk=pk)[:1], slot=ID_SLOT)
+    assert by_id.first(intake.pk).pk == intake.pk
+    assert by_id.first(intake.pk + 1000) is None
+
+
+def test_a_value_that_does_not_reach_the_query_is_refused():
+    ignored = OneValueQuery(lambda token: Intake.objects.filter(kiosk_token="fixed")[:1])
+    with pytest.raises(ValueError, match="does not reach the query"):
+        ignored.first("tok-1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_is_refused_outside_a_transaction(clinic):
+    """As the ORM refuses it: outside a transaction FOR UPDATE would lock nothing."""
+    locked = OneValueQuery(
+        lambda token: Intake.objects.select_for_update().filter(kiosk_token=token)[:1]
+    )
+    with transaction.atomic():
+        assert locked.first("tok-1") is None
+    assert connection.get_autocommit()
+    with pytest.raises(TransactionManagementError):
+        locked.first("tok-1")
