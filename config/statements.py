@@ -2,25 +2,29 @@
 
 Every tablet request finds its draft by its kiosk token, with two subqueries for the rule set in
 use. Django compiles a queryset each time it runs, and compiling that one cost more CPU than the
-database took to answer it (docs/PERFORMANCE.md, "The tablet's requests"). Here the SQL is the
-ORM's own, compiled on first use for each database; the value stays a query parameter, and the
-rows come back as the model's instances, each column not of the model (an annotation) set as an
-attribute, as `raw()` does: as the database driver gives it, without the conversion a model
-field would apply, so annotations here are plain columns (a checksum, a date, a name).
+database took to answer it (docs/PERFORMANCE.md, "The tablet's requests, compiled once"). Here
+the SQL is the ORM's own, compiled on first use for each database; the value stays a query
+parameter, and the rows come back as the model's instances, each column not of the model (an
+annotation) set as an attribute, as `raw()` does: as the database driver gives it, without the
+conversion a model field would apply, so annotations here are plain columns (a checksum, a
+date, a name).
 """
 
+import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable
 from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
 # Stand for the value while the queryset is compiled: no real token, text or id is either.
 SLOT = "\x00value\x00"
-ID_SLOT = -(2**62) - 7  # for an integer field (an id): the field's lookup would refuse SLOT
+# For a 64-bit integer field (a BigAutoField id): the field's lookup would refuse SLOT.
+ID_SLOT = -(2**62) - 7
 
 
 class OneValueQuery(Generic[M]):
@@ -34,15 +38,34 @@ class OneValueQuery(Generic[M]):
     ) -> None:
         self._slot = slot
         self._queryset = queryset_for(slot)
+        query = self._queryset.query
+        # raw() maps columns to fields by name: a joined model's columns, values() or a
+        # prefetch would be lost without a word.
+        prefetch: tuple = getattr(self._queryset, "_prefetch_related_lookups", ())
+        if (
+            bool(query.select_related)
+            or self._queryset._iterable_class is not ModelIterable
+            or bool(prefetch)
+        ):
+            raise ValueError("only the model's own rows, with plain annotations")
         self._compiled: dict[str, tuple[str, tuple, tuple[int, ...]]] = {}
+        self._compiling = threading.Lock()
 
     def _sql(self, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
         compiled = self._compiled.get(alias)
         if compiled is None:
-            sql, params = self._queryset.query.get_compiler(using=alias).as_sql()
+            # The compiler changes the query it works on for a moment: threads compile a copy,
+            # one at a time.
+            with self._compiling:
+                sql, params = self._queryset.query.chain().get_compiler(using=alias).as_sql()
             slots = tuple(i for i, param in enumerate(params) if param == self._slot)
             if not slots:
                 raise ValueError("the value does not reach the query as a parameter")
+            if any(
+                isinstance(param, str) and str(self._slot) in param and param != self._slot
+                for param in params
+            ):
+                raise ValueError("the value reaches the query changed (a pattern lookup)")
             compiled = self._compiled[alias] = (sql, tuple(params), slots)
         return compiled
 
@@ -52,6 +75,7 @@ class OneValueQuery(Generic[M]):
         if (
             self._queryset.query.select_for_update
             and connection.features.has_select_for_update
+            and connection.features.supports_transactions
             and connection.get_autocommit()
         ):
             # What the ORM checks when it compiles: a lock outside a transaction locks nothing.

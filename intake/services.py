@@ -136,15 +136,12 @@ def start_intake(*, client: Client, started_by: Any, ip: str | None = None) -> I
 # A draft being changed, locked, with the checksum of the rule set in use read in the same
 # query (an autosave then finds its catalogue without a query of its own). Built once: the
 # subquery costs more to build than to clone.
-_CHANGING = Intake.objects.annotate(active_ruleset=active_checksum_subquery()).select_for_update(
-    of=("self",)
+_CHANGING = (
+    Intake.objects.annotate(active_ruleset=active_checksum_subquery())
+    .select_for_update(of=("self",))
+    .order_by()
 )
 
-
-# The autosave's, by kiosk token: compiled once (config.statements), as it runs on every one.
-_CHANGING_BY_TOKEN: "OneValueQuery[ChangingIntake]" = OneValueQuery(
-    lambda token: _CHANGING.filter(kiosk_token=token)[:1]
-)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -155,6 +152,11 @@ if TYPE_CHECKING:
     ChangingIntake = WithAnnotations[Intake, _InUse]
 
 
+# The autosave's, by kiosk token: compiled once (config.statements), as it runs on every one.
+_CHANGING_BY_TOKEN: "OneValueQuery[ChangingIntake]" = OneValueQuery(
+    lambda token: _CHANGING.filter(kiosk_token=token)[:1]
+)
+
 _CHANGING_BY_ID: "OneValueQuery[ChangingIntake]" = OneValueQuery(
     lambda intake_id: _CHANGING.filter(pk=intake_id)[:1], slot=ID_SLOT
 )
@@ -163,7 +165,7 @@ _CHANGING_BY_ID: "OneValueQuery[ChangingIntake]" = OneValueQuery(
 def _locked_draft(intake_id: int) -> "ChangingIntake":
     intake = _CHANGING_BY_ID.first(intake_id)
     if intake is None:
-        raise Intake.DoesNotExist
+        raise Intake.DoesNotExist(f"no intake {intake_id}")
     if not intake.is_draft:
         raise IntakeError("this intake is submitted and can no longer change", "intake_locked")
     return intake

@@ -70,6 +70,8 @@ def seed(out: Path, clients_wanted: int = 30, clinics_wanted: int = 1) -> None:
     from rules.catalogues import current_catalogue
     from tests.factories import signature_data_url
 
+    if not 1 <= clinics_wanted <= clients_wanted:
+        sys.exit(f"--clinics must be between 1 and the number of clients ({clients_wanted})")
     name = _throw_away_database()
 
     password = secrets.token_urlsafe(18)

@@ -458,26 +458,28 @@ def _submit(request, intake, catalogue):
 @login_not_required
 @require_POST
 def save(request):
-    """Autosave: JSON answers for one section in, per-question errors out. Never a 500."""
+    """Autosave: JSON answers for one section in, per-question errors out. Never a 500.
+    A closed form is a 409 whatever the body (the tablet then stops sending)."""
     state = kiosk.kiosk_state(request)
     if not state or state.get("done") or not state.get("token"):
-        return JsonResponse({"error": _("This form is closed.")}, status=409)
-    if len(request.body) > MAX_SAVE_BODY:
-        return JsonResponse({"error": _("Too much data."), "code": "too_large"}, status=400)
+        return _closed()
     try:
+        if len(request.body) > MAX_SAVE_BODY:
+            raise BadJSONBody("too much data", "too_large")
         payload = parse_json_body(request.body, max_bytes=MAX_SAVE_BODY)
         answers = payload["answers"]
         if not isinstance(answers, dict):
             raise TypeError
-    except BadJSONBody as error:
+    except (BadJSONBody, KeyError, TypeError) as error:
         # Nothing is saved: the draft stays as it was, and the tablet keeps its own copy.
-        return JsonResponse(
-            {"error": _("The answers could not be read."), "code": error.code}, status=400
-        )
-    except (KeyError, TypeError):
-        return JsonResponse(
-            {"error": _("The answers could not be read."), "code": "invalid_answers"}, status=400
-        )
+        # Only on this rare path is the draft read here; a good save reads it once, locked.
+        draft = kiosk_intake(state["token"])
+        if draft is None or not draft.is_draft:
+            return _closed()
+        code = error.code if isinstance(error, BadJSONBody) else "invalid_answers"
+        unreadable = _("The answers could not be read.")
+        message = _("Too much data.") if code == "too_large" else unreadable
+        return JsonResponse({"error": message, "code": code}, status=400)
     # Values arrive as the form holds them: a string, or a list of strings for tick boxes.
     values = {
         qid: [
@@ -489,14 +491,20 @@ def save(request):
     }
     try:
         saved = services.autosave(kiosk_token=state["token"], values=values)
-    except services.IntakeError:
-        return JsonResponse({"error": _("This form is closed.")}, status=409)
+    except services.IntakeError as error:
+        if error.code != "intake_closed":
+            raise
+        return _closed()
     messages = {
         qid: error_message(error, saved.catalogue.by_id[qid])
         for qid, error in saved.evaluation.errors.items()
         if qid in saved.asked
     }
     return JsonResponse({"saved": True, "errors": messages})
+
+
+def _closed() -> JsonResponse:
+    return JsonResponse({"error": _("This form is closed.")}, status=409)
 
 
 @login_not_required

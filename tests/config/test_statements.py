@@ -8,7 +8,7 @@ from django.db.models import F
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from config.statements import ID_SLOT, OneValueQuery
+from config.statements import ID_SLOT, SLOT, OneValueQuery
 from intake.models import Intake
 from rules.catalogues import active_checksum_subquery
 from tests.factories import ClientFactory, IntakeFactory
@@ -46,10 +46,33 @@ def test_the_sql_is_compiled_once_and_the_value_stays_a_parameter(a_client):
         assert by_token.first("tok-1") is not None
         assert by_token.first(hostile) is None
     first, second = (q["sql"] for q in captured.captured_queries)
-    assert hostile not in first
     # the same statement each time; only the bound value differs
     assert first.replace("tok-1", "?") == second.replace(hostile.replace("'", "''"), "?")
-    assert len(by_token._compiled) == 1
+    ((sql, params, slots),) = by_token._compiled.values()
+    assert "tok-1" not in sql
+    assert "'1'='1" not in sql  # the hostile value never became SQL
+    assert [params[i] for i in slots] == [SLOT]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda token: Intake.objects.select_related("client").filter(kiosk_token=token),
+        lambda token: Intake.objects.filter(kiosk_token=token).values("pk"),
+        lambda token: Intake.objects.prefetch_related("screenings").filter(kiosk_token=token),
+    ],
+)
+def test_what_raw_rows_would_lose_is_refused(build):
+    with pytest.raises(ValueError, match="only the model's own rows"):
+        OneValueQuery(build)
+
+
+def test_a_value_changed_on_its_way_to_the_query_is_refused():
+    both = OneValueQuery(
+        lambda token: Intake.objects.filter(kiosk_token=token, language__startswith=token)
+    )
+    with pytest.raises(ValueError, match="changed"):
+        both.first("tok-1")
 
 
 def test_an_integer_field_takes_the_id_slot(a_client):
@@ -68,6 +91,8 @@ def test_a_value_that_does_not_reach_the_query_is_refused():
 @pytest.mark.django_db(transaction=True)
 def test_a_lock_is_refused_outside_a_transaction(clinic):
     """As the ORM refuses it: outside a transaction FOR UPDATE would lock nothing."""
+    if not connection.features.has_select_for_update:
+        pytest.skip("this database takes no row locks (SQLite)")
     locked = OneValueQuery(
         lambda token: Intake.objects.select_for_update().filter(kiosk_token=token)[:1]
     )

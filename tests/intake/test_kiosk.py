@@ -109,6 +109,21 @@ def test_autosave_stores_answers(tablet, a_client):
     assert _intake(a_client).answers == {**_known(a_client), "medications": ["anticoagulant"]}
 
 
+@pytest.mark.parametrize("closed", [{"status": Intake.Status.CANCELLED}, {"kiosk_token": None}])
+@pytest.mark.parametrize(
+    "body", ['{"answers": {"medications": ["anticoagulant"]}}', "not json", "{" * 70_000]
+)
+def test_autosave_to_a_closed_form_is_a_409_whatever_the_body(tablet, a_client, closed, body):
+    """A draft cancelled, or taken off this tablet at the desk: the tablet is told the form is
+    closed (and stops resending), even when what it sent could not be read; nothing changes."""
+    before = _intake(a_client).answers
+    Intake.objects.filter(client=a_client).update(**closed)
+    response = tablet.post(reverse("kiosk:save"), body, content_type="application/json")
+    assert response.status_code == 409
+    assert response.json() == {"error": "This form is closed."}
+    assert _intake(a_client).answers == before
+
+
 @pytest.mark.parametrize(
     "body", ["not json", "[]", '{"answers": 3}', '{"answers": {"age": {"$gt": 1}}}', "{" * 70_000]
 )

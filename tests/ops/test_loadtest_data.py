@@ -41,8 +41,9 @@ def test_seed_makes_one_client_per_tablet(ruleset, tmp_path, monkeypatch):
 
 @pytest.mark.django_db
 def test_seed_spreads_clients_and_staff_over_clinics(ruleset, tmp_path, monkeypatch):
-    """Client i is of clinic i mod K, with that clinic's own staff: tablet i's front desk can
-    open its client (locustfile.Tablet), and no two tablets share a client."""
+    """Client i is of clinic i mod K, and each clinic's clients and staff are of that clinic
+    alone, so a tablet (which takes a client and its clinic's front desk) can open its client
+    and no two tablets share one."""
     from clients.models import Client
 
     monkeypatch.setattr(data, "_throw_away_database", lambda: "test_load")
@@ -61,3 +62,10 @@ def test_seed_spreads_clients_and_staff_over_clinics(ruleset, tmp_path, monkeypa
         }
         assert {c.clinic_id for c in homes} == staff_clinics
         assert len(staff_clinics) == 1
+
+
+@pytest.mark.parametrize("clinics", [0, 26])
+def test_seed_refuses_clinics_it_cannot_fill(clinics, tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "_throw_away_database", lambda: "test_load")
+    with pytest.raises(SystemExit, match="--clinics must be between 1"):
+        data.seed(tmp_path / "data.json", clients_wanted=25, clinics_wanted=clinics)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from intake.services import save_answers
 from tests.conftest import login
 from tests.factories import (
     AppointmentFactory,
@@ -142,6 +143,23 @@ def test_an_autosave_reads_the_rule_set_in_use_with_the_draft(client, front_desk
     activations = [s for s in counted.page if "rules_rulesetactivation" in s]
     assert len(activations) == 1, activations  # the draft, found by its kiosk token and locked
     assert all(s.startswith('SELECT "intake_intake"') for s in activations)
+    assert 'FOR UPDATE OF "intake_intake"' in activations[0]  # the draft is locked
     # the draft, locked, updated; its history row (lock and previous hash in one round trip,
     # then the insert)
     assert len(counted.page) <= 4, "\n".join(q[:150] for q in counted.page)
+
+
+def test_a_draft_change_locks_the_draft_and_reads_the_rule_set_with_it(a_client):
+    """save_answers (a section's POST, the phone's pages): one locked read by id."""
+    intake = IntakeFactory(clinic=a_client.clinic, client=a_client)
+    with CaptureQueriesContext(connection) as captured:
+        save_answers(intake_id=intake.pk, raw={"other_medicines": "Warfarin."})
+    reads = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "intake_intake"')
+    ]
+    assert len(reads) == 1, reads
+    assert 'FOR UPDATE OF "intake_intake"' in reads[0]
+    assert "rules_rulesetactivation" in reads[0]
+    assert not any(q["sql"].startswith('SELECT "rules_') for q in captured.captured_queries), (
+        "the rule set in use came in a query of its own"
+    )
