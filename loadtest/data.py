@@ -136,6 +136,20 @@ def seed(out: Path, clients_wanted: int = 30, clinics_wanted: int = 1) -> None:
     )
 
 
+def user_place(data: dict, n: int, role: str) -> tuple[dict, str]:
+    """User n of a kind (`role`: "front_desk" for tablet n, "therapists" for staff user n):
+    its clinic and its username. Tablet n takes client n (`tablet_client`), of clinic n mod K."""
+    clinics = data["clinics"]
+    clinic, index = clinics[n % len(clinics)], n // len(clinics)
+    return clinic, clinic[role][index % len(clinic[role])]
+
+
+def tablet_client(data: dict, n: int) -> str:
+    clinic, _ = user_place(data, n, "front_desk")
+    index = n // len(data["clinics"])
+    return clinic["clients"][index % len(clinic["clients"])]["id"]
+
+
 def variants() -> list[dict]:
     """Answer sets taken by turns, complete for the tablet's full walk-through: nothing to
     report, a pregnancy (modify), a kidney red flag (refer urgently)."""

@@ -23,6 +23,8 @@ from urllib.parse import urlencode, urlsplit
 
 from locust import FastHttpUser, between, events, task
 
+from loadtest.data import tablet_client, user_place
+
 with open(os.environ["LOADTEST_DATA"]) as data_file:
     DATA = json.load(data_file)
 
@@ -174,12 +176,10 @@ class Tablet(Browser):
     def on_start(self):
         super().on_start()
         n = next(self.numbers)
-        # Tablet n takes client n (loadtest.data.seed: client n is of clinic n mod K).
-        clinics = DATA["clinics"]
-        clinic, index = clinics[n % len(clinics)], n // len(clinics)
-        self.client_id = clinic["clients"][index % len(clinic["clients"])]["id"]
+        # Tablet n takes client n, with its clinic's front desk (loadtest.data).
+        self.client_id = tablet_client(DATA, n)
+        _, self.staff = user_place(DATA, n, "front_desk")
         self.answers = DATA["variants"][n % len(DATA["variants"])]
-        self.staff = clinic["front_desk"][index % len(clinic["front_desk"])]
 
     def work(self):
         if not self.logged_in:
@@ -279,10 +279,7 @@ class Staff(Browser):
 
     def on_start(self):
         super().on_start()
-        n = next(self.numbers)
-        clinics = DATA["clinics"]
-        self.clinic, index = clinics[n % len(clinics)], n // len(clinics)
-        self.staff = self.clinic["therapists"][index % len(self.clinic["therapists"])]
+        self.clinic, self.staff = user_place(DATA, next(self.numbers), "therapists")
 
     def work(self):
         if not self.logged_in:

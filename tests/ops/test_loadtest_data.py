@@ -69,3 +69,28 @@ def test_seed_refuses_clinics_it_cannot_fill(clinics, tmp_path, monkeypatch):
     monkeypatch.setattr(data, "_throw_away_database", lambda: "test_load")
     with pytest.raises(SystemExit, match="--clinics must be between 1"):
         data.seed(tmp_path / "data.json", clients_wanted=25, clinics_wanted=clinics)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("clinics", [1, 10])
+def test_tablet_n_takes_client_n_with_its_own_clinics_staff(
+    clinics, ruleset, tmp_path, monkeypatch
+):
+    """As locustfile.Tablet and Staff place their users: 150 tablets, 150 clients, no client
+    taken twice, and every user signs in as staff of the clinic whose clients it opens."""
+    from clients.models import Client
+
+    monkeypatch.setattr(data, "_throw_away_database", lambda: "test_load")
+    out = tmp_path / "data.json"
+    data.seed(out, clients_wanted=150, clinics_wanted=clinics)
+    seeded = json.loads(out.read_text())
+    clinic_of_user = dict(User.objects.values_list("username", "clinic_id"))
+    clinic_of_client = {str(c.public_id): c.clinic_id for c in Client.objects.all()}
+    taken = [data.tablet_client(seeded, n) for n in range(150)]
+    assert len(set(taken)) == 150
+    for n, client_id in enumerate(taken):
+        _, front_desk = data.user_place(seeded, n, "front_desk")
+        assert clinic_of_user[front_desk] == clinic_of_client[client_id]
+    for n in range(50):
+        clinic, therapist = data.user_place(seeded, n, "therapists")
+        assert {clinic_of_client[c["id"]] for c in clinic["clients"]} == {clinic_of_user[therapist]}
