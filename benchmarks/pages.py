@@ -15,6 +15,7 @@ import json
 import statistics
 import time
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -164,9 +165,12 @@ def run(*, runs: int, write=print) -> list[tuple[str, float, float, int]]:
     return rows
 
 
-def _tablet_rows(client, therapist, runs) -> list[tuple[str, float, float, int]]:
-    """The tablet's requests, the most frequent of the load test: a section page and the
-    autosave (two per section), on a kiosk session handed over as the front desk does."""
+SECTION = "medications"  # a section of the load test's rounds, with a free-text answer
+
+
+def tablet_requests(client, therapist) -> tuple[Callable[[], None], Callable[[], None]]:
+    """The tablet's requests, the most frequent of the load test, on a kiosk session handed
+    over as the front desk does: (a section page, an autosave of one changed answer)."""
     from rules.catalogues import current_catalogue
 
     tablet = Browser(HTTP_HOST="127.0.0.1")
@@ -174,16 +178,15 @@ def _tablet_rows(client, therapist, runs) -> list[tuple[str, float, float, int]]
     handed = tablet.post(f"/intake/start/{client.public_id}/")
     assert handed.status_code == 302, handed.status_code
     catalogue = current_catalogue(client.clinic_id)
-    section = "medications"  # a section of the load test's rounds, with a free-text answer
     text = next(
         q.id
         for q in catalogue.questions
-        if q.section == section and q.type == "free_text" and not q.show_if
+        if q.section == SECTION and q.type == "free_text" and not q.show_if
     )
     values = itertools.cycle(["Desk work, long hours.", "Desk work and cycling."])
 
     def page():
-        response = tablet.get(f"/kiosk/section/{section}/")
+        response = tablet.get(f"/kiosk/section/{SECTION}/")
         assert response.status_code == 200, response.status_code
 
     def autosave():
@@ -193,8 +196,13 @@ def _tablet_rows(client, therapist, runs) -> list[tuple[str, float, float, int]]
         assert response.status_code == 200, response.content
         assert response.json()["saved"], response.content
 
+    return page, autosave
+
+
+def _tablet_rows(client, therapist, runs) -> list[tuple[str, float, float, int]]:
+    page, autosave = tablet_requests(client, therapist)
     return [
-        (f"kiosk section page ({section})", *_timed(page, runs)),
+        (f"kiosk section page ({SECTION})", *_timed(page, runs)),
         ("kiosk autosave (one answer changed)", *_timed(autosave, runs)),
     ]
 

@@ -10,14 +10,11 @@ take turns in blocks of 20 requests (`runs` blocks each), so they meet the same 
 printed: CPU time of this process per request, median and mean, and the statements of one.
 """
 
-import itertools
-import json
 import statistics
 import time
 from collections.abc import Callable
 
 from django.db import connection
-from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 
 from config.statements import OneValueQuery
@@ -38,23 +35,10 @@ def _orm_each_time(build: Callable) -> Callable:
 def run(*, runs: int, write=print) -> None:
     import intake.selectors as selectors
     import intake.services as services
-    from benchmarks.pages import _fixture
+    from benchmarks.pages import _fixture, tablet_requests
 
     screening, therapist = _fixture()
-    tablet = Browser(HTTP_HOST="127.0.0.1")
-    tablet.force_login(therapist)
-    handed = tablet.post(f"/intake/start/{screening.client.public_id}/")
-    assert handed.status_code == 302, handed.status_code
-    answers = itertools.cycle(["Desk work, long hours.", "Desk work and cycling."])
-
-    def page():
-        response = tablet.get("/kiosk/section/medications/")
-        assert response.status_code == 200, response.status_code
-
-    def autosave():
-        body = json.dumps({"answers": {"other_medicines": next(answers)}})
-        response = tablet.post("/kiosk/save/", body, content_type="application/json")
-        assert response.status_code == 200, response.content
+    page, autosave = tablet_requests(screening.client, therapist)
 
     by_token = selectors._KIOSK_INTAKES, selectors._KIOSK_INTAKES_WITH_CLIENT, services._CHANGING
     lookups: list[tuple[OneValueQuery, Callable]] = [
