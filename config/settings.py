@@ -201,11 +201,16 @@ if replica_url := env("DATABASE_REPLICA_URL"):
     if database_password:
         DATABASES["replica"]["PASSWORD"] = database_password
 DATABASE_REPLICA_READS = "replica" in DATABASES
+# PostgreSQL through Django's backend with a health check that needs no round trip while the
+# connection is quiet (config/postgresql/base.py).
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["ENGINE"] = "config.postgresql"
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 # The runtime role the web app logs in as (DATABASE_URL); `manage.py grant_app_role`, run by the
 # schema owner after migrate, gives it its privileges (docs/DEPLOY.md, "The database roles").
 APP_DB_ROLE = env("APP_DB_ROLE", "clinic_app")
-if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+if PRODUCTION and DATABASES["default"]["ENGINE"] != "config.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ WHITENOISE_USE_FINDERS = True
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}  # noqa: F405
 # A replica alias that is the test database itself (Django's TEST MIRROR), for
 # tests/config/test_db_router.py; reads go to it only where a test turns the setting on.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "config.postgresql":  # noqa: F405
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 DATABASE_REPLICA_READS = False
 

@@ -20,7 +20,8 @@ from typing import Any
 
 from accounts.errors import DomainError
 
-POSTGRESQL = "django.db.backends.postgresql"
+# Django's own and ours (config/postgresql: the same backend, a cheaper health check).
+POSTGRESQL = ("django.db.backends.postgresql", "config.postgresql")
 SQLITE = "django.db.backends.sqlite3"
 
 # Every table the restore would replace lives outside these schemas.
@@ -98,7 +99,7 @@ def _open_private(path: Path):
 
 def backup(*, db: Mapping[str, Any], path: Path) -> BackupResult:
     engine = db["ENGINE"]
-    if engine == POSTGRESQL:
+    if engine in POSTGRESQL:
         pg_dump = _require_tool("pg_dump")
         with _open_private(path) as out:
             try:
@@ -130,7 +131,7 @@ def _sqlite_copy(source_path, target_path) -> None:
 def user_tables(db: Mapping[str, Any]) -> list[str]:
     """The tables a restore would replace (empty for a freshly created database)."""
     engine = db["ENGINE"]
-    if engine == POSTGRESQL:
+    if engine in POSTGRESQL:
         import psycopg
 
         options = {k: v for k, v in (db.get("OPTIONS") or {}).items() if k == "sslmode"}
@@ -166,7 +167,7 @@ def restore(*, db: Mapping[str, Any], path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"{path}: no such file", code="missing")
     engine = db["ENGINE"]
-    if engine == POSTGRESQL:
+    if engine in POSTGRESQL:
         pg_restore = _require_tool("pg_restore")
         _run(
             [

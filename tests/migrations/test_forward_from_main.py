@@ -33,7 +33,7 @@ DJANGO_BOOKKEEPING = {"django_migrations", "django_content_type", "auth_permissi
                       "auth_group_permissions"}  # fmt: skip
 
 pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    settings.DATABASES["default"]["ENGINE"] != "config.postgresql",
     reason="the dump is a PostgreSQL database",
 )
 

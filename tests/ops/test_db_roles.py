@@ -23,7 +23,7 @@ from tests.audit_attacks import recompute_with_sha256
 
 pytestmark = [
     pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        settings.DATABASES["default"]["ENGINE"] != "config.postgresql",
         reason="PostgreSQL only",
     ),
     pytest.mark.skipif(shutil.which("psql") is None, reason="needs the psql client"),
