@@ -50,17 +50,26 @@ def post_worker_init(worker):
     from django.db import connections
     from gunicorn.workers.sync import SyncWorker
 
+    from config import statements
     from config.warmup import warm_connection, warm_requests
-    from rules.selectors import compile_rule_sets_in_use
+    from intake.presenters import prepare
+    from rules.selectors import compile_rule_sets_in_use, compiled_catalogues
 
     start = time.perf_counter()
     try:
         rule_sets = compile_rule_sets_in_use()
+        questions = prepare(compiled_catalogues())
         tables = warm_connection()
+        lookups = statements.warm()
         pages = warm_requests(worker.wsgi)
-    except Exception:  # the database is not reachable yet: the first screening compiles them
-        worker.log.exception("could not compile the rule sets in use before the first request")
-        rule_sets = tables = 0
+    except Exception as error:  # the database is not reachable yet: the first screening compiles
+        # The error's kind only: the driver's message names the database's host, port and user,
+        # and gunicorn's log is not filtered as Django's is (docs/DEPLOY.md).
+        worker.log.error(
+            "could not compile the rule sets in use before the first request (%s)",
+            type(error).__name__,
+        )
+        rule_sets = questions = tables = lookups = 0
         pages = {}
     # A sync worker (the default) answers its requests in this thread, so its first request
     # finds the connection open (Django still closes it after CONN_MAX_AGE); a threaded
@@ -69,7 +78,9 @@ def post_worker_init(worker):
         connections.close_all()
     took = ", ".join(f"{step} {ms:.0f}" for step, ms in warmed_in_ms.items()) or "nothing"
     worker.log.info(
-        "worker ready (pid %s); warmed before the fork, ms: %s; %d rule sets compiled and "
-        "%d tables read, pages %s asked for, in %.0f ms",
-        worker.pid, took, rule_sets, tables, pages or "not", (time.perf_counter() - start) * 1000,
+        "worker ready (pid %s); warmed before the fork, ms: %s; %d rule sets compiled, "
+        "%d questions prepared, %d tables read, %d compiled lookups run, pages %s asked for, "
+        "in %.0f ms",
+        worker.pid, took, rule_sets, questions, tables, lookups, pages or "not",
+        (time.perf_counter() - start) * 1000,
     )  # fmt: skip

@@ -11,10 +11,11 @@ date, a name).
 """
 
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable
 from django.db.transaction import TransactionManagementError
@@ -50,6 +51,7 @@ class OneValueQuery(Generic[M]):
             raise ValueError("only the model's own rows, with plain annotations")
         self._compiled: dict[str, tuple[str, tuple, tuple[int, ...]]] = {}
         self._compiling = threading.Lock()
+        EVERY.append(self)
 
     def _sql(self, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
         compiled = self._compiled.get(alias)
@@ -91,3 +93,20 @@ class OneValueQuery(Generic[M]):
     def first(self, value: Any) -> M | None:
         found = self.rows(value)
         return found[0] if found else None
+
+
+# Every lookup made so far (they are module-level, made at import): warm() runs each once.
+EVERY: list[OneValueQuery] = []
+
+
+def warm() -> int:
+    """In each worker, before its first request (gunicorn.conf.py): every lookup run once with
+    a value no row has, so that it is compiled and the database has planned it on this
+    worker's connection. Inside a transaction, as a locking lookup must be; it matches no row,
+    so it locks and reads nothing. Returns how many ran."""
+    for lookup in EVERY:
+        # An id no row has (ids are positive), or a text no token is (tokens are random).
+        nothing = lookup._slot if isinstance(lookup._slot, int) else f"warm-{uuid.uuid4()}"
+        with transaction.atomic(using=lookup._queryset.db):
+            lookup.rows(nothing)
+    return len(EVERY)

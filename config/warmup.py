@@ -28,6 +28,7 @@ Anything that fails here (a template that does not compile) stops gunicorn at st
 import contextlib
 import io
 import re
+import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -308,9 +309,10 @@ def warm_connection() -> int:
     return tables
 
 
-# The pages warm_requests() asks for: public, and a GET of either writes nothing (the health
-# check reads `SELECT 1`; the login form only sets the CSRF cookie, which is not in the session).
-WARM_PAGES = ("health", "accounts:login")
+# The pages warm_requests() asks for: public, and a GET of each writes nothing (the health
+# check reads `SELECT 1`; the login form only sets the CSRF cookie, which is not in the session;
+# the tablet's home without a kiosk session is a redirect to "this form is closed").
+WARM_PAGES = ("health", "accounts:login", "kiosk:home")
 
 
 def warm_requests(application: Callable) -> dict[str, int]:
@@ -321,7 +323,9 @@ def warm_requests(application: Callable) -> dict[str, int]:
     the first template render and response of the process (the memory the allocator hands out
     after the fork), the first statement of a cursor. Nothing is written: no session (nothing
     is stored in one), no audit event (neither page is audited), no login attempt; the responses
-    are thrown away."""
+    are thrown away. Each carries a session cookie no session has, so the session read, the
+    first statement of nearly every request, is planned on this connection; a session that
+    does not exist is not made (nothing is put in it)."""
     host = _allowed_host()
     statuses: dict[str, int] = {}
     status: list[str] = []
@@ -343,6 +347,7 @@ def warm_requests(application: Callable) -> dict[str, int]:
             # As the TLS proxy in front of gunicorn sends it: no redirect to HTTPS.
             "HTTP_X_FORWARDED_PROTO": "https",
             "HTTP_ACCEPT_ENCODING": "gzip",
+            "HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}=warm{secrets.token_hex(16)}",
             "REMOTE_ADDR": "127.0.0.1",
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": "https",

@@ -37,6 +37,11 @@ def compiled_if_loaded(checksum: str) -> tuple[Catalogue, RuleSet] | None:
     return _COMPILED.get(checksum)
 
 
+def compiled_catalogues() -> list[Catalogue]:
+    """The catalogues this process has compiled so far."""
+    return [catalogue for catalogue, _rules in _COMPILED.values()]
+
+
 def compile_rule_sets_in_use() -> int:
     """Compile now every version a clinic screens with (each clinic's latest activation and the
     installation default's), so that no request pays for it; returns how many. Run by each

@@ -31,7 +31,8 @@ from gunicorn.workers.sync import SyncWorker
 
 from accounts.models import Session
 from audit.models import AuditEvent
-from config import warmup
+from config import statements, warmup
+from intake import presenters
 from rules import selectors
 
 STEPS = {"urls", "templates", "translations", "models", "libraries", "regexes"}
@@ -138,18 +139,29 @@ def test_a_lazy_object_that_is_no_regular_expression_is_left_alone():
 
 
 @pytest.mark.django_db
-def test_each_worker_reads_every_table_and_two_public_pages_writing_nothing(
+def test_each_worker_reads_every_table_its_lookups_and_three_public_pages_writing_nothing(
     ruleset, without_closing_connections
 ):
+    assert get_resolver().url_patterns  # as the master's warm-up: every view module imported
     sessions, events = Session.objects.count(), AuditEvent.objects.count()
     with CaptureQueriesContext(connections["default"]) as queries:
         tables = warmup.warm_connection()
+        lookups = statements.warm()
         statuses = warmup.warm_requests(WSGIHandler())
 
     assert tables >= 40
-    assert statuses == {reverse("health"): 200, reverse("accounts:login"): 200}
-    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
-    assert set(statements) <= {"SELECT", "SAVEPOINT", "RELEASE"}, statements
+    # The tablet's draft lookups (intake.selectors, intake.services), each now compiled.
+    assert lookups == len(statements.EVERY) >= 4
+    assert all("default" in lookup._compiled for lookup in statements.EVERY)
+    assert statuses == {
+        reverse("health"): 200,
+        reverse("accounts:login"): 200,
+        reverse("kiosk:home"): 302,  # no kiosk session: "this form is closed"
+    }
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert {s.split()[0].upper() for s in sql} <= {"SELECT", "SAVEPOINT", "RELEASE"}, sql
+    # The session read ran (for the cookie that names no session) and found nothing to keep.
+    assert any("accounts_session" in s for s in sql)
     assert (Session.objects.count(), AuditEvent.objects.count()) == (sessions, events)
 
 
@@ -158,6 +170,7 @@ def test_each_worker_compiles_the_rule_sets_in_use_before_its_first_request(
     ruleset, monkeypatch, caplog, without_closing_connections
 ):
     monkeypatch.setattr(selectors, "_COMPILED", {})
+    monkeypatch.setattr(presenters, "_STATIC", {})
     conf = _gunicorn_conf()
     worker = SyncWorker.__new__(SyncWorker)  # gunicorn's default worker, not started
     worker.pid, worker.log = 1, logging.getLogger("gunicorn.test")
@@ -166,8 +179,19 @@ def test_each_worker_compiles_the_rule_sets_in_use_before_its_first_request(
         conf.post_worker_init(worker)
     assert selectors.compiled_if_loaded(ruleset.checksum) is not None
     assert "worker ready (pid 1)" in caplog.text
-    assert "1 rule sets compiled" in caplog.text
-    assert "pages {'/health/': 200, '/accounts/login/': 200} asked for" in caplog.text
+    assert "1 rule sets compiled, " in caplog.text
+    # Each of its questions, in both languages, as the section pages show them.
+    catalogue = selectors.compiled_if_loaded(ruleset.checksum)[0]
+    assert f"{2 * len(catalogue.questions)} questions prepared" in caplog.text
+    assert all(
+        (catalogue.version, lang, q.id) in presenters._STATIC
+        for lang in ("en", "es")
+        for q in catalogue.questions
+    )
+    assert f"{len(statements.EVERY)} compiled lookups run" in caplog.text
+    assert "pages {'/health/': 200, '/accounts/login/': 200, '/kiosk/': 302} asked for" in (
+        caplog.text
+    )
     # A sync worker answers in this thread: the connection stays for its first request.
     assert connections["default"].connection is not None
 
@@ -212,4 +236,9 @@ def test_gunicorn_starts_its_workers_warm_without_reaching_the_database(tmp_path
     assert "worker ready" in text
     assert "warmed before the fork, ms: urls" in text
     assert "could not compile the rule sets in use" in text  # the first database access
+    # The error's kind, not the driver's message with the database's address and user.
+    assert "(OperationalError)" in text
+    assert "nobody" not in text
+    assert "port 9" not in text
+    assert "Traceback" not in text
     assert text.index("Booting worker") < text.index("could not compile")
