@@ -1,9 +1,13 @@
-"""The health check before a request's first query (config/postgresql/base.py): a quiet,
-idle connection is used without a `SELECT 1`; one the server ended, or one with anything
-waiting or left open, is asked, and a request after the server dropped its connection gets a
-new one and loses nothing."""
+"""The health check before a request's first query (config/postgresql/base.py): a busy, idle
+connection is used without a `SELECT 1`; one the server ended, one with anything waiting or
+left open, and one unused for a second are asked, and a request after the server, or a box in
+between, dropped its connection gets a new one and loses nothing."""
 
+import contextlib
 import select
+import socket
+import struct
+import threading
 import time
 
 import pytest
@@ -11,6 +15,7 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.db.backends.postgresql import base as django_postgresql
 
 from clients.models import Client
+from config.postgresql.base import ASK_AFTER_IDLE_S
 from tests.factories import ClientFactory
 
 pytestmark = [
@@ -103,3 +108,105 @@ def test_a_connection_inside_a_transaction_or_after_an_error_is_asked(asked):
     finally:
         connection.errors_occurred = False
     assert asked == [True, True]
+
+
+def test_a_connection_unused_for_a_second_or_more_is_asked(asked):
+    _backend_pid()
+    connection.last_used -= ASK_AFTER_IDLE_S
+    assert connection.is_usable() is True
+    assert asked == [True]
+
+
+class ForgetfulRelay:
+    """Between the app and PostgreSQL, like a NAT gateway or a firewall: it carries each
+    connection until told to forget them, then answers a forgotten connection's next packet
+    with a reset, as such a box does after its idle timeout."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.pairs: list[dict] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                near, _ = self.server.accept()
+            except OSError:
+                return
+            far = socket.create_connection(self.upstream)
+            pair = {"near": near, "far": far, "port": far.getsockname()[1]}
+            self.pairs.append(pair)
+            for src, dst, near_side in ((near, pair["far"], True), (pair["far"], near, False)):
+                threading.Thread(
+                    target=self._pump, args=(src, dst, near_side, pair), daemon=True
+                ).start()
+
+    @staticmethod
+    def _pump(src, dst, near_side, pair):
+        try:
+            while data := src.recv(65536):
+                if near_side and pair.get("forgotten"):
+                    src.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    src.close()  # a reset, and nothing passed on
+                    _end(dst)
+                    return
+                dst.sendall(data)
+        except OSError:
+            pass
+
+    def forget(self):
+        for pair in self.pairs:
+            pair["forgotten"] = True
+
+    def close(self):
+        """Closes every connection and waits until their backends have gone, so the test
+        database can be dropped."""
+        self.server.close()
+        for pair in self.pairs:
+            _end(pair["near"])
+            _end(pair["far"])
+        ports = [pair["port"] for pair in self.pairs]
+        deadline = time.monotonic() + 10
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE client_port = ANY(%s)", [ports]
+                )
+                if cursor.fetchone()[0] == 0:
+                    return
+                time.sleep(0.05)
+
+
+def _end(end):
+    # shutdown() first: a close() alone waits for the other thread's recv() on the socket.
+    with contextlib.suppress(OSError):
+        end.shutdown(socket.SHUT_RDWR)
+    end.close()
+
+
+@pytest.fixture
+def relay():
+    params = connection.get_connection_params()
+    relay = ForgetfulRelay((params.get("host") or "127.0.0.1", int(params.get("port") or 5432)))
+    yield relay
+    relay.close()
+
+
+def test_a_connection_something_in_between_forgot_is_replaced_before_the_next_request(relay):
+    settings_dict = {**connection.settings_dict, "HOST": "127.0.0.1", "PORT": str(relay.port)}
+    through = type(connections["default"])(settings_dict, alias="through_relay")
+    try:
+        with through.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        relay.forget()  # the box's idle timeout: nothing reaches the app's side
+        through.last_used -= ASK_AFTER_IDLE_S
+
+        through.close_if_unusable_or_obsolete()  # a request starts; its first query:
+        with through.cursor() as cursor:
+            cursor.execute("SELECT 2")
+            assert cursor.fetchone() == (2,)
+        assert len(relay.pairs) == 2  # a new connection, made before the query
+    finally:
+        through.close()
