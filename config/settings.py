@@ -111,8 +111,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # HTML compressed (a kiosk section page: about a tenth of its size). BREACH: Django masks
     # the CSRF token anew in every response and this middleware pads each gzip stream by a
-    # random length ("Heal the Breach"); docs/DEPLOY.md, "Compression".
-    "django.middleware.gzip.GZipMiddleware",
+    # random length ("Heal the Breach"); the pages that print a long-lived secret, and the
+    # admin, go uncompressed (config/compression.py; docs/DEPLOY.md, "Compression").
+    "config.compression.CompressionMiddleware",
     # Logs once when X-Forwarded-For arrives but TRUSTED_PROXY_COUNT=0 (the header is ignored).
     "config.client_ip.UntrustedForwardedForMiddleware",
     # A database outage is a 503 with a calm page (or JSON for the tablet), not a stack trace.
@@ -317,6 +318,9 @@ AXES_VERBOSE = False
 # laptop demo leaves it off unless asked (TWO_FACTOR_ROLES=Therapist,Owner). "none" turns it off.
 TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["Therapist", "Owner"] if PRODUCTION else [])
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Clinic screening")
+# The admin shows no authenticator's key (or its QR code): a key, once set up, is never shown
+# again to anyone, so it cannot be read off a screen or out of a page's compressed size.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content Security Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
