@@ -47,7 +47,7 @@ def pre_fork(server, worker):
 
 def post_worker_init(worker):
     """In each worker, after the fork: what needs the database."""
-    from django.db import connections
+    from django.db import DatabaseError, connections
     from gunicorn.workers.sync import SyncWorker
 
     from config import statements
@@ -62,13 +62,17 @@ def post_worker_init(worker):
         tables = warm_connection()
         lookups = statements.warm()
         pages = warm_requests(worker.wsgi)
-    except Exception as error:  # the database is not reachable yet: the first screening compiles
+    except DatabaseError as error:  # not reachable yet: the first screening compiles them
         # The error's kind only: the driver's message names the database's host, port and user,
         # and gunicorn's log is not filtered as Django's is (docs/DEPLOY.md).
         worker.log.error(
             "could not compile the rule sets in use before the first request (%s)",
             type(error).__name__,
         )
+        rule_sets = questions = tables = lookups = 0
+        pages = {}
+    except Exception:  # a bug in a warm-up step: with its traceback, and the worker starts
+        worker.log.exception("a warm-up step failed; the worker starts all the same")
         rule_sets = questions = tables = lookups = 0
         pages = {}
     # A sync worker (the default) answers its requests in this thread, so its first request

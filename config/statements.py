@@ -32,10 +32,15 @@ class OneValueQuery(Generic[M]):
     """`OneValueQuery(lambda value: Model.objects.filter(field=value)...)`: `rows(value)` runs
     that queryset's SQL with `value` in its place. The value must reach the query unchanged:
     an exact lookup of a text field, or of an integer field with `slot=ID_SLOT`. Any other
-    parameter is fixed when the queryset is built."""
+    parameter is fixed when the queryset is built. `warm_up=True`: `warm()` runs it in each
+    worker before its first request."""
 
     def __init__(
-        self, queryset_for: Callable[[Any], QuerySet[M]], *, slot: str | int = SLOT
+        self,
+        queryset_for: Callable[[Any], QuerySet[M]],
+        *,
+        slot: str | int = SLOT,
+        warm_up: bool = False,
     ) -> None:
         self._slot = slot
         self._queryset = queryset_for(slot)
@@ -51,7 +56,8 @@ class OneValueQuery(Generic[M]):
             raise ValueError("only the model's own rows, with plain annotations")
         self._compiled: dict[str, tuple[str, tuple, tuple[int, ...]]] = {}
         self._compiling = threading.Lock()
-        EVERY.append(self)
+        if warm_up:  # a request path's lookup: run once by each worker before it takes requests
+            WARMED.append(self)
 
     def _sql(self, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
         compiled = self._compiled.get(alias)
@@ -95,18 +101,19 @@ class OneValueQuery(Generic[M]):
         return found[0] if found else None
 
 
-# Every lookup made so far (they are module-level, made at import): warm() runs each once.
-EVERY: list[OneValueQuery] = []
+# The lookups made with warm_up=True (they are module-level, made at import).
+WARMED: list[OneValueQuery] = []
 
 
 def warm() -> int:
-    """In each worker, before its first request (gunicorn.conf.py): every lookup run once with
-    a value no row has, so that it is compiled and the database has planned it on this
-    worker's connection. Inside a transaction, as a locking lookup must be; it matches no row,
-    so it locks and reads nothing. Returns how many ran."""
-    for lookup in EVERY:
+    """In each worker, before its first request (gunicorn.conf.py): every lookup of WARMED run
+    once with a value no row has, so that its SQL is compiled and the database has loaded, on
+    this worker's connection, the catalogue and statistics entries of what it reads (the same
+    as a first real request would). Inside a transaction, as a locking lookup must be; it
+    matches no row, so it locks and reads nothing. Returns how many ran."""
+    for lookup in WARMED:
         # An id no row has (ids are positive), or a text no token is (tokens are random).
         nothing = lookup._slot if isinstance(lookup._slot, int) else f"warm-{uuid.uuid4()}"
         with transaction.atomic(using=lookup._queryset.db):
             lookup.rows(nothing)
-    return len(EVERY)
+    return len(WARMED)

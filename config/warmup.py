@@ -311,7 +311,8 @@ def warm_connection() -> int:
 
 # The pages warm_requests() asks for: public, and a GET of each writes nothing (the health
 # check reads `SELECT 1`; the login form only sets the CSRF cookie, which is not in the session;
-# the tablet's home without a kiosk session is a redirect to "this form is closed").
+# the tablet's home without a kiosk session is a redirect to "this form is closed": it warms the
+# kiosk's middleware and decorator, not the view, whose reads statements.warm() runs).
 WARM_PAGES = ("health", "accounts:login", "kiosk:home")
 
 
@@ -324,8 +325,9 @@ def warm_requests(application: Callable) -> dict[str, int]:
     after the fork), the first statement of a cursor. Nothing is written: no session (nothing
     is stored in one), no audit event (neither page is audited), no login attempt; the responses
     are thrown away. Each carries a session cookie no session has, so the session read, the
-    first statement of nearly every request, is planned on this connection; a session that
-    does not exist is not made (nothing is put in it)."""
+    first statement of nearly every request, has run once on this connection (the database's
+    catalogue and statistics entries for its tables loaded); a session that does not exist is
+    not made (nothing is put in it)."""
     host = _allowed_host()
     statuses: dict[str, int] = {}
     status: list[str] = []

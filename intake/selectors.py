@@ -19,9 +19,9 @@ _KIOSK_INTAKES_WITH_CLIENT = _KIOSK_INTAKES.annotate(
 
 
 # Compiled once too (config.statements): compiling the subqueries cost more than running them.
-_BY_TOKEN = OneValueQuery(lambda token: _KIOSK_INTAKES.filter(kiosk_token=token)[:1])
+_BY_TOKEN = OneValueQuery(lambda token: _KIOSK_INTAKES.filter(kiosk_token=token)[:1], warm_up=True)
 _BY_TOKEN_WITH_CLIENT = OneValueQuery(
-    lambda token: _KIOSK_INTAKES_WITH_CLIENT.filter(kiosk_token=token)[:1]
+    lambda token: _KIOSK_INTAKES_WITH_CLIENT.filter(kiosk_token=token)[:1], warm_up=True
 )
 
 

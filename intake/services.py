@@ -154,11 +154,11 @@ if TYPE_CHECKING:
 
 # The autosave's, by kiosk token: compiled once (config.statements), as it runs on every one.
 _CHANGING_BY_TOKEN: "OneValueQuery[ChangingIntake]" = OneValueQuery(
-    lambda token: _CHANGING.filter(kiosk_token=token)[:1]
+    lambda token: _CHANGING.filter(kiosk_token=token)[:1], warm_up=True
 )
 
 _CHANGING_BY_ID: "OneValueQuery[ChangingIntake]" = OneValueQuery(
-    lambda intake_id: _CHANGING.filter(pk=intake_id)[:1], slot=ID_SLOT
+    lambda intake_id: _CHANGING.filter(pk=intake_id)[:1], slot=ID_SLOT, warm_up=True
 )
 
 

@@ -22,6 +22,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connections
 from django.template import TemplateSyntaxError, engines
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, get_script_prefix, reverse
 from django.urls.resolvers import get_ns_resolver
@@ -151,18 +152,20 @@ def test_each_worker_reads_every_table_its_lookups_and_three_public_pages_writin
 
     assert tables >= 40
     # The tablet's draft lookups (intake.selectors, intake.services), each now compiled.
-    assert lookups == len(statements.EVERY) >= 4
-    assert all("default" in lookup._compiled for lookup in statements.EVERY)
+    assert lookups == len(statements.WARMED) == 4
+    assert all("default" in lookup._compiled for lookup in statements.WARMED)
     assert statuses == {
         reverse("health"): 200,
         reverse("accounts:login"): 200,
-        reverse("kiosk:home"): 302,  # no kiosk session: "this form is closed"
+        reverse("kiosk:home"): 302,
     }
     sql = [q["sql"] for q in queries.captured_queries]
     assert {s.split()[0].upper() for s in sql} <= {"SELECT", "SAVEPOINT", "RELEASE"}, sql
     # The session read ran (for the cookie that names no session) and found nothing to keep.
     assert any("accounts_session" in s for s in sql)
     assert (Session.objects.count(), AuditEvent.objects.count()) == (sessions, events)
+    # That 302 is "this form is closed" (no kiosk session), not a login page.
+    assert Client().get(reverse("kiosk:home"))["Location"] == reverse("kiosk:ended")
 
 
 @pytest.mark.django_db
@@ -188,7 +191,7 @@ def test_each_worker_compiles_the_rule_sets_in_use_before_its_first_request(
         for lang in ("en", "es")
         for q in catalogue.questions
     )
-    assert f"{len(statements.EVERY)} compiled lookups run" in caplog.text
+    assert "4 compiled lookups run" in caplog.text
     assert "pages {'/health/': 200, '/accounts/login/': 200, '/kiosk/': 302} asked for" in (
         caplog.text
     )
@@ -242,3 +245,23 @@ def test_gunicorn_starts_its_workers_warm_without_reaching_the_database(tmp_path
     assert "port 9" not in text
     assert "Traceback" not in text
     assert text.index("Booting worker") < text.index("could not compile")
+
+
+@pytest.mark.django_db
+def test_a_bug_in_a_warm_up_step_is_logged_with_its_traceback_and_the_worker_starts(
+    ruleset, monkeypatch, caplog, without_closing_connections
+):
+    def broken():
+        raise ValueError("a lookup that cannot compile")
+
+    monkeypatch.setattr(statements, "warm", broken)
+    conf = _gunicorn_conf()
+    worker = SyncWorker.__new__(SyncWorker)
+    worker.pid, worker.log = 1, logging.getLogger("gunicorn.test")
+    worker.wsgi = WSGIHandler()
+    with caplog.at_level(logging.INFO, logger="gunicorn.test"):
+        conf.post_worker_init(worker)
+    assert "a warm-up step failed" in caplog.text
+    assert "a lookup that cannot compile" in caplog.text  # the traceback, not only its kind
+    assert "could not compile the rule sets" not in caplog.text  # not called a database outage
+    assert "worker ready (pid 1)" in caplog.text
