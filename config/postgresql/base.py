@@ -53,6 +53,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             or time.monotonic() - self.last_used >= ASK_AFTER_IDLE_S
         ):
             return super().is_usable()
+        if not hasattr(select, "poll"):  # Windows: ask, as Django does
+            return super().is_usable()
         try:
             poller = select.poll()
             poller.register(pgconn.socket, select.POLLIN | select.POLLPRI)

@@ -107,3 +107,12 @@ def test_production_refuses_a_weak_or_reused_audit_key(key, message):
     result = run_manage("check", env={**PRODUCTION_ENV, "AUDIT_HMAC_KEY": key})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_every_postgresql_alias_gets_the_backend_with_the_cheap_health_check():
+    # config/postgresql: the primary and, when there is one, the replica.
+    script = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.DATABASES['replica']['ENGINE'])"  # noqa: E501
+    env = {**PRODUCTION_ENV, "DATABASE_REPLICA_URL": "postgres://reader@127.0.0.1:5433/replica"}
+    result = run_manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["config.postgresql", "config.postgresql"]
