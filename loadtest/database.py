@@ -3,8 +3,10 @@
     python -m loadtest.database usage DBNAME    prints "CPU_SECONDS TRANSACTIONS"
 
 scripts/loadtest takes a reading before and after each run. The CPU is every live `postgres`
-process's plus what the postmaster has collected from the ones that ended (a backend's time is
-added to its parent's when it exits). The transactions are the database's commits and
+process's on the machine plus what the postmaster has collected from the ones that ended (a
+backend's time is added to its parent's when it exits): autovacuum, the checkpointer and any
+other database's backends count too, so the figure means something only on a machine that
+runs nothing else. The transactions are the database's commits and
 rollbacks; a statement outside a transaction (a health check's `SELECT 1`) counts as one.
 Backends send their counts when they go idle, so the reading after a run waits for that.
 """
