@@ -35,8 +35,10 @@ assert consent_texts  # the fixture (autouse), imported for these tests
 
 # Every model admin has these; anything else in its get_urls() is an extra page of its own.
 STANDARD = ("changelist", "add", "change", "history", "delete")
-# Extra admin URLs that answer with a file, not a page: the device's QR code is an image.
-NOT_HTML = {"otp_totp_totpdevice_qrcode"}
+# Extra admin URLs that answer with a file, not a page (the device's QR code is an image), or
+# refuse everyone: the page that shows a device's key, hidden by OTP_ADMIN_HIDE_SENSITIVE_DATA
+# (tests/config/test_compression.py checks that it refuses).
+NOT_HTML = {"otp_totp_totpdevice_qrcode", "otp_totp_totpdevice_config"}
 
 
 @pytest.fixture

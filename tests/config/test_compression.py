@@ -65,3 +65,6 @@ def test_the_admin_is_not_compressed_and_shows_no_authenticator_key(client, admi
     assert page.status_code == 200
     assert "Content-Encoding" not in page
     assert device.key not in page.content.decode()
+    # Nor does the page that would show the key and its QR code: it refuses even a superuser.
+    config = client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
+    assert config.status_code == 403
