@@ -56,6 +56,9 @@ def post_worker_init(worker):
     from rules.selectors import compile_rule_sets_in_use, compiled_catalogues
 
     start = time.perf_counter()
+    # What got done before a step failed, if one does.
+    rule_sets = questions = tables = lookups = 0
+    pages: dict[str, int] = {}
     try:
         rule_sets = compile_rule_sets_in_use()
         questions = prepare(compiled_catalogues())
@@ -69,12 +72,8 @@ def post_worker_init(worker):
             "could not compile the rule sets in use before the first request (%s)",
             type(error).__name__,
         )
-        rule_sets = questions = tables = lookups = 0
-        pages = {}
     except Exception:  # a bug in a warm-up step: with its traceback, and the worker starts
         worker.log.exception("a warm-up step failed; the worker starts all the same")
-        rule_sets = questions = tables = lookups = 0
-        pages = {}
     # A sync worker (the default) answers its requests in this thread, so its first request
     # finds the connection open (Django still closes it after CONN_MAX_AGE); a threaded
     # worker's requests run in threads of their own, which open theirs.

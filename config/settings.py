@@ -203,7 +203,7 @@ if replica_url := env("DATABASE_REPLICA_URL"):
         DATABASES["replica"]["PASSWORD"] = database_password
 DATABASE_REPLICA_READS = "replica" in DATABASES
 # PostgreSQL through Django's backend with a health check that needs no round trip while the
-# connection is quiet (config/postgresql/base.py).
+# connection is busy (config/postgresql/base.py).
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database["ENGINE"] = "config.postgresql"

@@ -51,9 +51,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             or pgconn.status != pq.ConnStatus.OK
             or pgconn.transaction_status != pq.TransactionStatus.IDLE
             or time.monotonic() - self.last_used >= ASK_AFTER_IDLE_S
+            or not hasattr(select, "poll")  # Windows: ask, as Django does
         ):
-            return super().is_usable()
-        if not hasattr(select, "poll"):  # Windows: ask, as Django does
             return super().is_usable()
         try:
             poller = select.poll()
