@@ -24,7 +24,14 @@ def get_client_for(user, public_id) -> Client:
 def client_for(user):
     """The clients `user` may see, each with what most pages that show one read: the clinic and
     the record's authors."""
-    return clients_visible_to(user).select_related("clinic", "created_by", "updated_by")
+    if not user.is_authenticated or user.clinic_id is None:
+        return Client.objects.none()
+    return clinic_clients(user.clinic_id)
+
+
+def clinic_clients(clinic_id):
+    """A clinic's clients as client_for gives them (a compiled query takes the clinic's id)."""
+    return Client.objects.for_clinic(clinic_id).select_related("clinic", "created_by", "updated_by")
 
 
 def _parse_date(text: str) -> date | None:

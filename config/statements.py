@@ -1,83 +1,128 @@
-"""A queryset compiled to SQL once and run many times with one value changed.
+"""A queryset compiled to SQL once and run many times with its values changed.
 
-Every tablet request finds its draft by its kiosk token, with two subqueries for the rule set in
-use. Django compiles a queryset each time it runs, and compiling that one cost more CPU than the
-database took to answer it (docs/PERFORMANCE.md, "The tablet's requests, compiled once"). Here
-the SQL is the ORM's own, compiled on first use for each database; the value stays a query
-parameter, and the rows come back as the model's instances, each column not of the model (an
-annotation) set as an attribute, as `raw()` does: as the database driver gives it, without the
-conversion a model field would apply, so annotations here are plain columns (a checksum, a
-date, a name).
+Django compiles a queryset each time it runs. For the tablet's lookups (a draft by its kiosk
+token, with two subqueries for the rule set in use) and the staff pages' reads of a client or a
+screening with their related rows (config/json_rows.py), compiling cost more CPU than the
+database took to answer (docs/PERFORMANCE.md, "The tablet's requests, compiled once" and
+"Staff pages, compiled once"). Here the SQL is the ORM's own, compiled on first use for each
+database with a stand-in for each value; each value stays a query parameter, and the rows come
+back through the ORM's own iteration of that compiled query: the model's instances (or
+``values()`` dicts), ``select_related`` rows, annotations converted as their fields would,
+prefetches run after.
 """
 
+import copy
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, transaction
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
 from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
-# Stand for the value while the queryset is compiled: no real token, text or id is either.
+# Stand for a value while the queryset is compiled: no real token, text, id, public id or time
+# is any of them.
 SLOT = "\x00value\x00"
 # For a 64-bit integer field (a BigAutoField id): the field's lookup would refuse SLOT.
 ID_SLOT = -(2**62) - 7
+# For a UUID field (a public id).
+UUID_SLOT = uuid.UUID("00000000-5107-4000-8000-00000000ca11")
+# For a date-time field (the start of today).
+TIME_SLOT = datetime(1, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
 
 
-class OneValueQuery(Generic[M]):
-    """`OneValueQuery(lambda value: Model.objects.filter(field=value)...)`: `rows(value)` runs
-    that queryset's SQL with `value` in its place. The value must reach the query unchanged:
-    an exact lookup of a text field, or of an integer field with `slot=ID_SLOT`. Any other
-    parameter is fixed when the queryset is built. `warm_up=True`: `warm()` runs it in each
-    worker before its first request."""
+def _reaches(param: Any, slot: Any) -> Callable[[Any], Any] | None:
+    """How a value for `slot` is put where `param` stands: as it is, or (a UUID on a database
+    without a native UUID type) as its hex; None when `param` is not the slot."""
+    if type(param) is type(slot) and param == slot:
+        return lambda value: value
+    if isinstance(slot, uuid.UUID) and param == slot.hex:
+        return lambda value: uuid.UUID(str(value)).hex
+    return None
+
+
+class _Compiled:
+    """A queryset's compiler after compiling, its SQL, and where each value goes."""
+
+    def __init__(self, queryset: QuerySet, alias: str, slots: dict[str, Any]) -> None:
+        self.compiler = queryset.query.chain().get_compiler(using=alias)
+        self.sql, params = self.compiler.as_sql()
+        self.params = tuple(params)
+        self.places: list[tuple[int, str, Callable[[Any], Any]]] = []
+        for name, slot in slots.items():
+            found = [
+                (i, name, put)
+                for i, param in enumerate(params)
+                if (put := _reaches(param, slot)) is not None
+            ]
+            if not found:
+                raise ValueError(f"{name}: the value does not reach the query as a parameter")
+            if isinstance(slot, str) and any(
+                isinstance(param, str) and slot in param and param != slot for param in params
+            ):
+                raise ValueError(f"{name}: the value reaches the query changed (a pattern lookup)")
+            self.places.extend(found)
+
+    def bound(self, connection: Any, values: dict[str, Any]) -> Any:
+        """A copy of the compiler that gives the SQL with `values` instead of compiling."""
+        params = list(self.params)
+        for index, name, put in self.places:
+            params[index] = put(values[name])
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connection
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        return compiler
+
+
+class _BoundQuery:
+    """The queryset's query, except that its compiler is the bound one."""
+
+    def __init__(self, query: Any, compiler: Any) -> None:
+        self._query, self._compiler = query, compiler
+
+    def get_compiler(self, *args: Any, **kwargs: Any) -> Any:
+        return self._compiler
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._query, name)
+
+
+class CompiledQuery(Generic[M]):
+    """`CompiledQuery(lambda clinic_id, public_id: Model.objects.filter(...), clinic_id=ID_SLOT,
+    public_id=UUID_SLOT)`: `rows(clinic_id=…, public_id=…)` runs that queryset's SQL with those
+    values in their places. Each value must reach the query unchanged (an exact or range
+    lookup, a comparison); every other parameter is fixed when the queryset is built.
+    `warm_up=True`: `warm()` runs it in each worker before its first request."""
 
     def __init__(
-        self,
-        queryset_for: Callable[[Any], QuerySet[M]],
-        *,
-        slot: str | int = SLOT,
-        warm_up: bool = False,
+        self, queryset_for: Callable[..., QuerySet[M]], *, warm_up: bool = False, **slots: Any
     ) -> None:
-        self._slot = slot
-        self._queryset = queryset_for(slot)
-        query = self._queryset.query
-        # raw() maps columns to fields by name: a joined model's columns, values() or a
-        # prefetch would be lost without a word.
-        prefetch: tuple = getattr(self._queryset, "_prefetch_related_lookups", ())
-        if (
-            bool(query.select_related)
-            or self._queryset._iterable_class is not ModelIterable
-            or bool(prefetch)
-        ):
-            raise ValueError("only the model's own rows, with plain annotations")
-        self._compiled: dict[str, tuple[str, tuple, tuple[int, ...]]] = {}
+        if not slots:
+            raise TypeError("a compiled query takes at least one value")
+        self._slots = slots
+        self._queryset_for = queryset_for
+        self._built: QuerySet[M] | None = None
+        self._compiled: dict[str, _Compiled] = {}
+        # The compiler changes the query it works on for a moment: threads compile a copy, one
+        # at a time.
         self._compiling = threading.Lock()
         if warm_up:  # a request path's lookup: run once by each worker before it takes requests
             WARMED.append(self)
 
-    def _sql(self, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
-        compiled = self._compiled.get(alias)
-        if compiled is None:
-            # The compiler changes the query it works on for a moment: threads compile a copy,
-            # one at a time.
-            with self._compiling:
-                sql, params = self._queryset.query.chain().get_compiler(using=alias).as_sql()
-            slots = tuple(i for i, param in enumerate(params) if param == self._slot)
-            if not slots:
-                raise ValueError("the value does not reach the query as a parameter")
-            if any(
-                isinstance(param, str) and str(self._slot) in param and param != self._slot
-                for param in params
-            ):
-                raise ValueError("the value reaches the query changed (a pattern lookup)")
-            compiled = self._compiled[alias] = (sql, tuple(params), slots)
-        return compiled
+    @property
+    def _queryset(self) -> QuerySet[M]:
+        # Built on first use, not at import: a module's queryset may use what is defined below.
+        if self._built is None:
+            self._built = self._queryset_for(**self._slots)
+        return self._built
 
-    def rows(self, value: Any) -> list[M]:
+    def rows(self, **values: Any) -> list[M]:
+        if values.keys() != self._slots.keys():
+            raise TypeError(f"takes {sorted(self._slots)}, given {sorted(values)}")
         alias = self._queryset.db  # the router's choice, for reading or (locking) writing
         connection = connections[alias]
         if (
@@ -90,19 +135,58 @@ class OneValueQuery(Generic[M]):
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
             )
-        sql, fixed, slots = self._sql(alias)
-        params = list(fixed)
-        for index in slots:
-            params[index] = value
-        return list(self._queryset.model._default_manager.db_manager(alias).raw(sql, params))
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            with self._compiling:
+                compiled = self._compiled[alias] = _Compiled(self._queryset, alias, self._slots)
+        # A copy of the queryset (never evaluated itself) whose query gives the bound compiler.
+        # Not copy.copy(): a queryset's pickling state is its rows, so that would run it.
+        template = self._queryset
+        run = type(template).__new__(type(template))
+        run.__dict__.update(template.__dict__)
+        run.__dict__["_query"] = _BoundQuery(template.query, compiled.bound(connection, values))
+        return list(run)
 
-    def first(self, value: Any) -> M | None:
-        found = self.rows(value)
+    def first(self, **values: Any) -> M | None:
+        found = self.rows(**values)
         return found[0] if found else None
+
+    def _nothing(self) -> dict[str, Any]:
+        """Values no row has: ids are positive, tokens random, public ids random, and no
+        record is from the year 1."""
+        return {
+            name: f"warm-{uuid.uuid4()}"
+            if isinstance(slot, str)
+            else uuid.uuid4()
+            if isinstance(slot, uuid.UUID)
+            else slot
+            for name, slot in self._slots.items()
+        }
+
+
+class OneValueQuery(CompiledQuery[M]):
+    """`OneValueQuery(lambda value: Model.objects.filter(field=value)...)`: a compiled query of
+    one value, `rows(value)` (an exact lookup of a text field, or of an integer field with
+    `slot=ID_SLOT`)."""
+
+    def __init__(
+        self,
+        queryset_for: Callable[[Any], QuerySet[M]],
+        *,
+        slot: str | int = SLOT,
+        warm_up: bool = False,
+    ) -> None:
+        super().__init__(lambda value: queryset_for(value), warm_up=warm_up, value=slot)
+
+    def rows(self, value: Any) -> list[M]:  # type: ignore[override]
+        return super().rows(value=value)
+
+    def first(self, value: Any) -> M | None:  # type: ignore[override]
+        return super().first(value=value)
 
 
 # The lookups made with warm_up=True (they are module-level, made at import).
-WARMED: list[OneValueQuery] = []
+WARMED: list[CompiledQuery] = []
 
 
 def warm() -> int:
@@ -112,8 +196,6 @@ def warm() -> int:
     as a first real request would). Inside a transaction, as a locking lookup must be; it
     matches no row, so it locks and reads nothing. Returns how many ran."""
     for lookup in WARMED:
-        # An id no row has (ids are positive), or a text no token is (tokens are random).
-        nothing = lookup._slot if isinstance(lookup._slot, int) else f"warm-{uuid.uuid4()}"
         with transaction.atomic(using=lookup._queryset.db):
-            lookup.rows(nothing)
+            lookup.rows(**lookup._nothing())
     return len(WARMED)

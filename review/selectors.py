@@ -7,14 +7,16 @@ user may see.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, JSONField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from config import json_rows
 from config.json_rows import JSONRows
+from config.statements import ID_SLOT, UUID_SLOT, CompiledQuery
 from contraindications.engine import Decision
 from contraindications.engine import Screening as EngineScreening
 from review.models import (
@@ -38,13 +40,10 @@ def screenings_visible_to(user):
     return Screening.objects.filter(clinic_id=user.clinic_id, client__clinic_id=user.clinic_id)
 
 
-def get_screening_for(user, public_id, *, for_pdf: bool = False) -> Screening:
-    """The screening in the user's clinic, or 404 (never 403: no hint it exists).
-
-    `for_pdf` loads, in the same query, what a PDF's cache key needs besides the screening: the
-    client's clinic (letterhead) and which plan and referral decision are the latest
-    (latest_records_of), so a cached download pays one query for all of it."""
-    screenings = screenings_visible_to(user).select_related("client", "ruleset", "intake")
+def _screening_of(clinic_id, public_id, *, for_pdf: bool) -> QuerySet[Screening]:
+    screenings = Screening.objects.filter(
+        clinic_id=clinic_id, client__clinic_id=clinic_id
+    ).select_related("client", "ruleset", "intake")
     if for_pdf:
         screenings = screenings.select_related("client__clinic").annotate(
             latest_plan_record=_latest_json(TreatmentPlan.objects, "created_by", "created_at"),
@@ -52,18 +51,46 @@ def get_screening_for(user, public_id, *, for_pdf: bool = False) -> Screening:
                 ReferralDecision.objects, "decided_by", "decided_at"
             ),
         )
-    screening = get_object_or_404(
-        # Not read from a screening's page: the rule set's rules and catalogue (about 90 KB of
-        # JSON, decoded on every request; `compiled` builds them once per process from the
-        # checksum), the intake's raw answers (the screening keeps its own snapshot) and its
-        # signature image.
+    # Not read from a screening's page: the rule set's rules and catalogue (about 90 KB of
+    # JSON, decoded on every request; `compiled` builds them once per process from the
+    # checksum), the intake's raw answers (the screening keeps its own snapshot) and its
+    # signature image.
+    return (
         screenings.defer(
             "ruleset__rules", "ruleset__catalogue", "intake__answers", "intake__signature_png"
-        ),
-        public_id=public_id,
+        )
+        .filter(public_id=public_id)
+        .order_by()[:1]
     )
+
+
+# Compiled once (config/statements.py), one for a page and one for a PDF: every screening page
+# and download starts with it (docs/PERFORMANCE.md, "Staff pages, compiled once").
+_SCREENING = {
+    for_pdf: CompiledQuery(
+        lambda clinic_id, public_id, for_pdf=for_pdf: _screening_of(
+            clinic_id, public_id, for_pdf=for_pdf
+        ),
+        clinic_id=ID_SLOT,
+        public_id=UUID_SLOT,
+    )
+    for for_pdf in (False, True)
+}
+
+
+def get_screening_for(user, public_id, *, for_pdf: bool = False) -> Screening:
+    """The screening in the user's clinic, or 404 (never 403: no hint it exists).
+
+    `for_pdf` loads, in the same query, what a PDF's cache key needs besides the screening: the
+    client's clinic (letterhead) and which plan and referral decision are the latest
+    (latest_records_of), so a cached download pays one query for all of it."""
+    if not user.is_authenticated or user.clinic_id is None:
+        raise Http404("no screening")
+    screening = _SCREENING[for_pdf].first(clinic_id=user.clinic_id, public_id=public_id)
+    if screening is None:
+        raise Http404("no screening")
     if for_pdf:
-        # The same row: screenings_visible_to keeps only those whose client is in its clinic.
+        # The same row: the query keeps only screenings whose client is in its clinic.
         screening.clinic = screening.client.clinic
     return screening
 
@@ -159,31 +186,45 @@ _HISTORY_RECORDS = (
 )  # fmt: skip
 
 
+def _history_of(client_id) -> QuerySet[Screening]:
+    return (
+        Screening.objects.filter(client_id=client_id)
+        .only("public_id", "decision", "created_at", "cleared_rule_ids", "client_id")
+        .order_by("-created_at", "-id")
+    )
+
+
+# Each screening's records, read in the screening's own row (config/json_rows.py).
+_ALONG = {
+    attr: JSONRows(records.filter(screening=OuterRef("pk")), related=related)
+    for attr, _, records, related in _HISTORY_RECORDS
+}
+# Compiled once (config/statements.py): compiling the three subqueries cost more CPU than the
+# database took to run them (docs/PERFORMANCE.md, "Staff pages, compiled once").
+_HISTORY_WITH_RECORDS = CompiledQuery(
+    lambda client_id: _history_of(client_id).annotate(
+        **{attr: rows.expression() for attr, rows in _ALONG.items()}
+    ),
+    client_id=ID_SLOT,
+)
+
+
 def client_history(client) -> list[Screening]:
     """The client's screenings, newest first, each with its referral decisions, plans and
     clearances (``referral_list``, ``plan_list``, ``clearance_list``) and their authors: one
     query on PostgreSQL (config/json_rows.py), else one per kind of record."""
-    screenings = (
-        Screening.objects.filter(client=client)
-        .only("public_id", "decision", "created_at", "cleared_rule_ids", "client_id")
-        .order_by("-created_at", "-id")
-    )
     if not json_rows.available():
         return list(
-            screenings.prefetch_related(
+            _history_of(client.pk).prefetch_related(
                 *(
                     Prefetch(relation, records, to_attr=attr)
                     for attr, relation, records, _ in _HISTORY_RECORDS
                 )
             )
         )
-    along = {
-        attr: JSONRows(records.filter(screening=OuterRef("pk")), related=related)
-        for attr, _, records, related in _HISTORY_RECORDS
-    }
-    history = list(screenings.annotate(**{attr: rows.expression() for attr, rows in along.items()}))
+    history = _HISTORY_WITH_RECORDS.rows(client_id=client.pk)
     for screening in history:
-        for attr, rows in along.items():
+        for attr, rows in _ALONG.items():
             setattr(screening, attr, rows.instances(getattr(screening, attr)))
     return history
 

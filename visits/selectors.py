@@ -6,14 +6,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
-from clients.selectors import client_for, get_client_for
+from clients.selectors import clinic_clients, get_client_for
 from config import json_rows
 from config.json_rows import JSONRows
+from config.statements import ID_SLOT, TIME_SLOT, UUID_SLOT, CompiledQuery
 from intake.models import Intake
 from previsit.models import Delivery, PrevisitLink
 from previsit.selectors import LinkSummary, client_links, latest_link_summary, link_summary
@@ -208,8 +210,9 @@ def upcoming_appointments(client, limit: int = 5) -> list[Appointment]:
     return list(_upcoming_of(client)[:limit])
 
 
-def _upcoming_of(client):
-    start, _ = day_bounds(timezone.localdate())
+def _upcoming_of(client, start: datetime | None = None):
+    if start is None:
+        start, _ = day_bounds(timezone.localdate())
     return (
         Appointment.objects.filter(client=client, starts_at__gte=start)
         .select_related("therapist")
@@ -227,6 +230,40 @@ class ClientRecords:
     link: LinkSummary | None  # the newest pre-visit link and its sends
 
 
+def _along_with_the_client(start: datetime) -> dict[str, JSONRows]:
+    """What the client's page lists, read in the client's own query (config/json_rows.py): the
+    last ten intakes, the appointments from `start` on, the newest link and its sends."""
+    newest_link = client_links(OuterRef(OuterRef("pk"))).values("pk")[:1]
+    return {
+        "intake_rows": JSONRows(_intakes_of(OuterRef("pk"))[:10], fields=_HISTORY_FIELDS),
+        "appointment_rows": JSONRows(
+            _upcoming_of(OuterRef("pk"), start)[:5], related={"therapist": User.NAME_FIELDS}
+        ),
+        "link_rows": JSONRows(client_links(OuterRef("pk"))[:1]),
+        "delivery_rows": JSONRows(Delivery.objects.filter(link_id=Subquery(newest_link))),
+    }
+
+
+_ALONG = _along_with_the_client(TIME_SLOT)
+
+
+def _client_with_records(clinic_id, public_id, start):
+    along = _along_with_the_client(start)
+    return (
+        clinic_clients(clinic_id)
+        .annotate(**{name: rows.expression() for name, rows in along.items()})
+        .filter(public_id=public_id)
+        .order_by()[:1]
+    )
+
+
+# Compiled once (config/statements.py): compiling its five subqueries cost more CPU than the
+# database took to run them (docs/PERFORMANCE.md, "Staff pages, compiled once").
+_CLIENT_WITH_RECORDS = CompiledQuery(
+    _client_with_records, clinic_id=ID_SLOT, public_id=UUID_SLOT, start=TIME_SLOT
+)
+
+
 def client_records(user, public_id) -> ClientRecords:
     """The client with this public id in the user's clinic (else 404) and what its page lists:
     one query on PostgreSQL (config/json_rows.py), four elsewhere."""
@@ -238,18 +275,16 @@ def client_records(user, public_id) -> ClientRecords:
             appointments=upcoming_appointments(client),
             link=latest_link_summary(client),
         )
-    newest_link = client_links(OuterRef(OuterRef("pk"))).values("pk")[:1]
-    along = {
-        "intake_rows": JSONRows(_intakes_of(OuterRef("pk"))[:10], fields=_HISTORY_FIELDS),
-        "appointment_rows": JSONRows(
-            _upcoming_of(OuterRef("pk"))[:5], related={"therapist": User.NAME_FIELDS}
-        ),
-        "link_rows": JSONRows(client_links(OuterRef("pk"))[:1]),
-        "delivery_rows": JSONRows(Delivery.objects.filter(link_id=Subquery(newest_link))),
-    }
-    clients = client_for(user).annotate(**{name: rows.expression() for name, rows in along.items()})
-    client = get_object_or_404(clients, public_id=public_id)
-    found = {name: rows.instances(getattr(client, name)) for name, rows in along.items()}
+    if not user.is_authenticated or user.clinic_id is None:
+        raise Http404("no client")
+    start, _ = day_bounds(timezone.localdate())
+    found_client = _CLIENT_WITH_RECORDS.first(
+        clinic_id=user.clinic_id, public_id=public_id, start=start
+    )
+    if found_client is None:
+        raise Http404("no client")
+    client = found_client
+    found = {name: rows.instances(getattr(client, name)) for name, rows in _ALONG.items()}
     links = found["link_rows"]
     return ClientRecords(
         client=client,

@@ -2,13 +2,15 @@
 same rows and annotations as the ORM, the value always a parameter, a lock only inside a
 transaction."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from config.statements import ID_SLOT, SLOT, OneValueQuery
+from config.statements import ID_SLOT, SLOT, TIME_SLOT, UUID_SLOT, CompiledQuery, OneValueQuery
 from intake.models import Intake
 from rules.catalogues import active_checksum_subquery
 from tests.factories import ClientFactory, IntakeFactory
@@ -48,23 +50,65 @@ def test_the_sql_is_compiled_once_and_the_value_stays_a_parameter(a_client):
     first, second = (q["sql"] for q in captured.captured_queries)
     # the same statement each time; only the bound value differs
     assert first.replace("tok-1", "?") == second.replace(hostile.replace("'", "''"), "?")
-    ((sql, params, slots),) = by_token._compiled.values()
-    assert "tok-1" not in sql
-    assert "'1'='1" not in sql  # the hostile value never became SQL
-    assert [params[i] for i in slots] == [SLOT]
+    (compiled,) = by_token._compiled.values()
+    assert "tok-1" not in compiled.sql
+    assert "'1'='1" not in compiled.sql  # the hostile value never became SQL
+    assert [compiled.params[i] for i, _, _ in compiled.places] == [SLOT]
 
 
-@pytest.mark.parametrize(
-    "build",
-    [
-        lambda token: Intake.objects.select_related("client").filter(kiosk_token=token),
-        lambda token: Intake.objects.filter(kiosk_token=token).values("pk"),
-        lambda token: Intake.objects.prefetch_related("screenings").filter(kiosk_token=token),
-    ],
-)
-def test_what_raw_rows_would_lose_is_refused(build):
-    with pytest.raises(ValueError, match="only the model's own rows"):
-        OneValueQuery(build)
+def test_joined_rows_values_and_prefetches_come_back_as_the_orm_gives_them(ruleset, a_client):
+    intake = IntakeFactory(clinic=a_client.clinic, client=a_client, kiosk_token="tok-1")
+    joined = OneValueQuery(
+        lambda token: Intake.objects.select_related("client__clinic").filter(kiosk_token=token)
+    )
+    found = joined.first("tok-1")
+    with CaptureQueriesContext(connection) as captured:
+        assert found.client.legal_name == a_client.legal_name
+        assert found.client.clinic.name == a_client.clinic.name
+    assert not captured.captured_queries  # the joined rows came along
+
+    values = OneValueQuery(lambda token: Intake.objects.filter(kiosk_token=token).values("pk"))
+    assert values.rows("tok-1") == [{"pk": intake.pk}]
+
+    prefetching = OneValueQuery(
+        lambda token: Intake.objects.prefetch_related("screenings").filter(kiosk_token=token)
+    )
+    (with_screenings,) = prefetching.rows("tok-1")
+    with CaptureQueriesContext(connection) as captured:
+        assert list(with_screenings.screenings.all()) == []
+    assert not captured.captured_queries
+
+
+def test_several_values_each_take_their_place(a_client):
+    """A client of a clinic by its public id and what it has from a time on: three values."""
+    intake = IntakeFactory(clinic=a_client.clinic, client=a_client)
+    other = ClientFactory()
+    since = Intake.objects.get(pk=intake.pk).started_at
+    by_public_id = CompiledQuery(
+        lambda clinic_id, public_id, since: Intake.objects.filter(
+            client__clinic_id=clinic_id, client__public_id=public_id, started_at__gte=since
+        ),
+        clinic_id=ID_SLOT,
+        public_id=UUID_SLOT,
+        since=TIME_SLOT,
+    )
+    assert [i.pk for i in by_public_id.rows(
+        clinic_id=a_client.clinic_id, public_id=a_client.public_id, since=since
+    )] == [intake.pk]  # fmt: skip
+    # Each value where it belongs: another clinic, another client or a later time find nothing.
+    assert not by_public_id.rows(
+        clinic_id=other.clinic_id, public_id=a_client.public_id, since=since
+    )
+    assert not by_public_id.rows(
+        clinic_id=a_client.clinic_id, public_id=other.public_id, since=since
+    )
+    assert not by_public_id.rows(
+        clinic_id=a_client.clinic_id,
+        public_id=a_client.public_id,
+        since=since + timedelta(seconds=1),
+    )
+    with pytest.raises(TypeError, match="takes"):
+        by_public_id.rows(clinic_id=a_client.clinic_id, public_id=a_client.public_id)
 
 
 def test_a_value_changed_on_its_way_to_the_query_is_refused():
