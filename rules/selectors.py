@@ -4,6 +4,7 @@ process (versions never change, so the cache never goes stale)."""
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, Q
 
+from accounts.errors import DomainError
 from contraindications.engine import (
     Catalogue,
     RuleSet,
@@ -15,11 +16,25 @@ from rules.models import ClinicRulePolicy, RuleReview, RuleSetActivation, RuleSe
 _COMPILED: dict[str, tuple[Catalogue, RuleSet]] = {}
 
 
-class NoActiveRuleSet(Exception):
-    code = "no_active_ruleset"
+class NoActiveRuleSet(DomainError):
+    """No rule set to screen with: nothing is screened, and staff see "screening pending"."""
 
     def __init__(self):
-        super().__init__("No rule set is loaded yet: run `python manage.py load_rules`.")
+        super().__init__(
+            "No rule set is loaded yet: run `python manage.py load_rules`.", "no_active_ruleset"
+        )
+
+
+class RuleSetTampered(NoActiveRuleSet):
+    """A stored version's rules no longer match the checksum they were loaded with."""
+
+    def __init__(self, version: str):
+        DomainError.__init__(
+            self,
+            f"Rule set {version} in the database does not match its checksum: its rules were "
+            "changed after loading. Nothing is screened with it; restore it from a backup.",
+            "ruleset_tampered",
+        )
 
 
 def compiled(version: RuleSetVersion) -> tuple[Catalogue, RuleSet]:
@@ -28,6 +43,10 @@ def compiled(version: RuleSetVersion) -> tuple[Catalogue, RuleSet]:
     if entry is None:
         catalogue = load_catalogue(version.catalogue)
         entry = (catalogue, load_ruleset(version.rules, catalogue))
+        if entry[1].checksum != version.checksum:
+            # Rules changed in the database after loading (the table refuses UPDATE, but its
+            # owner can switch that off): never screen with rules nobody loaded.
+            raise RuleSetTampered(version.version)
         _COMPILED[version.checksum] = entry
     return entry
 

@@ -36,6 +36,7 @@ APPEND_ONLY = [
     "audit_auditevent",
     "clients_historicalclient",
     "contraindications_historicalrulesetversion",
+    "contraindications_rulesetversion",
     "contraindications_physicianclearance",
     "contraindications_referraldecision",
     "contraindications_referraldecisionrule",

@@ -10,6 +10,7 @@ from review.screening import reproduce, screen_intake
 from rules.models import RuleSetVersion
 from rules.selectors import NoActiveRuleSet, active_version
 from rules.services import store_ruleset
+from tests.append_only import CHANGES, assert_refused, sql_for
 from tests.factories import IntakeFactory, complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +192,46 @@ def test_the_kiosk_reads_the_rule_set_of_the_intakes_clinic(ruleset, clinic, oth
     there = IntakeFactory(clinic=other_clinic, kiosk_token="token-hillside")
     assert kiosk_intake(here.kiosk_token).active_ruleset == ruleset.checksum
     assert kiosk_intake(there.kiosk_token).active_ruleset == other.checksum
+
+
+@pytest.mark.parametrize("verb", CHANGES)
+def test_a_rule_set_version_cannot_be_changed_or_deleted_by_the_app(ruleset, app_role, verb):
+    """Screenings point at a version to say which rules decided: the app's role can neither
+    rewrite one in place (say, lift a rule's referral) nor take it away."""
+    assert_refused(app_role, sql_for(verb, "contraindications_rulesetversion"))
+    assert RuleSetVersion.objects.get(pk=ruleset.pk).rules == ruleset.rules
+
+
+def test_rules_changed_behind_the_apps_back_screen_nothing(ruleset, a_client):
+    """The table's owner can switch its trigger off; a process that then compiles the version
+    finds its rules no longer match their checksum and uses nothing of it: no screening, no
+    submit (the draft and its answers stay as they were), until the version is restored."""
+    from django.db import connection
+
+    from intake.models import Intake
+    from rules import selectors
+    from tests.factories import drawn_submission
+    from visits.services import submit_and_screen
+
+    answers = complete_answers()
+    intake = IntakeFactory(client=a_client, clinic=a_client.clinic, answers=answers)
+    lifted = copy.deepcopy(ruleset.rules)
+    lifted["rules"] = [r for r in lifted["rules"] if r["outcome"] not in {"refer", "refer_urgent"}]
+    with connection.cursor() as cursor:
+        # As a superuser would: with the triggers off for this one statement.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE contraindications_rulesetversion SET rules = %s WHERE id = %s",
+            [json.dumps(lifted), ruleset.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    selectors._COMPILED.pop(ruleset.checksum, None)  # a worker that had not compiled it yet
+    tampered = RuleSetVersion.objects.get(pk=ruleset.pk)
+    with pytest.raises(selectors.RuleSetTampered, match="does not match its checksum"):
+        selectors.compiled(tampered)
+    with pytest.raises(selectors.RuleSetTampered):
+        submit_and_screen(intake_id=intake.pk, **drawn_submission())
+    kept = Intake.objects.get(pk=intake.pk)
+    assert kept.status == "draft"
+    assert kept.answers == answers
+    assert not Screening.objects.filter(intake=intake).exists()
