@@ -67,28 +67,22 @@ class DecisionCoding:
     display: str
 
 
-def decision_to_fhir(decision: str) -> DecisionCoding:
-    """The one mapping from an engine decision (its string value) to FHIR and CDS Hooks."""
-    d = Decision(decision)
-    if d in (Decision.REFER_URGENT, Decision.POSTPONE):
-        return DecisionCoding("high", "critical", _DECISION_DISPLAY[d])
-    if d in (Decision.REFER, Decision.CLEARANCE_REQUIRED):
-        return DecisionCoding(
-            "high" if d == Decision.REFER else "moderate", "warning", _DECISION_DISPLAY[d]
-        )
-    if d == Decision.MODIFY:
-        return DecisionCoding("low", "warning", _DECISION_DISPLAY[d])
-    return DecisionCoding("low", None, _DECISION_DISPLAY[d])
-
-
-_DECISION_DISPLAY = {
-    Decision.REFER_URGENT: "Refer urgently",
-    Decision.REFER: "Refer",
-    Decision.POSTPONE: "Postpone",
-    Decision.CLEARANCE_REQUIRED: "Physician clearance required",
-    Decision.MODIFY: "Modify",
-    Decision.PROCEED: "Proceed",
+# The engine's display colour of a decision (Decision.colour: how urgent it reads on every
+# page) in FHIR's DetectedIssue.severity and a CDS Hooks card's indicator; proceed has no card.
+_BY_COLOUR: dict[str, tuple[str, str | None]] = {
+    "danger": ("high", "critical"),
+    "warning": ("moderate", "warning"),
+    "info": ("low", "info"),
+    "success": ("low", None),
 }
+
+
+def decision_to_fhir(decision: str) -> DecisionCoding:
+    """The one mapping from an engine decision (its string value) to FHIR and CDS Hooks: the
+    engine's own colour and words, so an EHR ranks a decision as the clinic's pages do."""
+    d = Decision(decision)
+    severity, indicator = _BY_COLOUR[d.colour]
+    return DecisionCoding(severity, indicator, d.label("en"))
 
 
 def fhir_id(text: str) -> str:

@@ -46,6 +46,12 @@ class Screening(ClinicRecord):
     def __str__(self) -> str:
         return f"{self.get_decision_display()} for {self.client} ({self.created_at:%Y-%m-%d})"
 
+    @property
+    def decision_colour(self) -> str:
+        """The engine's display colour for the decision; an unknown one reads as the gravest."""
+        decision = Decision.parse(self.decision)
+        return decision.colour if decision else "danger"
+
     @cached_property
     def outcome(self) -> EngineScreening:
         """The stored result as the engine's typed Screening (findings, constraints, decision).

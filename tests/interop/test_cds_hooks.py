@@ -98,7 +98,9 @@ def test_warning_cards_carry_constraints_and_the_clearance_override(
         client, token_for(clinic, owner), _hook(record.client.public_id, appointments=[appointment])
     ).json()["cards"]
     assert cards
-    assert {c["indicator"] for c in cards} <= {"warning", "critical"}
+    # Pregnancy modifies the session (info) or asks for a clearance (warning); never proceed.
+    assert {c["indicator"] for c in cards} <= {"info", "warning", "critical"}
+    assert "info" in {c["indicator"] for c in cards}
     for card in cards:
         assert (
             "physician clearance on file" in [r["display"] for r in card.get("overrideReasons", [])]

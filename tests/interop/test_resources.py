@@ -88,15 +88,30 @@ def test_a_finding_becomes_a_detected_issue_pointing_at_the_response(clinic, the
 def test_every_decision_maps_to_a_severity_and_an_indicator():
     from contraindications.engine import Decision
 
-    indicators = {d.value: mapping.decision_to_fhir(d.value).cds_indicator for d in Decision}
-    assert indicators == {
+    codings = {d: mapping.decision_to_fhir(d.value) for d in Decision}
+    assert {d.value: c.cds_indicator for d, c in codings.items()} == {
         "refer_urgent": "critical",
-        "postpone": "critical",
-        "refer": "warning",
+        "refer": "critical",
+        "postpone": "warning",
         "clearance_required": "warning",
-        "modify": "warning",
+        "modify": "info",
         "proceed": None,
     }
+    assert {d.value: c.detected_issue_severity for d, c in codings.items()} == {
+        "refer_urgent": "high",
+        "refer": "high",
+        "postpone": "moderate",
+        "clearance_required": "moderate",
+        "modify": "low",
+        "proceed": "low",
+    }
+    # The engine's order: a more severe decision never reads as less urgent in an EHR.
+    rank = {"critical": 3, "warning": 2, "info": 1, None: 0}
+    by_severity = sorted(Decision, key=lambda d: d.severity)
+    assert [rank[codings[d].cds_indicator] for d in by_severity] == sorted(
+        rank[codings[d].cds_indicator] for d in by_severity
+    )
+    assert all(codings[d].display == d.label("en") for d in Decision)
 
 
 def test_seed_demo_prints_a_working_token_and_revokes_the_last_one(client, ruleset):

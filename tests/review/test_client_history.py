@@ -84,3 +84,16 @@ def test_records_are_full_instances(history):
     assert plan._state.adding is False  # loaded, not new: saving it again is refused
     assert plan.created_at.tzinfo is not None
     assert isinstance(plan.check_result, dict | list)
+
+
+def test_the_history_shows_each_decision_in_its_own_colour(client, ruleset, a_client, therapist):
+    """An urgent referral in the history reads as one, not as a grey badge like a "proceed"."""
+    from contraindications.engine import Decision
+
+    urgent = screened(a_client, KIDNEY_RED_FLAG, therapist)
+    assert urgent.decision == Decision.REFER_URGENT
+    client.force_login(therapist)
+    page = client.get(f"/clients/{a_client.public_id}/").content.decode()
+    label = Decision.REFER_URGENT.label("en")
+    assert f'<span class="badge text-bg-danger">{label}</span>' in page
+    assert 'text-bg-secondary">' + label not in page
