@@ -29,6 +29,8 @@ M = TypeVar("M", bound=Model)
 SLOT = "\x00value\x00"
 # For a 64-bit integer field (a BigAutoField id): the field's lookup would refuse SLOT.
 ID_SLOT = -(2**62) - 7
+# For a second integer value of the same query (each value needs a stand-in of its own).
+SECOND_ID_SLOT = ID_SLOT + 1
 # For a UUID field (a public id).
 UUID_SLOT = uuid.UUID("00000000-5107-4000-8000-00000000ca11")
 # For a date-time field (the start of today).
@@ -103,6 +105,9 @@ class CompiledQuery(Generic[M]):
     ) -> None:
         if not slots:
             raise TypeError("a compiled query takes at least one value")
+        if len(set(map(repr, slots.values()))) < len(slots):
+            # Two values with one stand-in could not be told apart in the compiled parameters.
+            raise ValueError("each value needs a stand-in of its own (SECOND_ID_SLOT, …)")
         self._slots = slots
         self._queryset_for = queryset_for
         self._built: QuerySet[M] | None = None

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from config import json_rows
 from config.json_rows import JSONRows
-from config.statements import ID_SLOT, UUID_SLOT, CompiledQuery
+from config.statements import ID_SLOT, SECOND_ID_SLOT, TIME_SLOT, UUID_SLOT, CompiledQuery
 from contraindications.engine import Decision
 from contraindications.engine import Screening as EngineScreening
 from review.models import (
@@ -323,22 +323,32 @@ def get_note_for(user, public_id) -> SessionNote:
     )
 
 
+def _notes_of(client_id, screening_id, created_at) -> QuerySet[SessionNote]:
+    last_before = (
+        SessionNote.objects.filter(client_id=client_id, screening__created_at__lt=created_at)
+        .exclude(screening_id=screening_id)
+        .order_by("-signed_at", "-id")
+        .values("pk")[:1]
+    )
+    return (
+        _notes()
+        .filter(Q(screening_id=screening_id) | Q(pk=Subquery(last_before)))
+        .order_by("signed_at", "id")
+    )
+
+
+# Compiled once (config/statements.py): every screening page reads it.
+_NOTES = CompiledQuery(
+    _notes_of, client_id=ID_SLOT, screening_id=SECOND_ID_SLOT, created_at=TIME_SLOT
+)
+
+
 def screening_notes(screening: Screening) -> tuple[list[SessionNote], SessionNote | None]:
     """The notes signed for sessions given on this screening (oldest first), and the client's
     last signed note from an earlier screening: what the previous session found, shown on the
     next screening's page. One query (and one for their addenda)."""
-    last_before = (
-        SessionNote.objects.filter(
-            client_id=screening.client_id, screening__created_at__lt=screening.created_at
-        )
-        .exclude(screening=screening)
-        .order_by("-signed_at", "-id")
-        .values("pk")[:1]
-    )
-    notes = list(
-        _notes()
-        .filter(Q(screening=screening) | Q(pk=Subquery(last_before)))
-        .order_by("signed_at", "id")
+    notes = _NOTES.rows(
+        client_id=screening.client_id, screening_id=screening.pk, created_at=screening.created_at
     )
     on = [n for n in notes if n.screening_id == screening.pk]
     before = next((n for n in notes if n.screening_id != screening.pk), None)

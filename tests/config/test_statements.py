@@ -10,7 +10,15 @@ from django.db.models import F
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from config.statements import ID_SLOT, SLOT, TIME_SLOT, UUID_SLOT, CompiledQuery, OneValueQuery
+from config.statements import (
+    ID_SLOT,
+    SECOND_ID_SLOT,
+    SLOT,
+    TIME_SLOT,
+    UUID_SLOT,
+    CompiledQuery,
+    OneValueQuery,
+)
 from intake.models import Intake
 from rules.catalogues import active_checksum_subquery
 from tests.factories import ClientFactory, IntakeFactory
@@ -145,3 +153,12 @@ def test_a_lock_is_refused_outside_a_transaction(clinic):
     assert connection.get_autocommit()
     with pytest.raises(TransactionManagementError):
         locked.first("tok-1")
+
+
+def test_two_values_cannot_share_a_stand_in():
+    with pytest.raises(ValueError, match="stand-in of its own"):
+        CompiledQuery(lambda a, b: Intake.objects.filter(pk=a, client_id=b), a=ID_SLOT, b=ID_SLOT)
+    two = CompiledQuery(
+        lambda a, b: Intake.objects.filter(pk=a, client_id=b), a=ID_SLOT, b=SECOND_ID_SLOT
+    )
+    assert two.rows(a=1, b=2) == []
