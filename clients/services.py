@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import DomainError
 from audit.services import record_archiving, record_change, record_creation
 from clients.models import Client
 
@@ -20,15 +21,15 @@ def create_client(
     return client
 
 
-class ClientEditConflict(Exception):
-    """Someone saved the client after the editor loaded it; `current` is what they saved."""
+class ClientEditConflict(DomainError):
+    """Someone saved the client after the editor loaded it; `current` is what they saved.
+    Its code is "edit_conflict"; it is about the whole record, so no one field."""
 
-    code = "edit_conflict"
-
-    def __init__(self, current: Client):
+    def __init__(self, current: Client) -> None:
         super().__init__(
             "Someone else changed this client while you were editing (now version "
-            f"{current.version})."
+            f"{current.version}).",
+            "edit_conflict",
         )
         self.current = current
 

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,12 +37,12 @@ def hash_secret(secret: str) -> str:
 @transaction.atomic
 def issue_token(
     *,
-    clinic_id,
+    clinic_id: int,
     name: str,
-    created_by,
+    created_by: Any,
     scope: str = ApiToken.Scope.READ,
-    lifetime=DEFAULT_LIFETIME,
-    ip=None,
+    lifetime: timedelta = DEFAULT_LIFETIME,
+    ip: str | None = None,
 ) -> IssuedToken:
     name = name.strip()
     if not name:
@@ -65,7 +66,7 @@ def issue_token(
 
 
 @transaction.atomic
-def revoke_token(*, token: ApiToken, revoked_by, ip=None) -> ApiToken:
+def revoke_token(*, token: ApiToken, revoked_by: Any, ip: str | None = None) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         return token
@@ -98,7 +99,12 @@ def authenticate(header: str, *, scope: str = ApiToken.Scope.READ) -> ApiToken:
 
 
 def record_api_call(
-    *, token: ApiToken, ip, what: str, target=None, action=AuditEvent.Action.VIEW
+    *,
+    token: ApiToken,
+    ip: str | None,
+    what: str,
+    target: Any = None,
+    action: str = AuditEvent.Action.VIEW,
 ) -> None:
     """Every call is an audit event in the token's clinic, by the owner who issued it."""
     record_event(

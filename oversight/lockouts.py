@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.errors import DomainError
+from accounts.models import Clinic, User
 from audit.services import record_change
 
 
@@ -25,7 +26,7 @@ class Lockout:
     until: datetime | None
 
 
-def clinic_lockouts(*, clinic) -> list[Lockout]:
+def clinic_lockouts(*, clinic: Clinic) -> list[Lockout]:
     """The clinic's staff with recent failed logins, locked-out ones first."""
     cool_off = get_cool_off()
     attempts = AccessAttempt.objects.all()
@@ -52,14 +53,28 @@ def clinic_lockouts(*, clinic) -> list[Lockout]:
     return sorted(lockouts, key=lambda lockout: not lockout.locked)
 
 
-class LockoutNotFound(Exception):
-    code = "not_in_clinic"
+class LockoutNotFound(DomainError):
+    """The username names no one of the owner's clinic (the view answers 404, so a username
+    of another clinic reads the same as one that does not exist). Code "not_in_clinic"."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            f"No one of this clinic's staff has the username {username!r}.",
+            "not_in_clinic",
+            field="username",
+        )
+        self.username = username
 
 
-def lift_lockout(*, owner, username: str, ip: str | None = None) -> User:
+def lift_lockout(*, owner: User, username: str, ip: str | None = None) -> User:
     """Clear every failed login of one of the owner's staff; the audit trail records who did."""
-    user = User.objects.filter(clinic_id=owner.clinic_id, username=username).first()
-    if user is None or owner.clinic_id is None:
+    clinic_id = owner.clinic_id
+    user = (
+        None
+        if clinic_id is None
+        else User.objects.filter(clinic_id=clinic_id, username=username).first()
+    )
+    if user is None:
         raise LockoutNotFound(username)
     cleared, _ = AccessAttempt.objects.filter(username=user.username).delete()
     record_change(

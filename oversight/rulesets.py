@@ -11,8 +11,10 @@ oils, allowed positions, each with the rules that cause it.
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -55,8 +57,8 @@ class RuleChange:
 class RuleSetDiff:
     old_version: str
     new_version: str
-    added: list[dict]
-    removed: list[dict]
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
     changed: list[RuleChange]
 
     @property
@@ -64,7 +66,7 @@ class RuleSetDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def _flatten(value, prefix="") -> dict[str, object]:
+def _flatten(value: Any, prefix: str = "") -> dict[str, object]:
     # Nested objects become dotted fields; lists are compared whole (their order can matter).
     if isinstance(value, dict) and value:
         flat = {}
@@ -74,7 +76,7 @@ def _flatten(value, prefix="") -> dict[str, object]:
     return {prefix: value}
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     if value is _MISSING:
         return "(absent)"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -83,14 +85,14 @@ def _text(value) -> str:
 _MISSING = object()
 
 
-def _worded(name: str, value) -> str:
+def _worded(name: str, value: Any) -> str:
     """A field's value to read: an outcome by the decision's label ("Refer urgently")."""
     if name == "outcome" and isinstance(value, str):
         return decision_label(value)
     return _text(value)
 
 
-def diff_rules(old_rules: dict, new_rules: dict) -> RuleSetDiff:
+def diff_rules(old_rules: dict[str, Any], new_rules: dict[str, Any]) -> RuleSetDiff:
     """Rules added, removed and changed (field by field) from one rule-set document to another."""
     old = {rule["id"]: rule for rule in old_rules.get("rules", [])}
     new = {rule["id"]: rule for rule in new_rules.get("rules", [])}
@@ -197,7 +199,7 @@ def constraint_changes(before: EngineScreening, after: EngineScreening) -> list[
     old_findings = _finding_constraints(before)
     new_findings = _finding_constraints(after)
 
-    def imposing(findings, test) -> list[str]:
+    def imposing(findings: dict[str, Constraints], test: Callable[..., bool]) -> list[str]:
         return sorted(rid for rid, c in findings.items() if test(c))
 
     changes = []
@@ -321,7 +323,7 @@ def _decided(outcome: EngineScreening) -> dict[str, Decision]:
     return {f.rule_id: f.decision for f in outcome.findings}
 
 
-def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONTHS) -> Replay:
+def replay(*, user: Any, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONTHS) -> Replay:
     """What the candidate would have decided for the clinic's screenings of the last `months`."""
     since = timezone.now() - timedelta(days=round(months * 30.44))
     screenings = (
@@ -339,7 +341,7 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
     count = 0
     titles = {rule.id: rule.title for rule in compiled(candidate)[1].rules}
 
-    def named(rule_ids):
+    def named(rule_ids: Iterable[str]) -> list[str]:
         return [rule_name(rule_id, titles) for rule_id in rule_ids]
 
     for screening in screenings.iterator(chunk_size=500):
@@ -378,7 +380,7 @@ def replay(*, user, candidate: RuleSetVersion, months: int = DEFAULT_REPLAY_MONT
 # --- Activation ---------------------------------------------------------------------------------
 
 
-def activate_version(*, version: RuleSetVersion, user, ip: str | None = None):
+def activate_version(*, version: RuleSetVersion, user: Any, ip: str | None = None) -> Any:
     """Make `version` the rule set the owner's clinic uses from now on (new screenings only);
     no other clinic is affected. Raises rules.services.ActivationRefused, recorded in the
     clinic's chain, when the clinic requires every rule reviewed and some rule is not (not in

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -31,7 +32,9 @@ class Issued:
     token: str
 
 
-def _audit(link, action, detail, *, ip=None, actor=None):
+def _audit(
+    link: PrevisitLink, action: str, detail: str, *, ip: str | None = None, actor: Any = None
+) -> None:
     record_event(
         actor=actor, clinic_id=link.clinic_id, action=action, target=link, detail=detail,
         ip=ip,
@@ -60,7 +63,7 @@ def _queue(link: PrevisitLink, kind: str, *, code_counter: int = 0) -> list[Deli
 
 @transaction.atomic
 def issue_link(
-    *, client: Client, channel: str, visit_at: datetime, issued_by, ip: str | None = None
+    *, client: Client, channel: str, visit_at: datetime, issued_by: Any, ip: str | None = None
 ) -> Issued:
     """A new link for the client's intake, sent by `channel`; earlier open links stop working."""
     if channel not in PrevisitLink.Channel.values:
@@ -103,7 +106,7 @@ def issue_link(
 
 
 @transaction.atomic
-def revoke_link(*, link: PrevisitLink, revoked_by, ip: str | None = None) -> PrevisitLink:
+def revoke_link(*, link: PrevisitLink, revoked_by: Any, ip: str | None = None) -> PrevisitLink:
     link = PrevisitLink.objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is None and link.completed_at is None:
         link.revoked_at, link.revoked_reason = timezone.now(), PrevisitLink.Closed.REVOKED
@@ -217,7 +220,7 @@ def record_completed(*, link_id: int, ip: str | None) -> None:
                ip=ip)  # fmt: skip
 
 
-def due_reminders(now=None):
+def due_reminders(now: datetime | None = None) -> list[PrevisitLink]:
     """Open links whose visit is within the clinic's reminder period, not reminded yet."""
     now = now or timezone.now()
     candidates = PrevisitLink.objects.select_related("clinic").filter(
@@ -237,7 +240,7 @@ def due_reminders(now=None):
     ]
 
 
-def send_reminder(*, link: PrevisitLink, now=None) -> bool:
+def send_reminder(*, link: PrevisitLink, now: datetime | None = None) -> bool:
     """Queue the reminder once: the conditional update makes a second run a no-op."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -198,7 +198,9 @@ def email_letter(
     transaction.on_commit(lambda: send_letter.enqueue(*args))
 
 
-def compose_letter_email(*, screening: Screening, sender: Any, to: str, message: str, paper: str):
+def compose_letter_email(
+    *, screening: Screening, sender: Any, to: str, message: str, paper: str
+) -> EmailMessage:
     """The email: no client name or health detail in the subject or body, only in the PDF."""
     from review.pdf import referral_letter_pdf
 

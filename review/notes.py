@@ -7,6 +7,7 @@ and so does the database, review/migrations/0006_session_notes_append_only.py).
 """
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,7 +24,7 @@ MAX_TEXT = 8000
 
 
 @contextmanager
-def _once(message: str):
+def _once(message: str) -> Iterator[None]:
     # Two taps racing past the token check: the unique token lets only one row in.
     try:
         with transaction.atomic():

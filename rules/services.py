@@ -16,11 +16,10 @@ from rules.models import ClinicRulePolicy, RuleReview, RuleSetActivation, RuleSe
 from rules.selectors import active_or_none, requires_review, unreviewed_rule_ids
 
 
-class ActivationRefused(Exception):
+class ActivationRefused(DomainError):
     """The clinic requires every rule reviewed by a clinician and this version has rules
-    without a review. Carries the codes and the rules, for the page and the tests."""
-
-    code = "rules_not_reviewed"
+    without a review. Carries the version and the unreviewed rules, for the page and the tests;
+    its code is "rules_not_reviewed"."""
 
     def __init__(self, version: RuleSetVersion, unreviewed: list[str]) -> None:
         self.version, self.unreviewed = version, unreviewed
@@ -28,7 +27,8 @@ class ActivationRefused(Exception):
         super().__init__(
             f"Rule set {version.version} cannot be activated: this clinic requires every rule to "
             f"be reviewed by a clinician, and {len(unreviewed)} of its {version.rule_count} rules "
-            f"have no review ({shown})."
+            f"have no review ({shown}).",
+            "rules_not_reviewed",
         )
 
 
