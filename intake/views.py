@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import ALL_STAFF, CLINICAL_STAFF, role_required
 from audit.models import AuditEvent
-from audit.reads import record_read
+from audit.reads import audited_read
 from clients.selectors import get_client_for
 from config.client_ip import client_ip
 from intake import kiosk, signed
@@ -44,6 +44,7 @@ def _submitted_intake_for(user, public_id) -> Intake:
 
 @role_required(*CLINICAL_STAFF)
 @require_GET
+@audited_read("signed intake PDF", action=AuditEvent.Action.EXPORT)
 def signed_pdf(request, public_id):
     """The signed intake on file, checked against its stored SHA-256 before it is handed out.
     Made here and now if the worker has not made it yet (the first row made is the one kept)."""
@@ -58,7 +59,7 @@ def signed_pdf(request, public_id):
             {"client": intake.client, "message": error.message},
             status=409,
         )
-    record_read(request, target=document, what="signed intake PDF", action=AuditEvent.Action.EXPORT)
+    request.audited_target = document  # recorded as an export once the PDF goes out
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{signed.filename(intake)}"'
     response["Cache-Control"] = "private, no-store"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import role_required
 from accounts.roles import Role
 from audit.models import AuditEvent
-from audit.reads import record_read
+from audit.reads import audited_read, record_read
 from config.client_ip import client_ip
 from config.db_router import reads_from_replica, streamed_from_replica
 from oversight import charts, exports, fatigue
@@ -141,8 +141,10 @@ def decisions_view(request):
 
 @owner_only
 @require_GET
+@audited_read("referral decision")
 def decision_detail(request, public_id):
     decision = get_decision_for(request.user, public_id)
+    request.audited_target = (decision.client, f"oversight, decision {decision.public_id}")
     _, ruleset = compiled(decision.ruleset)
     outcome = decision.screening.outcome
     rules = []
@@ -156,12 +158,6 @@ def decision_detail(request, public_id):
                 "message": finding.message if finding else "",
             }
         )
-    record_read(
-        request,
-        target=decision.client,
-        what="referral decision",
-        note=f"oversight, decision {decision.public_id}",
-    )
     return render(request, "oversight/decision_detail.html", {"decision": decision, "rules": rules})
 
 

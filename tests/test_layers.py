@@ -99,3 +99,38 @@ def test_tests_mirror_the_apps():
     tests = Path(__file__).resolve().parent
     dirs = {p.name for p in tests.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert dirs - CROSS_CUTTING_TEST_DIRS <= set(LAYERS), "tests/<dir> must be named after an app"
+
+
+# A call counts as an assertion when its name says so (assert_refused, pytest.raises, …).
+_ASSERTING_CALLS = ("assert", "raises", "warns", "expect", "fail")
+
+
+def _asserts(test: ast.AST) -> bool:
+    for node in ast.walk(test):
+        if isinstance(node, ast.Assert):
+            return True
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", "")
+            if any(word in name.lower() for word in _ASSERTING_CALLS):
+                return True
+    return False
+
+
+def test_every_test_asserts_something():
+    tests = Path(__file__).resolve().parent
+    silent = [
+        f"{path.relative_to(tests)}:{node.lineno} {node.name}"
+        for path in sorted(tests.rglob("test_*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test_")
+        and not _asserts(node)
+    ]
+    assert silent == []
+
+
+def test_the_assertion_check_finds_a_silent_test():
+    silent = ast.parse("def test_x(client):\n    client.get('/')\n").body[0]
+    checked = ast.parse("def test_y(client):\n    assert client.get('/').status_code == 200\n")
+    assert not _asserts(silent)
+    assert _asserts(checked.body[0])

@@ -84,9 +84,19 @@ def test_the_application_role_cannot_change_audit_tables(history, app_role, tabl
 
 
 def test_the_application_role_can_still_append_history(history, app_role, therapist):
+    """The triggers refuse changes, not new rows: the app's role records a decision, its audit
+    event and its history row as before."""
+    from audit.models import AuditEvent
+
+    events = AuditEvent.objects.count()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL ROLE {app_role}")
-        override(history["theo_1"].screening, therapist, reason="Second opinion on file.")
+        decision = override(
+            history["theo_1"].screening, therapist, reason="Second opinion on file."
+        )
+    type(decision).objects.get(pk=decision.pk)  # committed as the app's role
+    assert decision.reason == "Second opinion on file."
+    assert AuditEvent.objects.count() > events
 
 
 def test_verify_detects_an_edited_audit_row(history, capsys):
