@@ -222,6 +222,9 @@ def section(request, intake, section):
         "progress": round(100 * (index + 1) / len(sections)),
         "is_first": index == 0,
         "is_consent": section == CONSENT_SECTION,
+        # body-map.js only where a map can show (a hidden "where?" too: an answer reveals it);
+        # five of the eight sections have none, on the tablet and on a client's phone.
+        "has_body_map": any(row.q.type == "body_regions" for row in rows),
         "answers_json": intake.answers,
         # Every field named, "" when it has no error: the template then finds each one at the
         # first try (a missing key costs Django's engine three failed lookups and a dir()).

@@ -1,5 +1,6 @@
 """The kiosk and the link pages load only the JavaScript they use: their own scripts, not
-Bootstrap's bundle nor the staff idle logout (docs/PERFORMANCE.md, "Page weight")."""
+Bootstrap's bundle nor the staff idle logout, and the body map's script only on a section that
+asks where on the body."""
 
 from pathlib import Path
 
@@ -27,6 +28,28 @@ def test_a_kiosk_section_loads_its_own_scripts_only(tablet):
     assert b"js/kiosk.js" in home.content
     assert BUNDLE not in home.content
     assert b"js/idle.js" not in home.content
+
+
+@pytest.mark.parametrize(
+    ("section", "has_map"),
+    [
+        ("about_you", False),
+        ("visit_and_pain", True),  # "where is the pain?", hidden until the client says yes
+        ("symptoms", False),
+        ("medications", False),
+        ("conditions_history", True),
+        ("pregnancy", False),
+        ("preferences", True),
+        ("consent", False),
+    ],
+)
+def test_a_kiosk_section_loads_the_body_map_script_only_with_a_body_map(tablet, section, has_map):
+    page = tablet.get(reverse("kiosk:section", args=[section]))
+    assert page.status_code == 200
+    assert (b'class="body-map"' in page.content) is has_map
+    assert (b"js/body-map.js" in page.content) is has_map
+    assert (b"css/body-map.css" in page.content) is has_map
+    assert b"js/intake.js" in page.content
 
 
 def test_a_link_page_loads_no_bootstrap_bundle(client):
