@@ -29,7 +29,7 @@ DATABASE_REPLICA_READS = False
 # (tests/accounts/test_security.py); other tests log staff in with force_login.
 TWO_FACTOR_ROLES = []
 
-# Tasks run at once in the test process; tests/previsit/test_queue.py runs the database
+# Tasks run at once in the test process; tests/previsit/test_delivery.py runs the database
 # backend and its worker. Mail stays in django.core.mail.outbox unless a test says otherwise.
 TASKS = {
     "default": {

@@ -91,3 +91,22 @@ def test_without_the_setting_nothing_reads_the_replica(client, owner):
     response, _primary, replica = _run(lambda: client.get(reverse("oversight:dashboard")))
     assert response.status_code == 200
     assert replica == []
+
+
+@override_settings(DATABASE_REPLICA_READS=True)
+def test_a_replica_that_is_down_costs_the_dashboards_only(client, owner, monkeypatch):
+    """No fallback to the primary (a silent one would hide the outage and load the primary
+    with the heaviest reads): the dashboard answers with the calm 503 page, while a client's
+    page, which never reads the replica, goes on working."""
+    a_client = ClientFactory(clinic=owner.clinic)
+    login(client, owner)
+    replica = connections["replica"]
+    replica.close()
+    monkeypatch.setitem(replica.settings_dict, "PORT", 1)  # nothing listens there
+    try:
+        down = client.get(reverse("oversight:dashboard"))
+        page = client.get(reverse("visits:client", kwargs={"public_id": a_client.public_id}))
+    finally:
+        replica.close()
+    assert down.status_code == 503
+    assert page.status_code == 200

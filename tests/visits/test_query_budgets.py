@@ -87,6 +87,27 @@ def test_screening_page_stays_within_six_queries(client, therapist, history):
     assert counted.total <= 6
 
 
+@pytest.mark.parametrize("page", ["visits:client", "review:screening"])
+def test_with_two_factor_on_a_verified_device_is_one_query_more(client, therapist, history, page):
+    """Production asks a therapist for a second factor: django-otp reads the verified device on
+    every request, one query beyond the budgets above (docs/PERFORMANCE.md says so)."""
+    from django.test import override_settings
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=therapist, name="phone", confirmed=True)
+    login(client, therapist)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    target = history[0].client.public_id if page == "visits:client" else history[-1].public_id
+    with override_settings(TWO_FACTOR_ROLES=["therapist", "owner"]):
+        counted, _ = _get(client, reverse(page, args=[target]))
+    device_reads = [q for q in counted.page if "otp_totp_totpdevice" in q]
+    assert len(device_reads) == 1
+    assert counted.total <= 7
+
+
 def test_submit_and_screen_stays_within_its_statements(a_client, therapist, history):
     intake = IntakeFactory(
         clinic=a_client.clinic, client=a_client, answers=complete_answers(blood_in_urine=True)
