@@ -73,6 +73,7 @@ _SCREENING = {
         ),
         clinic_id=ID_SLOT,
         public_id=UUID_SLOT,
+        warm_up=True,
     )
     for for_pdf in (False, True)
 }
@@ -206,6 +207,7 @@ _HISTORY_WITH_RECORDS = CompiledQuery(
         **{attr: rows.expression() for attr, rows in _ALONG.items()}
     ),
     client_id=ID_SLOT,
+    warm_up=True,
 )
 
 
@@ -339,7 +341,7 @@ def _notes_of(client_id, screening_id, created_at) -> QuerySet[SessionNote]:
 
 # Compiled once (config/statements.py): every screening page reads it.
 _NOTES = CompiledQuery(
-    _notes_of, client_id=ID_SLOT, screening_id=SECOND_ID_SLOT, created_at=TIME_SLOT
+    _notes_of, client_id=ID_SLOT, screening_id=SECOND_ID_SLOT, created_at=TIME_SLOT, warm_up=True
 )
 
 

@@ -151,8 +151,9 @@ def test_each_worker_reads_every_table_its_lookups_and_three_public_pages_writin
         statuses = warmup.warm_requests(WSGIHandler())
 
     assert tables >= 40
-    # The tablet's draft lookups (intake.selectors, intake.services), each now compiled.
-    assert lookups == len(statements.WARMED) == 4
+    # The tablet's draft lookups and the submit's (intake.selectors, intake.services), the staff
+    # pages' reads of a client and a screening (visits.selectors, review.selectors): compiled.
+    assert lookups == len(statements.WARMED) == 10
     assert all("default" in lookup._compiled for lookup in statements.WARMED)
     assert statuses == {
         reverse("health"): 200,
@@ -191,7 +192,7 @@ def test_each_worker_compiles_the_rule_sets_in_use_before_its_first_request(
         for lang in ("en", "es")
         for q in catalogue.questions
     )
-    assert "4 compiled lookups run" in caplog.text
+    assert "10 compiled lookups run" in caplog.text
     assert "pages {'/health/': 200, '/accounts/login/': 200, '/kiosk/': 302} asked for" in (
         caplog.text
     )
