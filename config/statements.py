@@ -37,13 +37,18 @@ UUID_SLOT = uuid.UUID("00000000-5107-4000-8000-00000000ca11")
 TIME_SLOT = datetime(1, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
 
 
-def _reaches(param: Any, slot: Any) -> Callable[[Any], Any] | None:
-    """How a value for `slot` is put where `param` stands: as it is, or (a UUID on a database
-    without a native UUID type) as its hex; None when `param` is not the slot."""
+def _reaches(param: Any, slot: Any, connection: Any) -> Callable[[Any], Any] | None:
+    """How a value for `slot` is put where `param` stands, in the form the database takes it
+    as the field would send it: as it is (PostgreSQL), a UUID as its hex and a date-time as the
+    backend's text (SQLite); None when `param` is not the slot."""
     if type(param) is type(slot) and param == slot:
         return lambda value: value
     if isinstance(slot, uuid.UUID) and param == slot.hex:
         return lambda value: uuid.UUID(str(value)).hex
+    if isinstance(slot, datetime):
+        adapt = connection.ops.adapt_datetimefield_value
+        if param == adapt(slot):
+            return adapt
     return None
 
 
@@ -59,7 +64,7 @@ class _Compiled:
             found = [
                 (i, name, put)
                 for i, param in enumerate(params)
-                if (put := _reaches(param, slot)) is not None
+                if (put := _reaches(param, slot, self.compiler.connection)) is not None
             ]
             if not found:
                 raise ValueError(f"{name}: the value does not reach the query as a parameter")
@@ -98,10 +103,16 @@ class CompiledQuery(Generic[M]):
     public_id=UUID_SLOT)`: `rows(clinic_id=…, public_id=…)` runs that queryset's SQL with those
     values in their places. Each value must reach the query unchanged (an exact or range
     lookup, a comparison); every other parameter is fixed when the queryset is built.
-    `warm_up=True`: `warm()` runs it in each worker before its first request."""
+    `warm_up=True`: `warm()` runs it in each worker before its first request; `vendor`: its SQL
+    is that database's alone (the caller runs it only there), so `warm()` runs it only there."""
 
     def __init__(
-        self, queryset_for: Callable[..., QuerySet[M]], *, warm_up: bool = False, **slots: Any
+        self,
+        queryset_for: Callable[..., QuerySet[M]],
+        *,
+        warm_up: bool = False,
+        vendor: str | None = None,
+        **slots: Any,
     ) -> None:
         if not slots:
             raise TypeError("a compiled query takes at least one value")
@@ -109,6 +120,7 @@ class CompiledQuery(Generic[M]):
             # Two values with one stand-in could not be told apart in the compiled parameters.
             raise ValueError("each value needs a stand-in of its own (SECOND_ID_SLOT, …)")
         self._slots = slots
+        self.vendor = vendor  # SQL only this database understands (json_rows): warm() skips it
         self._queryset_for = queryset_for
         self._built: QuerySet[M] | None = None
         self._compiled: dict[str, _Compiled] = {}
@@ -199,8 +211,14 @@ def warm() -> int:
     once with a value no row has, so that its SQL is compiled and the database has loaded, on
     this worker's connection, the catalogue and statistics entries of what it reads (the same
     as a first real request would). Inside a transaction, as a locking lookup must be; it
-    matches no row, so it locks and reads nothing. Returns how many ran."""
+    matches no row, so it locks and reads nothing. Returns how many ran (a lookup in another
+    database's SQL is skipped)."""
+    ran = 0
     for lookup in WARMED:
-        with transaction.atomic(using=lookup._queryset.db):
+        alias = lookup._queryset.db
+        if lookup.vendor not in (None, connections[alias].vendor):
+            continue
+        with transaction.atomic(using=alias):
             lookup.rows(**lookup._nothing())
-    return len(WARMED)
+        ran += 1
+    return ran

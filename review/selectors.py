@@ -208,6 +208,7 @@ _HISTORY_WITH_RECORDS = CompiledQuery(
     ),
     client_id=ID_SLOT,
     warm_up=True,
+    vendor="postgresql",  # json_rows: elsewhere client_history makes one query per kind
 )
 
 

@@ -260,7 +260,12 @@ def _client_with_records(clinic_id, public_id, start):
 # Compiled once (config/statements.py): compiling its five subqueries cost more CPU than the
 # database took to run them (docs/PERFORMANCE.md, "Staff pages, compiled once").
 _CLIENT_WITH_RECORDS = CompiledQuery(
-    _client_with_records, clinic_id=ID_SLOT, public_id=UUID_SLOT, start=TIME_SLOT, warm_up=True
+    _client_with_records,
+    clinic_id=ID_SLOT,
+    public_id=UUID_SLOT,
+    start=TIME_SLOT,
+    warm_up=True,
+    vendor="postgresql",  # json_rows: elsewhere client_records makes its four queries
 )
 
 
