@@ -16,6 +16,10 @@ class RuleSetVersion(models.Model):
     catalogue_version = models.CharField(max_length=40)
     rules = models.JSONField()
     catalogue = models.JSONField()
+    # Of `catalogue`, as `checksum` is of `rules`: a process checks both before it uses either
+    # (rules.selectors.compiled). Set for every version by migration rules/0005; nullable so
+    # that the history rows from before it keep their hashes (audit.chain leaves NULLs out).
+    catalogue_checksum = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     rule_count = models.PositiveIntegerField()
     source_name = models.CharField(max_length=200, blank=True)
     loaded_at = models.DateTimeField(auto_now_add=True)

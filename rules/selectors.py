@@ -8,6 +8,7 @@ from accounts.errors import DomainError
 from contraindications.engine import (
     Catalogue,
     RuleSet,
+    catalogue_checksum,
     load_catalogue,
     load_ruleset,
 )
@@ -31,8 +32,9 @@ class RuleSetTampered(NoActiveRuleSet):
     def __init__(self, version: str):
         DomainError.__init__(
             self,
-            f"Rule set {version} in the database does not match its checksum: its rules were "
-            "changed after loading. Nothing is screened with it; restore it from a backup.",
+            f"Rule set {version} in the database does not match its checksums: its rules or "
+            "questions were changed after loading. Nothing is asked or screened with it; "
+            "restore it from a backup.",
             "ruleset_tampered",
         )
 
@@ -43,9 +45,13 @@ def compiled(version: RuleSetVersion) -> tuple[Catalogue, RuleSet]:
     if entry is None:
         catalogue = load_catalogue(version.catalogue)
         entry = (catalogue, load_ruleset(version.rules, catalogue))
-        if entry[1].checksum != version.checksum:
-            # Rules changed in the database after loading (the table refuses UPDATE, but its
-            # owner can switch that off): never screen with rules nobody loaded.
+        if entry[1].checksum != version.checksum or (
+            version.catalogue_checksum
+            and catalogue_checksum(version.catalogue) != version.catalogue_checksum
+        ):
+            # Rules or questions changed in the database after loading (the table refuses
+            # UPDATE, but its owner can switch that off): never ask or screen with what nobody
+            # loaded.
             raise RuleSetTampered(version.version)
         _COMPILED[version.checksum] = entry
     return entry

@@ -11,7 +11,13 @@ from django.utils import timezone
 from accounts.errors import DomainError
 from accounts.models import Clinic
 from audit.services import record_change, record_creation
-from contraindications.engine import RuleSetError, load_catalogue, load_ruleset, ruleset_checksum
+from contraindications.engine import (
+    RuleSetError,
+    catalogue_checksum,
+    load_catalogue,
+    load_ruleset,
+    ruleset_checksum,
+)
 from rules.models import ClinicRulePolicy, RuleReview, RuleSetActivation, RuleSetVersion
 from rules.selectors import active_or_none, requires_review, unreviewed_rule_ids
 
@@ -259,6 +265,7 @@ def store_ruleset(
         catalogue_version=catalogue.version,
         rules=rules_data,
         catalogue=catalogue_data,
+        catalogue_checksum=catalogue_checksum(catalogue_data),
         rule_count=len(ruleset.rules),
         source_name=source_name[:200],
         loaded_by=loaded_by,

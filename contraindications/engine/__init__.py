@@ -27,7 +27,7 @@ from .grouping import group_by_cause, grouped_findings
 from .logic import Condition, compile_condition
 from .plan_check import Plan, PlanCheck, Violation, check_plan
 from .policy import INCOMPLETE_INTAKE, INVALID_ANSWERS, screen_answers
-from .rules import Rule, RuleSet, Source, load_ruleset, ruleset_checksum
+from .rules import Rule, RuleSet, Source, catalogue_checksum, load_ruleset, ruleset_checksum
 from .screening import EVALUATION_ERROR, Finding, Screening, screen
 from .vocabulary import (
     ACUPOINTS,
@@ -78,6 +78,7 @@ __all__ = [
     "Source",
     "Text",
     "Violation",
+    "catalogue_checksum",
     "check_plan",
     "compile_condition",
     "group_by_cause",

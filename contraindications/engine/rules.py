@@ -177,6 +177,11 @@ def ruleset_checksum(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
+def catalogue_checksum(data: Mapping[str, Any]) -> str:
+    """As ruleset_checksum, of a question catalogue's document (what the tablet asks)."""
+    return ruleset_checksum(data)
+
+
 def load_ruleset(data: Mapping[str, Any], catalogue: Catalogue) -> RuleSet:
     """Validate and compile a rule set. Raises RuleSetError naming the rule."""
     if not isinstance(data, Mapping):

@@ -8,6 +8,7 @@ append-only triggers still guard the audit tables.
 """
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -173,6 +174,14 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
             "ORDER BY clinic_id, activated_at DESC, id DESC"
         ).fetchall()
         assert clinics and dict(latest) == dict.fromkeys([*clinics, None], in_use)
+        # Every stored version got its catalogue's checksum (rules/0005), as the engine makes it.
+        from contraindications.engine import catalogue_checksum
+
+        stored = conn.execute(
+            "SELECT catalogue::text, catalogue_checksum FROM contraindications_rulesetversion"
+        ).fetchall()
+        assert stored
+        assert all(checksum == catalogue_checksum(json.loads(doc)) for doc, checksum in stored)
         triggers = {
             row[0]
             for row in conn.execute(
@@ -183,6 +192,7 @@ def test_a_database_from_before_the_redesign_migrates_without_loss(legacy_databa
     assert {"audit_auditevent", "clients_historicalclient", "intake_historicalintake",
             "contraindications_historicalrulesetversion", "intake_intake",
             "rules_rulesetactivation", "contraindications_screening",
+            "contraindications_rulesetversion",
             "contraindications_referraldecision",
             "contraindications_physicianclearance"} <= triggers  # fmt: skip
 

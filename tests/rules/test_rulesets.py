@@ -227,7 +227,7 @@ def test_rules_changed_behind_the_apps_back_screen_nothing(ruleset, a_client):
         cursor.execute("SET LOCAL session_replication_role = origin")
     selectors._COMPILED.pop(ruleset.checksum, None)  # a worker that had not compiled it yet
     tampered = RuleSetVersion.objects.get(pk=ruleset.pk)
-    with pytest.raises(selectors.RuleSetTampered, match="does not match its checksum"):
+    with pytest.raises(selectors.RuleSetTampered, match="does not match its checksums"):
         selectors.compiled(tampered)
     with pytest.raises(selectors.RuleSetTampered):
         submit_and_screen(intake_id=intake.pk, **drawn_submission())
@@ -235,3 +235,28 @@ def test_rules_changed_behind_the_apps_back_screen_nothing(ruleset, a_client):
     assert kept.status == "draft"
     assert kept.answers == answers
     assert not Screening.objects.filter(intake=intake).exists()
+
+
+def test_questions_changed_behind_the_apps_back_are_asked_of_no_one(ruleset):
+    """The catalogue decides what the tablet asks: hiding a red-flag question in the database
+    is found as changed rules are, by the checksum the version was loaded with."""
+    from django.db import connection
+
+    from contraindications.engine import catalogue_checksum
+    from rules import selectors
+
+    assert ruleset.catalogue_checksum == catalogue_checksum(ruleset.catalogue)
+    hidden = copy.deepcopy(ruleset.catalogue)
+    question = next(q for q in hidden["questions"] if q["id"] == "blood_in_urine")
+    question["show_if"] = {"q": "age", "eq": -1}
+    question["required"] = False
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE contraindications_rulesetversion SET catalogue = %s WHERE id = %s",
+            [json.dumps(hidden), ruleset.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    selectors._COMPILED.pop(ruleset.checksum, None)
+    with pytest.raises(selectors.RuleSetTampered, match="rules or questions"):
+        selectors.compiled(RuleSetVersion.objects.get(pk=ruleset.pk))
