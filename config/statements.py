@@ -134,7 +134,13 @@ class CompiledQuery(Generic[M]):
     def _queryset(self) -> QuerySet[M]:
         # Built on first use, not at import: a module's queryset may use what is defined below.
         if self._built is None:
-            self._built = self._queryset_for(**self._slots)
+            built = self._queryset_for(**self._slots)
+            if getattr(built, "_known_related_objects", None) or getattr(
+                built, "_deferred_filter", None
+            ):
+                # A related manager's queryset carries its first instance: every run would too.
+                raise ValueError("build from Model.objects, not from a related manager")
+            self._built = built
         return self._built
 
     def rows(self, **values: Any) -> list[M]:

@@ -162,3 +162,31 @@ def test_two_values_cannot_share_a_stand_in():
         lambda a, b: Intake.objects.filter(pk=a, client_id=b), a=ID_SLOT, b=SECOND_ID_SLOT
     )
     assert two.rows(a=1, b=2) == []
+
+
+def test_no_compiled_lookup_freezes_a_time_or_a_date(ruleset):
+    """A value that changes between requests, built into a lookup, would be frozen at its first
+    compile (today's date on the day the worker started): every date or time a lookup of the
+    app uses must be a stand-in, never a fixed parameter."""
+    from datetime import date, datetime
+
+    from django.urls import get_resolver
+
+    from config import statements
+
+    assert get_resolver().url_patterns  # every view module imported, and with it every lookup
+    assert len(statements.WARMED) >= 10
+    for lookup in statements.WARMED:
+        compiled = statements._Compiled(lookup._queryset, "default", lookup._slots)
+        stand_ins = {index for index, _, _ in compiled.places}
+        fixed = [p for i, p in enumerate(compiled.params) if i not in stand_ins]
+        assert not [p for p in fixed if isinstance(p, date | datetime)], compiled.sql[:200]
+
+
+def test_a_related_managers_queryset_is_refused(a_client):
+    """It remembers the instance it came from; a compiled copy would hand it to every run."""
+    from_client = CompiledQuery(
+        lambda token: a_client.intakes.filter(kiosk_token=token), token=SLOT
+    )
+    with pytest.raises(ValueError, match="related manager"):
+        from_client.rows(token="tok-1")
