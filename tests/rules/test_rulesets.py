@@ -202,11 +202,27 @@ def test_a_rule_set_version_cannot_be_changed_or_deleted_by_the_app(ruleset, app
     assert RuleSetVersion.objects.get(pk=ruleset.pk).rules == ruleset.rules
 
 
+def _behind_the_apps_back(version, column, value):
+    """Rewrite a stored version's `column` as a superuser could, with the triggers off for one
+    statement, and forget this process's compiled copy (a worker that had not compiled it)."""
+    from django.db import connection
+
+    from rules import selectors
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            f"UPDATE contraindications_rulesetversion SET {column} = %s WHERE id = %s",  # noqa: S608
+            [json.dumps(value), version.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    selectors._COMPILED.pop(version.checksum, None)
+
+
 def test_rules_changed_behind_the_apps_back_screen_nothing(ruleset, a_client):
     """The table's owner can switch its trigger off; a process that then compiles the version
     finds its rules no longer match their checksum and uses nothing of it: no screening, no
     submit (the draft and its answers stay as they were), until the version is restored."""
-    from django.db import connection
 
     from intake.models import Intake
     from rules import selectors
@@ -217,15 +233,7 @@ def test_rules_changed_behind_the_apps_back_screen_nothing(ruleset, a_client):
     intake = IntakeFactory(client=a_client, clinic=a_client.clinic, answers=answers)
     lifted = copy.deepcopy(ruleset.rules)
     lifted["rules"] = [r for r in lifted["rules"] if r["outcome"] not in {"refer", "refer_urgent"}]
-    with connection.cursor() as cursor:
-        # As a superuser would: with the triggers off for this one statement.
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(
-            "UPDATE contraindications_rulesetversion SET rules = %s WHERE id = %s",
-            [json.dumps(lifted), ruleset.pk],
-        )
-        cursor.execute("SET LOCAL session_replication_role = origin")
-    selectors._COMPILED.pop(ruleset.checksum, None)  # a worker that had not compiled it yet
+    _behind_the_apps_back(ruleset, "rules", lifted)
     tampered = RuleSetVersion.objects.get(pk=ruleset.pk)
     with pytest.raises(selectors.RuleSetTampered, match="does not match its checksums"):
         selectors.compiled(tampered)
@@ -240,7 +248,6 @@ def test_rules_changed_behind_the_apps_back_screen_nothing(ruleset, a_client):
 def test_questions_changed_behind_the_apps_back_are_asked_of_no_one(ruleset):
     """The catalogue decides what the tablet asks: hiding a red-flag question in the database
     is found as changed rules are, by the checksum the version was loaded with."""
-    from django.db import connection
 
     from contraindications.engine import catalogue_checksum
     from rules import selectors
@@ -250,13 +257,6 @@ def test_questions_changed_behind_the_apps_back_are_asked_of_no_one(ruleset):
     question = next(q for q in hidden["questions"] if q["id"] == "blood_in_urine")
     question["show_if"] = {"q": "age", "eq": -1}
     question["required"] = False
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(
-            "UPDATE contraindications_rulesetversion SET catalogue = %s WHERE id = %s",
-            [json.dumps(hidden), ruleset.pk],
-        )
-        cursor.execute("SET LOCAL session_replication_role = origin")
-    selectors._COMPILED.pop(ruleset.checksum, None)
+    _behind_the_apps_back(ruleset, "catalogue", hidden)
     with pytest.raises(selectors.RuleSetTampered, match="rules or questions"):
         selectors.compiled(RuleSetVersion.objects.get(pk=ruleset.pk))
