@@ -119,6 +119,11 @@ def test_each_roles_main_screens(browser, live_server, clinic_day, viewport, tmp
                 assert response is not None
                 assert response.status == 200, name
                 page.locator("main h1").first.wait_for()
+                # Nothing wider than the screen: a phone scrolls a table, never the whole page.
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, f"{name} at {viewport} is {overflow} px too wide"
                 path = folder / f"{name}-{viewport}.png"
                 page.screenshot(path=str(path), animations="disabled")
                 _small_png(path)
