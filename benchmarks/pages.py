@@ -162,7 +162,32 @@ def run(*, runs: int, write=print) -> list[tuple[str, float, float, int]]:
           f"{cpu[rows[3][0]]:.2f} ms; submit {cpu['submit and screen']:.2f} ms, "
           f"{cpu['submit and screen'] / cpu['bare validate + save of an intake']:.2f}x "
           "bare validate + save")  # fmt: skip
+    for line in targets(rows):
+        write(line)
     return rows
+
+
+def targets(rows) -> list[str]:
+    """Issue 16's targets for these requests, each "met" or "MISSED" with its figure. Queries
+    here count BEGIN and COMMIT, which the targets leave out."""
+    by = {name: (ms, queries) for name, ms, _, queries in rows}
+    pk = by["bare PK select of a client"][0]
+    submit_ms, submit_queries = by["submit and screen"]
+    ratio = submit_ms / by["bare validate + save of an intake"][0]
+    pdf_ms = by["summary PDF, cached (auth, audit event)"][0]
+    checks = [
+        (f"submit {ratio:.2f}x bare validate + save (at most 3x)", ratio <= 3),
+        (f"submit {submit_queries - 2} statements besides BEGIN and COMMIT (at most 8)",
+         submit_queries - 2 <= 8),
+        (f"cached PDF {pdf_ms:.2f} ms (at most 8 ms)", pdf_ms <= 8),
+    ]  # fmt: skip
+    for page in ("client's page (therapist)", "screening page"):
+        ms, queries = by[page]
+        checks.append((f"{page}: {queries - 2} queries besides BEGIN and COMMIT (at most 6)",
+                       queries - 2 <= 6))  # fmt: skip
+        checks.append((f"{page}: {pk / ms:.3f}x the PK-select throughput (at least 0.3x)",
+                       pk / ms >= 0.3))  # fmt: skip
+    return [f"target {'met' if ok else 'MISSED'}: {text}" for text, ok in checks]
 
 
 SECTION = "medications"  # a section of the load test's rounds, with a free-text answer
