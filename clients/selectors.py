@@ -21,17 +21,19 @@ def get_client_for(user, public_id) -> Client:
     return get_object_or_404(client_for(user), public_id=public_id)
 
 
+# What most pages that show a client read with it: the clinic and the record's authors.
+_WITH_CLIENT = ("clinic", "created_by", "updated_by")
+
+
 def client_for(user):
-    """The clients `user` may see, each with what most pages that show one read: the clinic and
-    the record's authors."""
-    if not user.is_authenticated or user.clinic_id is None:
-        return Client.objects.none()
-    return clinic_clients(user.clinic_id)
+    """The clients `user` may see, each with what most pages that show one read."""
+    return clients_visible_to(user).select_related(*_WITH_CLIENT)
 
 
 def clinic_clients(clinic_id):
-    """A clinic's clients as client_for gives them (a compiled query takes the clinic's id)."""
-    return Client.objects.for_clinic(clinic_id).select_related("clinic", "created_by", "updated_by")
+    """A clinic's clients as client_for gives them, for a compiled query that takes the clinic's
+    id (its caller has checked the user's clinic, as clients_visible_to does)."""
+    return Client.objects.for_clinic(clinic_id).select_related(*_WITH_CLIENT)
 
 
 def _parse_date(text: str) -> date | None:

@@ -45,9 +45,9 @@ def compiled(version: RuleSetVersion) -> tuple[Catalogue, RuleSet]:
     if entry is None:
         catalogue = load_catalogue(version.catalogue)
         entry = (catalogue, load_ruleset(version.rules, catalogue))
-        if entry[1].checksum != version.checksum or (
-            version.catalogue_checksum
-            and catalogue_checksum(version.catalogue) != version.catalogue_checksum
+        if (
+            entry[1].checksum != version.checksum
+            or catalogue_checksum(version.catalogue) != version.catalogue_checksum
         ):
             # Rules or questions changed in the database after loading (the table refuses
             # UPDATE, but its owner can switch that off): never ask or screen with what nobody

@@ -15,7 +15,12 @@ from accounts.roles import Role
 from accounts.sessions import SessionStore
 from audit.models import AuditEvent
 from clients.models import Client
-from contraindications.engine import CATALOGUE_PATH, RULESET_PATH, ruleset_checksum
+from contraindications.engine import (
+    CATALOGUE_PATH,
+    RULESET_PATH,
+    catalogue_checksum,
+    ruleset_checksum,
+)
 from contraindications.engine.defaults import read_json
 from demo.builders import signature_data_url, signature_png  # tests import them here too
 from intake.models import ConsentText, Intake, SignedIntake
@@ -129,6 +134,7 @@ class RuleSetVersionFactory(factory.django.DjangoModelFactory):
     catalogue_version = factory.LazyFunction(lambda: _shipped()[1]["version"])
     rules = factory.LazyFunction(lambda: _shipped()[0])
     catalogue = factory.LazyFunction(lambda: _shipped()[1])
+    catalogue_checksum = factory.LazyFunction(lambda: catalogue_checksum(_shipped()[1]))
     rule_count = factory.LazyFunction(lambda: len(_shipped()[0]["rules"]))
 
 

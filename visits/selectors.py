@@ -273,27 +273,24 @@ def client_records(user, public_id) -> ClientRecords:
     """The client with this public id in the user's clinic (else 404) and what its page lists:
     one query on PostgreSQL (config/json_rows.py), four elsewhere."""
     if not json_rows.available():
-        client = get_client_for(user, public_id)
+        found = get_client_for(user, public_id)
         return ClientRecords(
-            client=client,
-            intakes=intake_history(client),
-            appointments=upcoming_appointments(client),
-            link=latest_link_summary(client),
+            client=found,
+            intakes=intake_history(found),
+            appointments=upcoming_appointments(found),
+            link=latest_link_summary(found),
         )
     if not user.is_authenticated or user.clinic_id is None:
         raise Http404("no client")
     start, _ = day_bounds(timezone.localdate())
-    found_client = _CLIENT_WITH_RECORDS.first(
-        clinic_id=user.clinic_id, public_id=public_id, start=start
-    )
-    if found_client is None:
+    client = _CLIENT_WITH_RECORDS.first(clinic_id=user.clinic_id, public_id=public_id, start=start)
+    if client is None:
         raise Http404("no client")
-    client = found_client
-    found = {name: rows.instances(getattr(client, name)) for name, rows in _ALONG.items()}
-    links = found["link_rows"]
+    records = {name: rows.instances(getattr(client, name)) for name, rows in _ALONG.items()}
+    links = records["link_rows"]
     return ClientRecords(
         client=client,
-        intakes=_attach_status(found["intake_rows"]),
-        appointments=found["appointment_rows"],
-        link=link_summary(links[0] if links else None, found["delivery_rows"]),
+        intakes=_attach_status(records["intake_rows"]),
+        appointments=records["appointment_rows"],
+        link=link_summary(links[0] if links else None, records["delivery_rows"]),
     )
